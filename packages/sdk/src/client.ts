@@ -1,0 +1,142 @@
+/**
+ * A small typed client of Aurora's REST API, built on the platform `fetch`
+ * so the same code runs in Node.js, the console and other browsers.
+ *
+ * @example
+ * const aurora = new AuroraClient({ baseUrl: 'http://127.0.0.1:7070', token: process.env.AURORA_TOKEN });
+ * const { items } = await aurora.listNodes({ state: 'ready' });
+ */
+import type {
+  ClusterSummary,
+  CreatedJoinToken,
+  CreateTokenRequest,
+  HeartbeatRequest,
+  HeartbeatResponse,
+  JoinRequest,
+  JoinResponse,
+  JoinTokenList,
+  MetricRange,
+  Node,
+  NodeList,
+  NodeState,
+  Problem,
+} from './contract.js';
+
+export interface AuroraClientOptions {
+  baseUrl: string;
+  token?: string | undefined;
+  /** Defaults to the global fetch. */
+  fetch?: typeof fetch;
+}
+
+/** Thrown for every non-2xx answer; carries the server's problem document. */
+export class AuroraApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly problem: Problem | undefined;
+  constructor(status: number, problem: Problem | undefined, fallback: string) {
+    super(problem ? `${problem.title}${problem.detail ? `: ${problem.detail}` : ''} (${problem.code})` : fallback);
+    this.name = 'AuroraApiError';
+    this.status = status;
+    this.code = problem?.code ?? 'AURORA_HTTP_ERROR';
+    this.problem = problem;
+  }
+}
+
+export interface ListNodesQuery {
+  state?: NodeState;
+  /** `key=value` label selectors, all must match. */
+  labels?: Record<string, string>;
+}
+
+export interface MetricRangeQuery {
+  name?: string;
+  from?: number | string;
+  to?: number | string;
+  /** bucket width, e.g. `15s`, `1m`, or milliseconds */
+  step?: number | string;
+}
+
+export class AuroraClient {
+  readonly #baseUrl: string;
+  readonly #token: string | undefined;
+  readonly #fetch: typeof fetch;
+
+  constructor(options: AuroraClientOptions) {
+    this.#baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.#token = options.token;
+    this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+  }
+
+  /** Sends one request and decodes JSON, turning problem documents into {@link AuroraApiError}. */
+  async request<T>(method: string, path: string, body?: unknown, token = this.#token): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const res = await this.#fetch(`${this.#baseUrl}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? null : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) {
+      let problem: Problem | undefined;
+      try {
+        problem = JSON.parse(text) as Problem;
+      } catch {
+        problem = undefined;
+      }
+      throw new AuroraApiError(res.status, problem, `HTTP ${res.status} from ${method} ${path}`);
+    }
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  listNodes(query: ListNodesQuery = {}): Promise<NodeList> {
+    const params = new URLSearchParams();
+    if (query.state) params.set('state', query.state);
+    for (const [k, v] of Object.entries(query.labels ?? {})) params.append('label', `${k}=${v}`);
+    const qs = params.toString();
+    return this.request('GET', `/v1/nodes${qs ? `?${qs}` : ''}`);
+  }
+  getNode(name: string): Promise<Node> {
+    return this.request('GET', `/v1/nodes/${encodeURIComponent(name)}`);
+  }
+  cordonNode(name: string): Promise<Node> {
+    return this.request('POST', `/v1/nodes/${encodeURIComponent(name)}/cordon`, {});
+  }
+  uncordonNode(name: string): Promise<Node> {
+    return this.request('POST', `/v1/nodes/${encodeURIComponent(name)}/uncordon`, {});
+  }
+  drainNode(name: string): Promise<Node> {
+    return this.request('POST', `/v1/nodes/${encodeURIComponent(name)}/drain`, {});
+  }
+  deleteNode(name: string): Promise<void> {
+    return this.request('DELETE', `/v1/nodes/${encodeURIComponent(name)}`);
+  }
+  nodeMetrics(name: string, query: MetricRangeQuery = {}): Promise<MetricRange> {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
+    const qs = params.toString();
+    return this.request('GET', `/v1/nodes/${encodeURIComponent(name)}/metrics${qs ? `?${qs}` : ''}`);
+  }
+  clusterSummary(): Promise<ClusterSummary> {
+    return this.request('GET', '/v1/cluster/summary');
+  }
+  createJoinToken(body: CreateTokenRequest = {}): Promise<CreatedJoinToken> {
+    return this.request('POST', '/v1/tokens', body);
+  }
+  listJoinTokens(): Promise<JoinTokenList> {
+    return this.request('GET', '/v1/tokens');
+  }
+  revokeJoinToken(id: string): Promise<void> {
+    return this.request('DELETE', `/v1/tokens/${encodeURIComponent(id)}`);
+  }
+  /** Agent side: exchanges a join token for a node credential. */
+  join(body: JoinRequest): Promise<JoinResponse> {
+    return this.request('POST', '/v1/join', body, undefined);
+  }
+  /** Agent side: `credential` is the node's own secret from {@link join}. */
+  heartbeat(credential: string, body: HeartbeatRequest): Promise<HeartbeatResponse> {
+    return this.request('POST', '/v1/agent/heartbeat', body, credential);
+  }
+}

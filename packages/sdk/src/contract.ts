@@ -1,0 +1,203 @@
+/**
+ * The wire contract of Aurora's HTTP API, as TypeBox schemas.
+ *
+ * One source of truth: the server validates requests and generates its
+ * OpenAPI document from these schemas, and the agent, console and CLI use
+ * the static types derived from them. Changing a schema here changes the
+ * documented API, so additions are optional fields unless a version bumps.
+ */
+import { type Static, Type } from '@sinclair/typebox';
+
+/** Node lifecycle states. `cordoned` and `draining` are set by an operator; the rest by health. */
+export const NodeState = Type.Union(
+  [
+    Type.Literal('joining'),
+    Type.Literal('ready'),
+    Type.Literal('suspect'),
+    Type.Literal('down'),
+    Type.Literal('cordoned'),
+    Type.Literal('draining'),
+  ],
+  { $id: 'NodeState' },
+);
+export type NodeState = Static<typeof NodeState>;
+
+export const Labels = Type.Record(Type.String({ maxLength: 63 }), Type.String({ maxLength: 253 }), {
+  description: 'Free-form key/value labels, e.g. {"role":"db"}',
+});
+export type Labels = Static<typeof Labels>;
+
+export const DiskFact = Type.Object({
+  mount: Type.String({ maxLength: 1024 }),
+  fs: Type.String({ maxLength: 256 }),
+  sizeBytes: Type.Number({ minimum: 0 }),
+});
+
+/** What an agent reports about its machine on every heartbeat. */
+export const NodeFacts = Type.Object({
+  hostname: Type.String({ minLength: 1, maxLength: 253 }),
+  os: Type.Object({
+    platform: Type.String({ maxLength: 64 }),
+    distro: Type.String({ maxLength: 256 }),
+    release: Type.String({ maxLength: 256 }),
+    kernel: Type.String({ maxLength: 256 }),
+  }),
+  arch: Type.String({ maxLength: 64 }),
+  cpus: Type.Object({ count: Type.Integer({ minimum: 0 }), model: Type.String({ maxLength: 256 }) }),
+  memoryBytes: Type.Number({ minimum: 0 }),
+  disks: Type.Array(DiskFact, { maxItems: 256 }),
+  addresses: Type.Array(Type.String({ maxLength: 64 }), { maxItems: 256 }),
+  labels: Labels,
+  zone: Type.Optional(Type.String({ maxLength: 128 })),
+  agentVersion: Type.String({ maxLength: 64 }),
+});
+export type NodeFacts = Static<typeof NodeFacts>;
+
+/**
+ * One metric observation. Names are dotted (`cpu.usage_pct`, `disk.used_bytes`);
+ * `labels` tell series of the same name apart (`{ mount: "/" }`, `{ iface: "eth0" }`).
+ */
+export const MetricSample = Type.Object({
+  ts: Type.Number({ description: 'milliseconds since the Unix epoch, agent clock' }),
+  name: Type.String({ minLength: 1, maxLength: 128, pattern: '^[a-z][a-z0-9_.]*$' }),
+  value: Type.Number(),
+  labels: Type.Optional(Type.Record(Type.String({ maxLength: 63 }), Type.String({ maxLength: 253 }))),
+});
+export type MetricSample = Static<typeof MetricSample>;
+
+/** A batch of samples with an id chosen by the agent, so a replayed batch is stored once. */
+export const MetricBatch = Type.Object({
+  id: Type.String({ minLength: 8, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }),
+  samples: Type.Array(MetricSample, { maxItems: 20_000 }),
+});
+export type MetricBatch = Static<typeof MetricBatch>;
+
+export const HeartbeatRequest = Type.Object({
+  sentAt: Type.Number({ description: 'agent clock, ms since epoch; used to detect clock skew' }),
+  facts: NodeFacts,
+  batches: Type.Array(MetricBatch, { maxItems: 64 }),
+  /** Counts of samples the agent had to drop while the server was unreachable. */
+  droppedSamples: Type.Optional(Type.Integer({ minimum: 0 })),
+});
+export type HeartbeatRequest = Static<typeof HeartbeatRequest>;
+
+export const HeartbeatResponse = Type.Object({
+  acknowledged: Type.Array(Type.String(), { description: 'batch ids now durably stored' }),
+  serverTime: Type.Number(),
+  heartbeatIntervalMs: Type.Integer(),
+  state: NodeState,
+});
+export type HeartbeatResponse = Static<typeof HeartbeatResponse>;
+
+export const JoinRequest = Type.Object({
+  token: Type.String({ minLength: 1, maxLength: 256 }),
+  name: Type.String({ minLength: 1, maxLength: 63, pattern: '^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$' }),
+  facts: NodeFacts,
+});
+export type JoinRequest = Static<typeof JoinRequest>;
+
+export const JoinResponse = Type.Object({
+  nodeId: Type.String(),
+  name: Type.String(),
+  /** Secret the agent presents as `Authorization: Bearer <credential>` from now on. Shown once. */
+  credential: Type.String(),
+  heartbeatIntervalMs: Type.Integer(),
+});
+export type JoinResponse = Static<typeof JoinResponse>;
+
+export const NodeCondition = Type.Object({
+  type: Type.String({ description: 'e.g. ClockSkew, MetricsDropped' }),
+  status: Type.Union([Type.Literal('true'), Type.Literal('false')]),
+  reason: Type.String(),
+  message: Type.String(),
+  since: Type.String({ format: 'date-time' }),
+});
+export type NodeCondition = Static<typeof NodeCondition>;
+
+export const Node = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    state: NodeState,
+    stateReason: Type.String(),
+    stateSince: Type.String({ format: 'date-time' }),
+    labels: Labels,
+    zone: Type.Union([Type.String(), Type.Null()]),
+    facts: Type.Union([NodeFacts, Type.Null()]),
+    conditions: Type.Array(NodeCondition),
+    lastHeartbeatAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    createdAt: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'Node' },
+);
+export type Node = Static<typeof Node>;
+
+export const NodeList = Type.Object({ items: Type.Array(Node) });
+export type NodeList = Static<typeof NodeList>;
+
+export const MetricSeries = Type.Object({
+  name: Type.String(),
+  labels: Type.Record(Type.String(), Type.String()),
+  /** [timestamp ms, value] pairs, ascending; one per `step` bucket (average). */
+  points: Type.Array(Type.Tuple([Type.Number(), Type.Number()])),
+});
+export type MetricSeries = Static<typeof MetricSeries>;
+
+export const MetricRange = Type.Object({ series: Type.Array(MetricSeries) });
+export type MetricRange = Static<typeof MetricRange>;
+
+export const ClusterSummary = Type.Object({
+  nodes: Type.Object({
+    total: Type.Integer(),
+    byState: Type.Record(Type.String(), Type.Integer()),
+  }),
+  leader: Type.Boolean({ description: 'whether this replica runs the controllers' }),
+  store: Type.Union([Type.Literal('pglite'), Type.Literal('postgres')]),
+  version: Type.String(),
+});
+export type ClusterSummary = Static<typeof ClusterSummary>;
+
+export const CreateTokenRequest = Type.Object({
+  ttlSeconds: Type.Optional(Type.Integer({ minimum: 60, maximum: 31_536_000, default: 86_400 })),
+  uses: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, default: 1 })),
+  description: Type.Optional(Type.String({ maxLength: 256 })),
+});
+export type CreateTokenRequest = Static<typeof CreateTokenRequest>;
+
+export const JoinToken = Type.Object({
+  id: Type.String(),
+  description: Type.String(),
+  expiresAt: Type.String({ format: 'date-time' }),
+  usesRemaining: Type.Integer(),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+export type JoinToken = Static<typeof JoinToken>;
+
+/** The secret is returned once, at creation; only its hash is stored. */
+export const CreatedJoinToken = Type.Intersect([JoinToken, Type.Object({ token: Type.String() })]);
+export type CreatedJoinToken = Static<typeof CreatedJoinToken>;
+
+export const JoinTokenList = Type.Object({ items: Type.Array(JoinToken) });
+export type JoinTokenList = Static<typeof JoinTokenList>;
+
+/** RFC 9457 problem details, with Aurora's stable `code`. */
+export const Problem = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    code: Type.String({ description: 'stable machine-readable code, e.g. AURORA_NODE_NOT_FOUND' }),
+    detail: Type.Optional(Type.String()),
+    instance: Type.Optional(Type.String()),
+    field: Type.Optional(Type.String({ description: 'the request field at fault, for validation errors' })),
+  },
+  { $id: 'Problem' },
+);
+export type Problem = Static<typeof Problem>;
+
+/** Events on `GET /v1/events` (server-sent events: `event:` is `type`, `data:` is the JSON). */
+export type AuroraEvent =
+  | { type: 'node.joined'; node: Node; at: string }
+  | { type: 'node.state_changed'; node: Node; from: NodeState; to: NodeState; reason: string; at: string }
+  | { type: 'node.heartbeat'; name: string; at: string; samples: MetricSample[] }
+  | { type: 'node.deleted'; name: string; at: string };

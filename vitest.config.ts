@@ -1,0 +1,15 @@
+import { defaultServerConditions } from 'vite';
+import { defineConfig } from 'vitest/config';
+
+// Workspace packages resolve to their TypeScript sources in tests through the
+// "@aurora/source" export condition, so `npm test` never runs stale builds.
+export default defineConfig({
+  resolve: { conditions: ['@aurora/source'] },
+  ssr: { resolve: { conditions: ['@aurora/source', ...defaultServerConditions] } },
+  test: {
+    include: ['packages/*/src/**/*.test.{ts,tsx}', 'bench/**/*.test.ts', 'test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+  },
+});
