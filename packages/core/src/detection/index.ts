@@ -1,2 +1,2 @@
+export { createDetector, detectorFactories, restoreDetector } from './registry.js';
 export type { DetectionResult, Detector, DetectorFactory } from './types.js';
-export { detectorFactories, createDetector, restoreDetector } from './registry.js';

@@ -1,7 +1,8 @@
+import { robustZScoreFactory } from './robust-zscore.js';
 import type { Detector, DetectorFactory } from './types.js';
 
 /** Every detector Aurora ships, by name. The first is the default. */
-export const detectorFactories: readonly DetectorFactory[] = [];
+export const detectorFactories: readonly DetectorFactory[] = [robustZScoreFactory as DetectorFactory];
 
 function factory(name: string): DetectorFactory {
   const found = detectorFactories.find((f) => f.name === name);

@@ -1,0 +1,123 @@
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { createDetector, detectorFactories, restoreDetector } from './registry.js';
+import type { DetectionResult } from './types.js';
+
+const MINUTE = 60_000;
+
+/** A deterministic, seasonal, noisy series with a spike, built without Math.random. */
+function series(n: number, seed = 1): number[] {
+  let x = seed;
+  const next = () => {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    return x / 2147483648;
+  };
+  return Array.from(
+    { length: n },
+    (_, i) => 50 + 20 * Math.sin((2 * Math.PI * i) / 288) + 5 * next() + (i === n - 40 ? 80 : 0),
+  );
+}
+
+function run(name: string, values: readonly number[], start = 0): DetectionResult[] {
+  const d = createDetector(name);
+  return values.map((v, i) => d.update(start + i * 5 * MINUTE, v));
+}
+
+describe.each(detectorFactories.map((f) => f.name))('detector %s', (name) => {
+  test('every score lies in [0, 1] and comes with an explanation', () => {
+    for (const r of run(name, series(1500))) {
+      expect(r.score).toBeGreaterThanOrEqual(0);
+      expect(r.score).toBeLessThanOrEqual(1);
+      expect(r.explanation.length).toBeGreaterThan(5);
+    }
+  });
+
+  test('a large spike scores higher than the points around it', () => {
+    const values = series(1500);
+    const scores = run(name, values).map((r) => r.score);
+    const spike = scores[values.length - 40]!;
+    const before = Math.max(...scores.slice(values.length - 140, values.length - 41));
+    expect(spike).toBeGreaterThan(before);
+  });
+
+  test('NaN, ±Infinity and backwards time are rejected without poisoning later scores', () => {
+    const values = series(800);
+    const clean = createDetector(name);
+    const dirty = createDetector(name);
+    values.forEach((v, i) => {
+      const t = i * 5 * MINUTE;
+      const expected = clean.update(t, v);
+      if (i % 97 === 50) {
+        for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+          const r = dirty.update(t, bad);
+          expect(r).toMatchObject({ inputError: true, score: 0 });
+          expect(r.explanation).toMatch(/not a finite number/);
+        }
+        if (i > 0) expect(dirty.update(t - 10 * MINUTE, v)).toMatchObject({ inputError: true, score: 0 });
+        expect(dirty.update(Number.NaN, v)).toMatchObject({ inputError: true });
+      }
+      expect(dirty.update(t, v)).toEqual(expected);
+    });
+  });
+
+  test('a flat line scores finite numbers and a departure from it stands out', () => {
+    const values = [...Array.from({ length: 900 }, () => 7), 9, ...Array.from({ length: 50 }, () => 7)];
+    const results = run(name, values);
+    for (const r of results) expect(Number.isFinite(r.score)).toBe(true);
+    expect(results[900]!.score).toBeGreaterThan(results[899]!.score);
+  });
+
+  test('irregular timestamps and long gaps are accepted', () => {
+    const d = createDetector(name);
+    let t = 0;
+    for (const [i, v] of series(600).entries()) {
+      t += i % 50 === 0 ? 3 * 24 * 60 * MINUTE : (1 + (i % 7)) * MINUTE;
+      const r = d.update(t, v);
+      expect(r.inputError).toBeFalsy();
+      expect(Number.isFinite(r.score)).toBe(true);
+    }
+  });
+
+  test('the score at time t never depends on values after t', () => {
+    const base = series(700, 3);
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 698 }),
+        fc.double({ min: -1e4, max: 1e4, noNaN: true }),
+        (cut, replacement) => {
+          const altered = base.slice();
+          for (let i = cut + 1; i < altered.length; i++) altered[i] = replacement + i;
+          const a = run(name, base).slice(0, cut + 1);
+          const b = run(name, altered).slice(0, cut + 1);
+          expect(b).toEqual(a);
+        },
+      ),
+      { numRuns: 8 },
+    );
+  });
+
+  test('a snapshot taken mid-stream survives JSON and resumes with identical scores', () => {
+    const values = series(2000, 5);
+    const original = createDetector(name);
+    values.slice(0, 1100).forEach((v, i) => original.update(i * 5 * MINUTE, v));
+    const restored = restoreDetector(name, JSON.parse(JSON.stringify(original.snapshot())));
+    for (let i = 1100; i < values.length; i++) {
+      expect(restored.update(i * 5 * MINUTE, values[i]!)).toEqual(original.update(i * 5 * MINUTE, values[i]!));
+    }
+  });
+
+  test('two runs over the same stream give the same scores', () => {
+    const values = series(1200, 9);
+    expect(run(name, values)).toEqual(run(name, values));
+  });
+
+  test('the state stays bounded however long the stream runs', () => {
+    const d = createDetector(name);
+    const sizeAt: number[] = [];
+    for (let i = 0; i < 30_000; i++) {
+      d.update(i * MINUTE, 50 + 10 * Math.sin(i / 30) + (i % 13));
+      if (i === 9_999 || i === 29_999) sizeAt.push(JSON.stringify(d.snapshot()).length);
+    }
+    expect(sizeAt[1]!).toBeLessThan(sizeAt[0]! * 1.2);
+  });
+});
