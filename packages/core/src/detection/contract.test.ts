@@ -99,7 +99,7 @@ describe.each(detectorFactories.map((f) => f.name))('detector %s', (name) => {
   test('a snapshot taken mid-stream survives JSON and resumes with identical scores', () => {
     const values = series(2000, 5);
     const original = createDetector(name);
-    values.slice(0, 1100).forEach((v, i) => original.update(i * 5 * MINUTE, v));
+    for (let i = 0; i < 1100; i++) original.update(i * 5 * MINUTE, values[i]!);
     const restored = restoreDetector(name, JSON.parse(JSON.stringify(original.snapshot())));
     for (let i = 1100; i < values.length; i++) {
       expect(restored.update(i * 5 * MINUTE, values[i]!)).toEqual(original.update(i * 5 * MINUTE, values[i]!));

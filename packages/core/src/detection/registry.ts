@@ -1,8 +1,12 @@
+import { ensembleFactory } from './ensemble.js';
 import { robustZScoreFactory } from './robust-zscore.js';
 import type { Detector, DetectorFactory } from './types.js';
 
 /** Every detector Aurora ships, by name. The first is the default. */
-export const detectorFactories: readonly DetectorFactory[] = [robustZScoreFactory as DetectorFactory];
+export const detectorFactories: readonly DetectorFactory[] = [
+  ensembleFactory as DetectorFactory,
+  robustZScoreFactory as DetectorFactory,
+];
 
 function factory(name: string): DetectorFactory {
   const found = detectorFactories.find((f) => f.name === name);

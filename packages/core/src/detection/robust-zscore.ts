@@ -1,4 +1,5 @@
 import { cloneState, formatValue, rejectInput } from './input.js';
+import { createLikelihood, type LikelihoodState, updateLikelihood } from './likelihood.js';
 import {
   createSortedWindow,
   medianAbsDeviation,
@@ -23,9 +24,10 @@ export interface RobustZScoreState {
   config: RobustZScoreConfig;
   lastTimestamp: number | null;
   window: SortedWindowState;
+  likelihood: LikelihoodState;
 }
 
-const defaults: RobustZScoreConfig = { window: 400, warmup: 20, halfScoreZ: 6 };
+const defaults: RobustZScoreConfig = { window: 400, warmup: 20, halfScoreZ: 3 };
 
 /**
  * How far a value sits from the median of the recent window, in robust standard
@@ -56,7 +58,8 @@ class RobustZScore implements Detector<RobustZScoreState> {
     } else {
       const { z, median, spread } = robustZ(s.window, value);
       const az = Math.abs(z);
-      const score = az / (az + s.config.halfScoreZ);
+      const raw = az / (az + s.config.halfScoreZ);
+      const { score } = updateLikelihood(s.likelihood, raw);
       const side = z >= 0 ? 'above' : 'below';
       result = {
         score,
@@ -79,7 +82,12 @@ export const robustZScoreFactory: DetectorFactory<RobustZScoreConfig, RobustZSco
   defaults,
   create(config) {
     const c = { ...defaults, ...config };
-    return new RobustZScore({ config: c, lastTimestamp: null, window: createSortedWindow(c.window) });
+    return new RobustZScore({
+      config: c,
+      lastTimestamp: null,
+      window: createSortedWindow(c.window),
+      likelihood: createLikelihood({ shortWindow: 1 }),
+    });
   },
   restore(state) {
     return new RobustZScore(cloneState(state));

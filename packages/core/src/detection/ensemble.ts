@@ -1,0 +1,118 @@
+import { cloneState, formatValue, rejectInput } from './input.js';
+import { createKnnNovelty, type KnnNoveltyConfig, type KnnNoveltyState, updateKnnNovelty } from './knn-novelty.js';
+import {
+  createRangeNovelty,
+  type RangeNoveltyConfig,
+  type RangeNoveltyState,
+  updateRangeNovelty,
+} from './range-novelty.js';
+import { createResidual, type ResidualConfig, type ResidualState, updateResidual } from './residual.js';
+import type { DetectionResult, Detector, DetectorFactory } from './types.js';
+
+/** Settings of the ensemble: one block per component plus how alarms repeat. */
+export interface EnsembleConfig {
+  range: Partial<RangeNoveltyConfig> & { weight: number };
+  residual: Partial<ResidualConfig> & { weight: number };
+  knn: Partial<KnnNoveltyConfig> & { weight: number };
+  /** Points after a strong score during which weaker ones are damped. */
+  refractory: number;
+  /** Factor applied to scores during the refractory period unless they beat the last peak. */
+  refractoryDamping: number;
+}
+
+/** Everything the ensemble remembers. */
+export interface EnsembleState {
+  config: EnsembleConfig;
+  lastTimestamp: number | null;
+  seen: number;
+  range: RangeNoveltyState;
+  residual: ResidualState;
+  knn: KnnNoveltyState;
+  peak: number;
+  sincePeak: number;
+}
+
+const defaults: EnsembleConfig = {
+  range: { weight: 1 },
+  residual: { weight: 1 },
+  knn: { weight: 1 },
+  refractory: 0,
+  refractoryDamping: 0.5,
+};
+
+function merge(config: Partial<EnsembleConfig> | undefined): EnsembleConfig {
+  const c = config ?? {};
+  return {
+    ...defaults,
+    ...c,
+    range: { ...defaults.range, ...c.range },
+    residual: { ...defaults.residual, ...c.residual },
+    knn: { ...defaults.knn, ...c.knn },
+  };
+}
+
+class Ensemble implements Detector<EnsembleState> {
+  constructor(private readonly state: EnsembleState) {}
+
+  update(timestamp: number, value: number): DetectionResult {
+    const s = this.state;
+    const rejected = rejectInput(s.lastTimestamp, timestamp, value);
+    if (rejected) return rejected;
+    s.lastTimestamp = timestamp;
+    s.seen++;
+    const c = s.config;
+    const range = updateRangeNovelty(s.range, value) * c.range.weight;
+    const residual = updateResidual(s.residual, value) * c.residual.weight;
+    const knn = updateKnnNovelty(s.knn, value) * c.knn.weight;
+    let score = Math.min(1, Math.max(range, residual, knn));
+    s.sincePeak++;
+    if (s.sincePeak <= c.refractory && score <= s.peak) score *= c.refractoryDamping;
+    else if (score > 0.5) {
+      s.peak = score;
+      s.sincePeak = 0;
+    }
+    return { score, explanation: this.explain(value, score, range, residual, knn) };
+  }
+
+  private explain(value: number, score: number, range: number, residual: number, knn: number): string {
+    const s = this.state;
+    if (score === 0 || Math.max(range, residual, knn) < 0.1)
+      return `normal: ${formatValue(value)} fits the learned behaviour`;
+    if (range >= residual && range >= knn) {
+      return `value ${formatValue(value)} outside its learned range ${formatValue(s.range.min)}–${formatValue(s.range.max)}`;
+    }
+    if (residual >= knn) {
+      const side = s.residual.z >= 0 ? 'above' : 'below';
+      return `${Math.abs(s.residual.z).toFixed(1)}× the usual deviation ${side} the recent level ${formatValue(s.residual.forecast)}`;
+    }
+    const ratio = s.knn.typicalAlpha > 0 ? s.knn.alpha / s.knn.typicalAlpha : 0;
+    return `the last ${s.knn.config.dim * s.knn.config.step} points form a pattern ${ratio.toFixed(1)}× further from anything seen recently than usual`;
+  }
+
+  snapshot(): EnsembleState {
+    return cloneState(this.state);
+  }
+}
+
+/** Aurora's default detector: range, forecast-residual and pattern novelty, calibrated and combined. */
+export const ensembleFactory: DetectorFactory<EnsembleConfig, EnsembleState> = {
+  name: 'aurora-ensemble',
+  description: 'max of calibrated range novelty, forecast residual and k-NN pattern novelty, with alarm damping',
+  defaults,
+  create(config) {
+    const c = merge(config);
+    return new Ensemble({
+      config: c,
+      lastTimestamp: null,
+      seen: 0,
+      range: createRangeNovelty(c.range),
+      residual: createResidual(c.residual),
+      knn: createKnnNovelty(c.knn),
+      peak: 0,
+      sincePeak: 0,
+    });
+  },
+  restore(state) {
+    return new Ensemble(cloneState(state));
+  },
+};

@@ -1,0 +1,149 @@
+import { normalTail } from './gaussian.js';
+import { rarity } from './likelihood.js';
+import { createRing, pushRing, type RingState, ringMean, ringVariance } from './ring.js';
+
+/**
+ * Shape-and-level novelty of the recent past: the last `dim` bucket averages
+ * form a vector, and its distance to the nearest vectors seen over the last
+ * `memory` buckets says how new the current behaviour is. Levels are scaled by
+ * the range seen so far, so the distance means the same on every metric; the
+ * distance is then judged against its own history (log-normal tail), which is
+ * what makes one threshold fit every metric.
+ */
+export interface KnnNoveltyConfig {
+  /** Raw points averaged into one bucket. */
+  step: number;
+  /** Buckets per pattern vector. */
+  dim: number;
+  /** Past pattern vectors kept as the reference set. */
+  memory: number;
+  /** Neighbours averaged into the nonconformity. */
+  k: number;
+  /** Nonconformities kept to judge the current one. */
+  calibration: number;
+  /** Nonconformities to collect before scoring. */
+  learningPeriod: number;
+}
+
+/** Everything the k-NN novelty component remembers. */
+export interface KnnNoveltyState {
+  config: KnnNoveltyConfig;
+  bucketSum: number;
+  bucketCount: number;
+  /** Recent bucket averages, newest last, at most `dim`. */
+  recent: number[];
+  /** Reference vectors, flattened, ring of `memory` × `dim`. */
+  vectors: number[];
+  vectorHead: number;
+  /** Pending vectors not yet in the reference set (so a window never matches its own overlap). */
+  pending: number[][];
+  min: number | null;
+  max: number | null;
+  logAlphas: RingState;
+  /** The last judgement, held until the next bucket completes. */
+  score: number;
+  alpha: number;
+  typicalAlpha: number;
+}
+
+/** Defaults tuned once on the whole NAB corpus (never per file). */
+export const knnNoveltyDefaults: KnnNoveltyConfig = {
+  step: 6,
+  dim: 8,
+  memory: 400,
+  k: 2,
+  calibration: 500,
+  learningPeriod: 40,
+};
+
+/** Creates an empty component. */
+export function createKnnNovelty(config: Partial<KnnNoveltyConfig> = {}): KnnNoveltyState {
+  const c = { ...knnNoveltyDefaults, ...config };
+  return {
+    config: c,
+    bucketSum: 0,
+    bucketCount: 0,
+    recent: [],
+    vectors: [],
+    vectorHead: 0,
+    pending: [],
+    min: null,
+    max: null,
+    logAlphas: createRing(c.calibration),
+    score: 0,
+    alpha: 0,
+    typicalAlpha: 0,
+  };
+}
+
+function nearestDistance(s: KnnNoveltyState, v: readonly number[]): number {
+  const { dim, k } = s.config;
+  const best = new Array<number>(k).fill(Number.POSITIVE_INFINITY);
+  const count = s.vectors.length / dim;
+  for (let j = 0; j < count; j++) {
+    let d = 0;
+    const off = j * dim;
+    for (let i = 0; i < dim; i++) {
+      const diff = s.vectors[off + i]! - v[i]!;
+      d += diff * diff;
+      if (d >= best[k - 1]!) break;
+    }
+    if (d < best[k - 1]!) {
+      let p = k - 1;
+      while (p > 0 && best[p - 1]! > d) {
+        best[p] = best[p - 1]!;
+        p--;
+      }
+      best[p] = d;
+    }
+  }
+  let sum = 0;
+  for (const b of best) sum += Math.sqrt(b / dim);
+  return sum / k;
+}
+
+function remember(s: KnnNoveltyState, v: number[]): void {
+  s.pending.push(v);
+  if (s.pending.length <= s.config.dim) return;
+  const oldest = s.pending.shift()!;
+  const cap = s.config.memory * s.config.dim;
+  if (s.vectors.length < cap) {
+    s.vectors.push(...oldest);
+  } else {
+    for (let i = 0; i < oldest.length; i++) s.vectors[s.vectorHead + i] = oldest[i]!;
+    s.vectorHead = (s.vectorHead + s.config.dim) % cap;
+  }
+}
+
+/** Feeds one raw value; returns the current novelty score in [0, 1]. */
+export function updateKnnNovelty(s: KnnNoveltyState, value: number): number {
+  s.bucketSum += value;
+  s.bucketCount++;
+  if (s.bucketCount < s.config.step) return s.score;
+  const mean = s.bucketSum / s.bucketCount;
+  s.bucketSum = 0;
+  s.bucketCount = 0;
+  s.min = s.min === null ? mean : Math.min(s.min, mean);
+  s.max = s.max === null ? mean : Math.max(s.max, mean);
+  s.recent.push(mean);
+  if (s.recent.length > s.config.dim) s.recent.shift();
+  if (s.recent.length < s.config.dim) return s.score;
+  const range = s.max - s.min || 1;
+  const v = s.recent.map((x) => (x - s.min!) / range);
+  s.score = 0;
+  if (s.vectors.length >= s.config.dim * s.config.k) {
+    const alpha = nearestDistance(s, v);
+    const logAlpha = Math.log(alpha + 1e-3);
+    if (s.logAlphas.values.length >= s.config.learningPeriod) {
+      const sd = Math.max(Math.sqrt(ringVariance(s.logAlphas)), 0.05);
+      const mu = ringMean(s.logAlphas);
+      const z = (logAlpha - mu) / sd;
+      s.score = z > 0 ? rarity(normalTail(z)) : 0;
+      s.typicalAlpha = Math.exp(mu);
+    }
+    s.alpha = alpha;
+    pushRing(s.logAlphas, logAlpha);
+  }
+  remember(s, v);
+  return s.score;
+}
