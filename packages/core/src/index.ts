@@ -2,4 +2,6 @@
  * Aurora's pure logic: no I/O, no clock, no unseeded randomness.
  * Everything here is deterministic so a newly elected leader can resume it.
  */
+
+export * from './cluster/index.js';
 export * from './detection/index.js';
