@@ -1,0 +1,103 @@
+/**
+ * The agent's options, compiled once: defaults applied, every value checked,
+ * the result frozen. Errors name the option and how to fix it.
+ */
+import type { Logger } from 'pino';
+import type { MetricsSource } from '../collect/metrics.js';
+import { validateNodeName } from '../identity/node-name.js';
+import type { AgentRuntime } from '../runtime/runtime.js';
+
+/** What {@link startAgent} accepts. Only `server` and `stateDir` are required (plus `token` on first start). */
+export interface AgentOptions {
+  /** Base URL of the control plane, e.g. `http://127.0.0.1:7070`. */
+  server: string;
+  /** Join token; needed only until the node has a stored credential. */
+  token?: string | undefined;
+  /** Directory for the node credential (created with mode 0700). */
+  stateDir: string;
+  /** Node name; defaults to one derived from the hostname. */
+  name?: string | undefined;
+  labels?: Record<string, string> | undefined;
+  zone?: string | undefined;
+  /**
+   * Collection and heartbeat interval. When left out the agent starts at 5 s
+   * and then follows the interval the control plane asks for.
+   */
+  intervalMs?: number | undefined;
+  /** Bound of the outbox while the control plane is unreachable; default 100 000 samples. */
+  maxBufferedSamples?: number | undefined;
+  /** Ceiling of the retry backoff; default 60 s. */
+  maxBackoffMs?: number | undefined;
+  /** pino logger; defaults to one writing JSON lines to stdout. */
+  logger?: Logger | undefined;
+  /** Where samples come from; defaults to the real machine. */
+  metrics?: MetricsSource | undefined;
+  /** Clock, randomness and timers; defaults to the real ones. */
+  runtime?: Partial<AgentRuntime> | undefined;
+  /** Aborting it gives up a join that is still waiting for the control plane. */
+  signal?: AbortSignal | undefined;
+  /** `fetch` used by the API client; defaults to the global one. */
+  fetch?: typeof fetch | undefined;
+}
+
+/** {@link AgentOptions} after validation and defaults. */
+export interface CompiledAgentOptions {
+  readonly server: string;
+  readonly token: string | undefined;
+  readonly stateDir: string;
+  readonly name: string | undefined;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly zone: string | undefined;
+  readonly intervalMs: number;
+  /** True when the interval was given, so the control plane's suggestion is ignored. */
+  readonly intervalFixed: boolean;
+  readonly maxBufferedSamples: number;
+  readonly maxBackoffMs: number;
+}
+
+/** Interval used until the control plane suggests one. */
+export const DEFAULT_INTERVAL_MS = 5_000;
+/** Default outbox bound. */
+export const DEFAULT_MAX_BUFFERED_SAMPLES = 100_000;
+/** Default ceiling of the retry backoff. */
+export const DEFAULT_MAX_BACKOFF_MS = 60_000;
+
+function positiveInteger(key: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1) {
+    throw new Error(`agent option ${key} must be a positive integer, got ${String(value)}`);
+  }
+  return value;
+}
+
+/** Validates and freezes {@link AgentOptions}. */
+export function compileAgentOptions(options: AgentOptions): CompiledAgentOptions {
+  let server: URL;
+  try {
+    server = new URL(options.server);
+  } catch {
+    throw new Error(`agent option server must be a URL such as http://127.0.0.1:7070, got "${options.server}"`);
+  }
+  if (server.protocol !== 'http:' && server.protocol !== 'https:') {
+    throw new Error(`agent option server must use http or https, got "${options.server}"`);
+  }
+  if (!options.stateDir) throw new Error('agent option stateDir is required: a directory for the node credential');
+  for (const [key, value] of Object.entries(options.labels ?? {})) {
+    if (key.length === 0 || key.length > 63 || value.length > 253) {
+      throw new Error(`agent label "${key}" must have a 1-63 character key and a value of at most 253 characters`);
+    }
+  }
+  const maxBackoffMs = positiveInteger('maxBackoffMs', options.maxBackoffMs, DEFAULT_MAX_BACKOFF_MS);
+  return Object.freeze({
+    server: options.server.replace(/\/+$/, ''),
+    token: options.token || undefined,
+    stateDir: options.stateDir,
+    name: options.name === undefined ? undefined : validateNodeName(options.name),
+    labels: Object.freeze({ ...(options.labels ?? {}) }),
+    zone: options.zone || undefined,
+    intervalMs: positiveInteger('intervalMs', options.intervalMs, DEFAULT_INTERVAL_MS),
+    intervalFixed: options.intervalMs !== undefined,
+    maxBufferedSamples: positiveInteger('maxBufferedSamples', options.maxBufferedSamples, DEFAULT_MAX_BUFFERED_SAMPLES),
+    maxBackoffMs,
+  });
+}

@@ -1,0 +1,204 @@
+/**
+ * The node agent: joins once, then collects metrics every interval into a
+ * bounded outbox and heartbeats them to the control plane until stopped.
+ * Collection and sending run as two loops so that an outage, with its long
+ * backoff, never delays collection.
+ */
+import { randomUUID } from 'node:crypto';
+import { AuroraClient, type NodeFacts } from '@aurora/sdk';
+import { pino } from 'pino';
+import { BatchBuffer } from '../buffer/batch-buffer.js';
+import { collectFacts } from '../collect/facts.js';
+import { createSystemMetricsSource } from '../collect/metrics.js';
+import { credentialPath } from '../identity/credential-store.js';
+import { obtainIdentity } from '../identity/join.js';
+import { backoffDelay } from '../loop/backoff.js';
+import { classifyFailure, describeFailure } from '../loop/failures.js';
+import { realRuntime } from '../runtime/runtime.js';
+import { AGENT_VERSION } from '../version.js';
+import { sendHeartbeat } from './heartbeat.js';
+import { type AgentOptions, compileAgentOptions } from './options.js';
+import type { AgentStats } from './stats.js';
+
+/** A running agent. */
+export interface RunningAgent {
+  /** The node name the control plane knows this agent by. */
+  readonly name: string;
+  /** Stops both loops and waits for them; batches still pending are discarded. */
+  stop(): Promise<void>;
+  /** A snapshot of the agent's counters. */
+  stats(): AgentStats;
+}
+
+/** How often facts (disks, addresses, ...) are read again; they change rarely and cost more than metrics. */
+const FACTS_REFRESH_MS = 10 * 60_000;
+/** A heartbeat that takes longer than this is abandoned and retried. */
+const REQUEST_TIMEOUT_MS = 15_000;
+/** Bounds on an interval suggested by the control plane. */
+const MIN_SERVER_INTERVAL_MS = 1_000;
+const MAX_SERVER_INTERVAL_MS = 300_000;
+/** While the outbox is full, drops are logged at most this often. */
+const DROP_LOG_EVERY_MS = 60_000;
+
+/**
+ * Starts the node agent and resolves once it has an identity (stored or just
+ * joined); collection and heartbeats then run in the background until `stop()`.
+ *
+ * @example
+ * const agent = await startAgent({ server: 'http://127.0.0.1:7070', token, stateDir: '.aurora/agent' });
+ * process.on('SIGTERM', () => void agent.stop());
+ */
+export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
+  const config = compileAgentOptions(options);
+  const logger = options.logger ?? pino({ name: 'aurora-agent' });
+  const runtime = { ...realRuntime, ...options.runtime };
+  const metrics =
+    options.metrics ??
+    createSystemMetricsSource({
+      clock: runtime.clock,
+      onSourceError: (source, err) => logger.debug({ source, err: describeFailure(err) }, 'metric source skipped'),
+    });
+  const stopping = new AbortController();
+  const startSignal = options.signal ? AbortSignal.any([options.signal, stopping.signal]) : stopping.signal;
+  const baseFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const client = new AuroraClient({
+    baseUrl: config.server,
+    fetch: (input, init) =>
+      baseFetch(input, {
+        ...init,
+        signal: AbortSignal.any([stopping.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]),
+      }),
+  });
+
+  const factsOptions = { labels: config.labels, zone: config.zone, agentVersion: AGENT_VERSION };
+  let facts: NodeFacts = await collectFacts(factsOptions);
+  let factsAt = runtime.clock();
+  const identity = await obtainIdentity({ client, config, facts, logger, runtime, signal: startSignal });
+  const log = logger.child({ node: identity.name });
+
+  const buffer = new BatchBuffer(config.maxBufferedSamples);
+  const counters = { collections: 0, heartbeatsSent: 0, heartbeatsFailed: 0, consecutiveFailures: 0, acked: 0 };
+  let intervalMs = config.intervalMs;
+  let nodeState: string | undefined;
+  let lastHeartbeatAt: number | undefined;
+  let lastError: string | undefined;
+  let lastDropLogAt = Number.NEGATIVE_INFINITY;
+
+  const collectOnce = async () => {
+    const samples = await metrics.collect().catch((err: unknown) => {
+      log.warn({ err: describeFailure(err) }, 'metric collection failed; trying again next interval');
+      return [];
+    });
+    counters.collections++;
+    if (samples.length === 0) return;
+    const dropped = buffer.push({ id: randomUUID().replaceAll('-', ''), samples });
+    const now = runtime.clock();
+    if (dropped > 0 && now - lastDropLogAt >= DROP_LOG_EVERY_MS) {
+      lastDropLogAt = now;
+      log.warn(
+        { dropped, droppedTotal: buffer.droppedTotal, maxBufferedSamples: config.maxBufferedSamples },
+        'outbox full while the control plane is unreachable: dropping the oldest samples',
+      );
+    }
+    if (now - factsAt >= FACTS_REFRESH_MS) {
+      facts = await collectFacts(factsOptions);
+      factsAt = now;
+    }
+  };
+
+  const collectLoop = async () => {
+    let next = runtime.clock() + intervalMs;
+    while (!stopping.signal.aborted) {
+      await runtime.sleep(Math.max(0, next - runtime.clock()), stopping.signal);
+      if (stopping.signal.aborted) return;
+      await collectOnce();
+      // Fixed-rate schedule; after a stall (suspended laptop) start afresh instead of catching up.
+      next = Math.max(next + intervalMs, runtime.clock());
+    }
+  };
+
+  /** Sends one heartbeat; returns how long to wait before the next. */
+  const heartbeatOnce = async (): Promise<number> => {
+    try {
+      const outcome = await sendHeartbeat(client, identity.credential, facts, buffer, runtime.clock());
+      if (counters.consecutiveFailures > 0)
+        log.info({ after: counters.consecutiveFailures }, 'control plane reachable again');
+      counters.heartbeatsSent++;
+      counters.consecutiveFailures = 0;
+      counters.acked += outcome.acknowledged;
+      nodeState = outcome.response.state;
+      lastHeartbeatAt = runtime.clock();
+      lastError = undefined;
+      const suggested = outcome.response.heartbeatIntervalMs;
+      if (!config.intervalFixed && suggested >= MIN_SERVER_INTERVAL_MS && suggested <= MAX_SERVER_INTERVAL_MS) {
+        intervalMs = suggested;
+      }
+      return outcome.backlog ? 0 : intervalMs;
+    } catch (err) {
+      if (stopping.signal.aborted) return 0;
+      counters.heartbeatsFailed++;
+      counters.consecutiveFailures++;
+      lastError = describeFailure(err);
+      return retryDelay(err);
+    }
+  };
+
+  const retryDelay = (err: unknown): number => {
+    const kind = classifyFailure(err);
+    const attempt = counters.consecutiveFailures;
+    if (kind === 'unauthorized') {
+      log.error(
+        { err: lastError, attempt },
+        `the control plane no longer accepts this node's credential (HTTP 401/403). To rejoin, create a new join token ` +
+          `("aurora token create"), delete ${credentialPath(config.stateDir)} and start the agent with --token. ` +
+          `Retrying every ${Math.round(config.maxBackoffMs / 1000)} s meanwhile`,
+      );
+      return config.maxBackoffMs;
+    }
+    if (kind === 'rejected') {
+      log.error({ err: lastError, attempt }, 'the control plane rejected the heartbeat; retrying slowly');
+      return config.maxBackoffMs;
+    }
+    const delayMs = backoffDelay({ baseMs: intervalMs, capMs: config.maxBackoffMs }, attempt, runtime.random);
+    log.warn(
+      { err: lastError, attempt, delayMs, pendingSamples: buffer.pendingSamples },
+      'heartbeat failed; buffering',
+    );
+    return delayMs;
+  };
+
+  const heartbeatLoop = async () => {
+    while (!stopping.signal.aborted) {
+      const waitMs = await heartbeatOnce();
+      await runtime.sleep(waitMs, stopping.signal);
+    }
+  };
+
+  await collectOnce();
+  const loops = Promise.all([collectLoop(), heartbeatLoop()]);
+  log.info({ server: config.server, intervalMs }, 'agent running');
+
+  return {
+    name: identity.name,
+    async stop() {
+      stopping.abort();
+      await loops;
+      log.info({ pendingBatches: buffer.pendingBatches }, 'agent stopped');
+    },
+    stats: () => ({
+      name: identity.name,
+      collections: counters.collections,
+      heartbeatsSent: counters.heartbeatsSent,
+      heartbeatsFailed: counters.heartbeatsFailed,
+      consecutiveFailures: counters.consecutiveFailures,
+      batchesAcknowledged: counters.acked,
+      pendingBatches: buffer.pendingBatches,
+      pendingSamples: buffer.pendingSamples,
+      droppedSamples: buffer.droppedTotal,
+      nodeState,
+      lastHeartbeatAt,
+      lastError,
+      intervalMs,
+    }),
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * Gets the node an identity: the stored credential if it joined before,
+ * otherwise a join with the operator's token. A control plane that is not up
+ * yet is waited for; a refused token is an error that says how to get a new one.
+ */
+import type { AuroraClient, NodeFacts } from '@aurora/sdk';
+import type { Logger } from 'pino';
+import type { CompiledAgentOptions } from '../agent/options.js';
+import { backoffDelay } from '../loop/backoff.js';
+import { classifyFailure, describeFailure } from '../loop/failures.js';
+import type { AgentRuntime } from '../runtime/runtime.js';
+import { credentialPath, loadCredential, type StoredCredential, saveCredential } from './credential-store.js';
+import { nodeNameFromHostname } from './node-name.js';
+
+/** Everything {@link obtainIdentity} needs. */
+export interface JoinContext {
+  client: AuroraClient;
+  config: CompiledAgentOptions;
+  facts: NodeFacts;
+  logger: Logger;
+  runtime: AgentRuntime;
+  signal: AbortSignal;
+}
+
+/** Returns the stored identity, or joins with the token and stores the result (mode 0600). */
+export async function obtainIdentity(ctx: JoinContext): Promise<StoredCredential> {
+  const { config, logger } = ctx;
+  const stored = await loadCredential(config.stateDir);
+  if (stored) {
+    if (stored.server && stored.server !== config.server) {
+      logger.warn(
+        { joinedAt: stored.server, server: config.server },
+        `node credential in ${credentialPath(config.stateDir)} was issued by another server; ` +
+          'delete that file and start with a new join token to join this one',
+      );
+    }
+    if (config.name && config.name !== stored.name) {
+      logger.warn({ name: stored.name }, `already joined as "${stored.name}"; the name "${config.name}" is ignored`);
+    }
+    logger.info({ name: stored.name }, 'using the stored node credential');
+    return stored;
+  }
+  if (!config.token) {
+    throw new Error(
+      `no node credential in ${config.stateDir} and no join token: ` +
+        'create a token on the control plane ("aurora token create") and pass it with --token',
+    );
+  }
+  const name = config.name ?? nodeNameFromHostname(ctx.facts.hostname);
+  const joined = await joinWithRetry(ctx, name, config.token);
+  const credential: StoredCredential = {
+    nodeId: joined.nodeId,
+    name: joined.name,
+    credential: joined.credential,
+    server: config.server,
+    joinedAt: new Date(ctx.runtime.clock()).toISOString(),
+  };
+  await saveCredential(config.stateDir, credential);
+  logger.info({ name: joined.name, nodeId: joined.nodeId }, 'joined the cluster');
+  return credential;
+}
+
+async function joinWithRetry(ctx: JoinContext, name: string, token: string) {
+  const { client, config, logger, runtime, signal } = ctx;
+  const policy = { baseMs: config.intervalMs, capMs: config.maxBackoffMs };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await client.join({ token, name, facts: ctx.facts });
+    } catch (error) {
+      if (classifyFailure(error) !== 'unreachable') {
+        throw new Error(
+          `joining as "${name}" was refused by ${config.server}: ${describeFailure(error)}. ` +
+            'Check that the join token is valid and unused (create one with "aurora token create"), ' +
+            'and that no other node already has this name (choose one with --name)',
+        );
+      }
+      const delayMs = backoffDelay(policy, attempt, runtime.random);
+      logger.warn({ attempt, delayMs, err: describeFailure(error) }, 'control plane unreachable, retrying the join');
+      await runtime.sleep(delayMs, signal);
+      if (signal.aborted) throw new Error('the agent was stopped before it could join');
+    }
+  }
+}
