@@ -6,7 +6,7 @@ export { type CsvTable, columnIndex, formatCsvRow, parseCsv } from './csv.js';
 export { buildLayout, detectionWorth, type LabelWindow, OUTSIDE, type ScoringLayout } from './layout.js';
 export * from './load.js';
 export { type Baselines, baselines, normaliseScore } from './normalise.js';
-export { type CostMatrix, PROFILE_NAMES, type Profile, parseProfiles } from './profiles.js';
+export { type CostMatrix, NAB_PROFILES, PROFILE_NAMES, type Profile, parseProfiles } from './profiles.js';
 export { layoutCorpus, type ProfileResult, scoreDetector } from './score-detector.js';
 export { MAX_TP, PROBATION_PERCENT, probationaryLength, scaledSigmoid } from './sigmoid.js';
 export * from './sweep.js';

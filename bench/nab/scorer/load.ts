@@ -14,6 +14,8 @@ export interface SeriesFile {
   /** The same timestamps in ms since the epoch. */
   times: Float64Array;
   values: Float64Array;
+  /** Values exactly as written in the file. */
+  valueTexts: string[];
 }
 
 /** Lists `<category>/<file>.csv` under a data folder, sorted so runs are reproducible. */
@@ -42,6 +44,7 @@ export function readSeries(dataDir: string, relativePath: string): SeriesFile {
     timestamps: new Array<string>(n),
     times: new Float64Array(n),
     values: new Float64Array(n),
+    valueTexts: new Array<string>(n),
   };
   table.rows.forEach((row, i) => {
     const text = row[tCol] ?? '';
@@ -51,6 +54,7 @@ export function readSeries(dataDir: string, relativePath: string): SeriesFile {
     } catch (error) {
       throw new Error(`${file} row ${i + 2}: ${(error as Error).message}`);
     }
+    series.valueTexts[i] = row[vCol] ?? '';
     series.values[i] = Number(row[vCol]);
   });
   return series;

@@ -41,3 +41,10 @@ export function parseProfiles(json: unknown, file = 'profiles.json'): Profile[] 
     };
   });
 }
+
+/** NAB v1.1's three profiles, used when a corpus comes without a profiles.json. */
+export const NAB_PROFILES: readonly Profile[] = [
+  { name: 'standard', costs: { tpWeight: 1, fpWeight: 0.11, fnWeight: 1, tnWeight: 1 } },
+  { name: 'reward_low_FP_rate', costs: { tpWeight: 1, fpWeight: 0.22, fnWeight: 1, tnWeight: 1 } },
+  { name: 'reward_low_FN_rate', costs: { tpWeight: 1, fpWeight: 0.11, fnWeight: 2, tnWeight: 1 } },
+];
