@@ -14,9 +14,9 @@ export interface EnsembleConfig {
   range: Partial<RangeNoveltyConfig> & { weight: number };
   residual: Partial<ResidualConfig> & { weight: number };
   knn: Partial<KnnNoveltyConfig> & { weight: number };
-  /** Points after a strong score during which weaker ones are damped. */
-  refractory: number;
-  /** Factor applied to scores during the refractory period unless they beat the last peak. */
+  /** Per-point decay of the remembered peak score (closer to 1 = longer memory of an alarm). */
+  peakDecay: number;
+  /** Factor applied to scores that do not beat the remembered peak. */
   refractoryDamping: number;
 }
 
@@ -29,14 +29,13 @@ export interface EnsembleState {
   residual: ResidualState;
   knn: KnnNoveltyState;
   peak: number;
-  sincePeak: number;
 }
 
 const defaults: EnsembleConfig = {
   range: { weight: 1 },
-  residual: { weight: 1 },
+  residual: { weight: 0 },
   knn: { weight: 1 },
-  refractory: 0,
+  peakDecay: 0.999,
   refractoryDamping: 0.5,
 };
 
@@ -62,15 +61,14 @@ class Ensemble implements Detector<EnsembleState> {
     s.seen++;
     const c = s.config;
     const range = updateRangeNovelty(s.range, value) * c.range.weight;
-    const residual = updateResidual(s.residual, value) * c.residual.weight;
+    const residual = c.residual.weight > 0 ? updateResidual(s.residual, value) * c.residual.weight : 0;
     const knn = updateKnnNovelty(s.knn, value) * c.knn.weight;
     let score = Math.min(1, Math.max(range, residual, knn));
-    s.sincePeak++;
-    if (s.sincePeak <= c.refractory && score <= s.peak) score *= c.refractoryDamping;
-    else if (score > 0.5) {
-      s.peak = score;
-      s.sincePeak = 0;
-    }
+    // Only a new high within the recent past is news: repeats of an alarm are damped, so one event
+    // raises one alarm instead of a run of them (each extra point above threshold is a false positive).
+    const raw = score;
+    if (score <= s.peak) score *= c.refractoryDamping;
+    s.peak = Math.max(raw, s.peak * c.peakDecay);
     return { score, explanation: this.explain(value, score, range, residual, knn) };
   }
 
@@ -109,7 +107,6 @@ export const ensembleFactory: DetectorFactory<EnsembleConfig, EnsembleState> = {
       residual: createResidual(c.residual),
       knn: createKnnNovelty(c.knn),
       peak: 0,
-      sincePeak: 0,
     });
   },
   restore(state) {

@@ -1,6 +1,5 @@
-import { normalTail } from './gaussian.js';
-import { rarity } from './likelihood.js';
-import { createRing, pushRing, type RingState, ringMean, ringVariance } from './ring.js';
+import { createExceedance, type ExceedanceState, updateExceedance } from './exceedance.js';
+import { quantile } from './sorted-window.js';
 
 /**
  * Shape-and-level novelty of the recent past: the last `dim` bucket averages
@@ -23,6 +22,10 @@ export interface KnnNoveltyConfig {
   calibration: number;
   /** Nonconformities to collect before scoring. */
   learningPeriod: number;
+  /** Repeat the last judgement on the points between bucket ends (otherwise they score 0). */
+  hold: boolean;
+  /** Quantile of past distances beyond which a pattern is news. */
+  upper: number;
 }
 
 /** Everything the k-NN novelty component remembers. */
@@ -39,7 +42,7 @@ export interface KnnNoveltyState {
   pending: number[][];
   min: number | null;
   max: number | null;
-  logAlphas: RingState;
+  calibration: ExceedanceState;
   /** The last judgement, held until the next bucket completes. */
   score: number;
   alpha: number;
@@ -48,12 +51,14 @@ export interface KnnNoveltyState {
 
 /** Defaults tuned once on the whole NAB corpus (never per file). */
 export const knnNoveltyDefaults: KnnNoveltyConfig = {
-  step: 6,
-  dim: 8,
+  step: 10,
+  dim: 5,
   memory: 400,
   k: 2,
   calibration: 500,
   learningPeriod: 40,
+  upper: 0.999,
+  hold: false,
 };
 
 /** Creates an empty component. */
@@ -69,7 +74,7 @@ export function createKnnNovelty(config: Partial<KnnNoveltyConfig> = {}): KnnNov
     pending: [],
     min: null,
     max: null,
-    logAlphas: createRing(c.calibration),
+    calibration: createExceedance({ history: c.calibration, upper: c.upper, learningPeriod: c.learningPeriod }),
     score: 0,
     alpha: 0,
     typicalAlpha: 0,
@@ -119,7 +124,7 @@ function remember(s: KnnNoveltyState, v: number[]): void {
 export function updateKnnNovelty(s: KnnNoveltyState, value: number): number {
   s.bucketSum += value;
   s.bucketCount++;
-  if (s.bucketCount < s.config.step) return s.score;
+  if (s.bucketCount < s.config.step) return s.config.hold ? s.score : 0;
   const mean = s.bucketSum / s.bucketCount;
   s.bucketSum = 0;
   s.bucketCount = 0;
@@ -133,16 +138,10 @@ export function updateKnnNovelty(s: KnnNoveltyState, value: number): number {
   s.score = 0;
   if (s.vectors.length >= s.config.dim * s.config.k) {
     const alpha = nearestDistance(s, v);
-    const logAlpha = Math.log(alpha + 1e-3);
-    if (s.logAlphas.values.length >= s.config.learningPeriod) {
-      const sd = Math.max(Math.sqrt(ringVariance(s.logAlphas)), 0.05);
-      const mu = ringMean(s.logAlphas);
-      const z = (logAlpha - mu) / sd;
-      s.score = z > 0 ? rarity(normalTail(z)) : 0;
-      s.typicalAlpha = Math.exp(mu);
-    }
+    s.typicalAlpha = quantile(s.calibration.window, 0.5);
+    s.score = updateExceedance(s.calibration, Math.log(alpha + 1e-4)).score;
+    s.typicalAlpha = Math.exp(s.typicalAlpha);
     s.alpha = alpha;
-    pushRing(s.logAlphas, logAlpha);
   }
   remember(s, v);
   return s.score;
