@@ -1,0 +1,165 @@
+/** Parses one raw value (string from env/file/flag, or an already typed value) or returns an error message. */
+type Parser<T> = (raw: unknown) => { ok: true; value: T } | { ok: false; expected: string };
+
+const integer =
+  (min: number, max: number): Parser<number> =>
+  (raw) => {
+    const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
+    return Number.isInteger(n) && n >= min && n <= max
+      ? { ok: true, value: n }
+      : { ok: false, expected: `must be an integer ${min}-${max}` };
+  };
+
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** Parses `1500`, `"1500"`, `"30s"`, `"5m"`, `"2h"`, `"7d"` into milliseconds. */
+export function parseDurationMs(raw: unknown): number | undefined {
+  if (typeof raw === 'number') return Number.isFinite(raw) && raw >= 0 ? raw : undefined;
+  if (typeof raw !== 'string') return undefined;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/.exec(raw);
+  if (!m) return undefined;
+  return Math.round(Number(m[1]) * (DURATION_UNITS[m[2] ?? 'ms'] ?? 1));
+}
+
+const duration =
+  (min: number): Parser<number> =>
+  (raw) => {
+    const ms = parseDurationMs(raw);
+    return ms !== undefined && ms >= min
+      ? { ok: true, value: ms }
+      : { ok: false, expected: `must be a duration of at least ${min} ms (e.g. 5000, "30s", "5m")` };
+  };
+
+const text =
+  (pattern?: RegExp, hint = 'must be a non-empty string'): Parser<string> =>
+  (raw) =>
+    typeof raw === 'string' && raw.length > 0 && (!pattern || pattern.test(raw))
+      ? { ok: true, value: raw }
+      : { ok: false, expected: hint };
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** One configuration key: where it comes from, its default and what it means. */
+export interface ConfigKey<T = unknown> {
+  /** Name in aurora.yaml and in the compiled config object. */
+  name: string;
+  /** Environment variable that sets it. */
+  env: string;
+  /** CLI flag that sets it, when there is one. */
+  flag?: string;
+  /** Default, as shown to users; `undefined` means unset unless derived. */
+  default: T | undefined;
+  description: string;
+  /** Keys holding secrets are never printed. */
+  secret?: boolean;
+  parse: Parser<T>;
+}
+
+function key<T>(spec: ConfigKey<T>): ConfigKey<T> {
+  return spec;
+}
+
+/**
+ * Every configuration key of the control plane, in the order the README and
+ * `aurora server --help` print them.
+ */
+export const configKeys = [
+  key({
+    name: 'host',
+    env: 'AURORA_HOST',
+    flag: '--host',
+    default: '127.0.0.1',
+    description: 'address to listen on',
+    parse: text(),
+  }),
+  key({
+    name: 'port',
+    env: 'AURORA_PORT',
+    flag: '--port',
+    default: 7070,
+    description: 'port to listen on (0 picks a free one)',
+    parse: integer(0, 65_535),
+  }),
+  key({
+    name: 'dataDir',
+    env: 'AURORA_DATA_DIR',
+    flag: '--data-dir',
+    default: './.aurora/data',
+    description: 'directory of the embedded store (used when no databaseUrl is set)',
+    parse: text(),
+  }),
+  key<string>({
+    name: 'databaseUrl',
+    env: 'AURORA_DATABASE_URL',
+    flag: '--database-url',
+    default: undefined,
+    description: 'PostgreSQL URL; when set, the embedded store is not used',
+    secret: true,
+    parse: text(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL'),
+  }),
+  key<string>({
+    name: 'adminToken',
+    env: 'AURORA_ADMIN_TOKEN',
+    default: undefined,
+    description: 'admin bearer token, seeded on first start only (generated and printed once if unset)',
+    secret: true,
+    parse: text(/^.{16,256}$/, 'must be 16-256 characters'),
+  }),
+  key({
+    name: 'heartbeatIntervalMs',
+    env: 'AURORA_HEARTBEAT_INTERVAL_MS',
+    default: 5_000,
+    description: 'how often agents are asked to heartbeat',
+    parse: duration(100),
+  }),
+  key<number>({
+    name: 'suspectAfterMs',
+    env: 'AURORA_SUSPECT_AFTER_MS',
+    default: undefined,
+    description: 'silence after which a node is suspect (default: 3 heartbeat intervals)',
+    parse: duration(1),
+  }),
+  key({
+    name: 'downAfterMs',
+    env: 'AURORA_DOWN_AFTER_MS',
+    default: 40_000,
+    description: 'silence after which a node is down; must exceed suspectAfterMs',
+    parse: duration(1),
+  }),
+  key({
+    name: 'clockSkewThresholdMs',
+    env: 'AURORA_CLOCK_SKEW_THRESHOLD_MS',
+    default: 30_000,
+    description: 'agent clock offset that raises the ClockSkew condition',
+    parse: duration(0),
+  }),
+  key({
+    name: 'sampleRetentionMs',
+    env: 'AURORA_SAMPLE_RETENTION',
+    default: 7 * 86_400_000,
+    description: 'how long raw metric samples are kept (e.g. "7d")',
+    parse: duration(60_000),
+  }),
+  key({
+    name: 'bodyLimitBytes',
+    env: 'AURORA_BODY_LIMIT_BYTES',
+    default: 8 * 1024 * 1024,
+    description: 'largest accepted request body',
+    parse: integer(1_024, 1024 * 1024 * 1024),
+  }),
+  key({
+    name: 'ingestFlushMs',
+    env: 'AURORA_INGEST_FLUSH_MS',
+    default: 50,
+    description: 'how long heartbeats are coalesced before one batched write',
+    parse: duration(0),
+  }),
+  key({
+    name: 'logLevel',
+    env: 'AURORA_LOG_LEVEL',
+    flag: '--log-level',
+    default: 'info',
+    description: `log level: ${LOG_LEVELS.join(', ')}`,
+    parse: text(new RegExp(`^(${LOG_LEVELS.join('|')})$`), `must be one of ${LOG_LEVELS.join(', ')}`),
+  }),
+] as const;
