@@ -1,0 +1,80 @@
+import type { MetricBatch } from '@aurora/sdk';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { BatchBuffer } from './batch-buffer.js';
+
+const batch = (id: string, size: number): MetricBatch => ({
+  id,
+  samples: Array.from({ length: size }, (_, i) => ({ ts: i, name: 'test.value', value: i })),
+});
+const all = { maxBatches: 1_000, maxSamples: 1_000_000 };
+
+describe('BatchBuffer', () => {
+  it('keeps batches in arrival order until they are acknowledged', () => {
+    const buffer = new BatchBuffer(100);
+    buffer.push(batch('batch-aaa', 2));
+    buffer.push(batch('batch-bbb', 3));
+    buffer.push(batch('batch-ccc', 1));
+    expect(buffer.peek(all).map((b) => b.id)).toEqual(['batch-aaa', 'batch-bbb', 'batch-ccc']);
+    expect(buffer.acknowledge(['batch-bbb', 'unknown-id'])).toBe(1);
+    expect(buffer.peek(all).map((b) => b.id)).toEqual(['batch-aaa', 'batch-ccc']);
+    expect(buffer.pendingSamples).toBe(3);
+  });
+
+  it('drops the oldest batches when full and counts every dropped sample', () => {
+    const buffer = new BatchBuffer(10);
+    buffer.push(batch('batch-001', 4));
+    buffer.push(batch('batch-002', 4));
+    expect(buffer.push(batch('batch-003', 4))).toBe(4);
+    expect(buffer.peek(all).map((b) => b.id)).toEqual(['batch-002', 'batch-003']);
+    expect(buffer.droppedTotal).toBe(4);
+    expect(buffer.unreportedDrops).toBe(4);
+  });
+
+  it('keeps only the newest samples of a batch larger than the whole buffer', () => {
+    const buffer = new BatchBuffer(3);
+    expect(buffer.push(batch('batch-big', 5))).toBe(2);
+    expect(buffer.peek(all)[0]?.samples.map((s) => s.value)).toEqual([2, 3, 4]);
+  });
+
+  it('forgets drops once they were reported, but keeps the running total', () => {
+    const buffer = new BatchBuffer(2);
+    buffer.push(batch('batch-001', 2));
+    buffer.push(batch('batch-002', 2));
+    buffer.markDropsReported(2);
+    expect(buffer.unreportedDrops).toBe(0);
+    expect(buffer.droppedTotal).toBe(2);
+  });
+
+  it('takes at most the allowed batches and samples per heartbeat, but always at least one batch', () => {
+    const buffer = new BatchBuffer(1_000);
+    for (let i = 0; i < 10; i++) buffer.push(batch(`batch-${i}`, 10));
+    expect(buffer.peek({ maxBatches: 3, maxSamples: 1_000 })).toHaveLength(3);
+    expect(buffer.peek({ maxBatches: 64, maxSamples: 25 })).toHaveLength(2);
+    expect(buffer.peek({ maxBatches: 64, maxSamples: 1 })).toHaveLength(1);
+  });
+
+  it('never holds more samples than its bound, and accounts for every sample', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 50 }),
+        fc.array(fc.integer({ min: 0, max: 80 }), { maxLength: 60 }),
+        (max, sizes) => {
+          const buffer = new BatchBuffer(max);
+          sizes.forEach((size, i) => {
+            buffer.push(batch(`batch-${i}`, size));
+            expect(buffer.pendingSamples).toBeLessThanOrEqual(max);
+          });
+          const pushed = sizes.reduce((a, b) => a + b, 0);
+          const held = buffer.peek(all).reduce((sum, b) => sum + b.samples.length, 0);
+          expect(held).toBe(buffer.pendingSamples);
+          expect(held + buffer.droppedTotal).toBe(pushed);
+        },
+      ),
+    );
+  });
+
+  it('refuses a bound that is not a positive integer, naming the option', () => {
+    expect(() => new BatchBuffer(0)).toThrow(/maxBufferedSamples/);
+  });
+});
