@@ -21,7 +21,11 @@ describe('configuration', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'aurora-config-'));
     const file = path.join(dir, 'aurora.yaml');
     writeFileSync(file, 'port: 7001\nhost: 0.0.0.0\nlogLevel: debug\nsampleRetentionMs: 2d\n');
-    const config = compileConfig({ file, env: { AURORA_PORT: '7002', AURORA_LOG_LEVEL: 'warn' }, overrides: { port: '7003' } });
+    const config = compileConfig({
+      file,
+      env: { AURORA_PORT: '7002', AURORA_LOG_LEVEL: 'warn' },
+      overrides: { port: '7003' },
+    });
     expect(config.port).toBe(7003);
     expect(config.host).toBe('0.0.0.0');
     expect(config.logLevel).toBe('warn');

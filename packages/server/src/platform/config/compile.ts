@@ -44,7 +44,9 @@ function readFile(file: string): Record<string, unknown> {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new ConfigError(`config file ${file}: cannot be read (${(error as Error).message}); fix the path or omit --config`);
+    throw new ConfigError(
+      `config file ${file}: cannot be read (${(error as Error).message}); fix the path or omit --config`,
+    );
   }
   let parsed: unknown;
   try {

@@ -1,2 +1,2 @@
-export { type AuroraConfig, type ConfigSources, ConfigError, compileConfig } from './compile.js';
+export { type AuroraConfig, ConfigError, type ConfigSources, compileConfig } from './compile.js';
 export { type ConfigKey, configKeys, parseDurationMs } from './keys.js';

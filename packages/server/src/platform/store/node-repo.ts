@@ -1,0 +1,109 @@
+import { and, asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import type { Db } from './engine.js';
+import { metricBatches, metricSamples, nodes, nodeTransitions } from './schema.js';
+
+/** A node row as stored. */
+export type NodeRow = typeof nodes.$inferSelect;
+
+/** A recorded state change of a node. */
+export type NodeTransitionRow = typeof nodeTransitions.$inferSelect;
+
+/** Columns a controller may change on a node. */
+export type NodeChange = Pick<NodeRow, 'id'> &
+  Partial<Pick<NodeRow, 'state' | 'stateReason' | 'stateSince' | 'operatorState' | 'health' | 'conditions'>>;
+
+/** Filters of {@link NodeRepo.list}. */
+export interface NodeFilter {
+  state?: string;
+  /** All of these labels must match. */
+  labels?: Record<string, string>;
+}
+
+/** A transaction or the database itself. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0] | Db;
+
+/** Nodes and their recorded transitions. */
+export class NodeRepo {
+  constructor(private readonly db: Db) {}
+
+  async insert(row: NodeRow): Promise<void> {
+    await this.db.insert(nodes).values(row);
+  }
+
+  async byName(name: string): Promise<NodeRow | undefined> {
+    return (await this.db.select().from(nodes).where(eq(nodes.name, name)))[0];
+  }
+
+  async byCredentialHash(hash: string): Promise<NodeRow | undefined> {
+    return (await this.db.select().from(nodes).where(eq(nodes.credentialHash, hash)))[0];
+  }
+
+  list(filter: NodeFilter = {}): Promise<NodeRow[]> {
+    const where: SQL[] = [];
+    if (filter.state) where.push(eq(nodes.state, filter.state));
+    if (filter.labels && Object.keys(filter.labels).length > 0) {
+      where.push(sql`${nodes.labels} @> ${JSON.stringify(filter.labels)}::jsonb`);
+    }
+    return this.db
+      .select()
+      .from(nodes)
+      .where(where.length ? and(...where) : undefined)
+      .orderBy(asc(nodes.name));
+  }
+
+  /** Counts nodes per state. */
+  async countByState(): Promise<Record<string, number>> {
+    const rows = await this.db
+      .select({ state: nodes.state, n: sql<number>`count(*)::int` })
+      .from(nodes)
+      .groupBy(nodes.state);
+    return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
+  }
+
+  /** Deletes a node with its samples, batches and history; returns the deleted row. */
+  async deleteByName(name: string): Promise<NodeRow | undefined> {
+    return this.db.transaction(async (tx) => {
+      const [row] = await tx.delete(nodes).where(eq(nodes.name, name)).returning();
+      if (!row) return undefined;
+      await tx.delete(metricSamples).where(eq(metricSamples.nodeId, row.id));
+      await tx.delete(metricBatches).where(eq(metricBatches.nodeId, row.id));
+      await tx.delete(nodeTransitions).where(eq(nodeTransitions.nodeId, row.id));
+      return row;
+    });
+  }
+
+  /**
+   * Runs `decide` on the locked rows (all nodes when `ids` is undefined) and
+   * writes the changes and transitions it returns, in one transaction.
+   */
+  async mutate(
+    ids: string[] | undefined,
+    decide: (rows: NodeRow[]) => { changes: NodeChange[]; transitions: NodeTransitionRow[] },
+  ): Promise<{ changes: NodeChange[]; transitions: NodeTransitionRow[] }> {
+    return this.db.transaction(async (tx) => {
+      const query = tx.select().from(nodes);
+      const rows = await (ids ? query.where(inArray(nodes.id, ids)) : query).orderBy(asc(nodes.id)).for('update');
+      const result = decide(rows);
+      for (const { id, ...set } of result.changes) {
+        if (Object.keys(set).length > 0) await tx.update(nodes).set(set).where(eq(nodes.id, id));
+      }
+      await insertTransitions(tx, result.transitions);
+      return result;
+    });
+  }
+
+  /** The recorded transitions of one node, newest first. */
+  transitions(nodeId: string, limit = 100): Promise<NodeTransitionRow[]> {
+    return this.db
+      .select()
+      .from(nodeTransitions)
+      .where(eq(nodeTransitions.nodeId, nodeId))
+      .orderBy(sql`${nodeTransitions.at} desc`)
+      .limit(limit);
+  }
+}
+
+/** Inserts transitions in one statement. */
+export async function insertTransitions(tx: Tx, rows: NodeTransitionRow[]): Promise<void> {
+  if (rows.length > 0) await tx.insert(nodeTransitions).values(rows);
+}

@@ -1,0 +1,67 @@
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/pglite';
+import { migrate } from 'drizzle-orm/pglite/migrator';
+import { type Db, MIGRATION_LOCK_KEY, migrationsFolder, type StoreEngine } from './engine.js';
+import { StoreDamagedError } from './errors.js';
+import { acquireDataDirLock } from './lock-file.js';
+import { schema } from './schema.js';
+
+/** Refuses a non-empty database directory that PGlite would otherwise initialise over. */
+function checkExisting(pgDir: string): void {
+  if (!existsSync(pgDir)) return;
+  const entries = readdirSync(pgDir);
+  if (entries.length === 0) return;
+  if (!entries.includes('PG_VERSION')) throw new StoreDamagedError(pgDir, 'PG_VERSION is missing');
+  for (const required of ['global', 'base', 'pg_wal']) {
+    if (!entries.includes(required)) throw new StoreDamagedError(pgDir, `${required}/ is missing`);
+  }
+}
+
+/**
+ * Opens the embedded store in `<dataDir>/pg`, or an in-memory one when
+ * `dataDir` is undefined. Holds `<dataDir>/aurora.lock` while open.
+ */
+export async function openPgliteEngine(dataDir: string | undefined): Promise<StoreEngine> {
+  let release = () => {};
+  let client: PGlite;
+  if (dataDir === undefined) {
+    client = new PGlite();
+  } else {
+    mkdirSync(dataDir, { recursive: true });
+    release = acquireDataDirLock(dataDir);
+    const pgDir = path.join(dataDir, 'pg');
+    try {
+      checkExisting(pgDir);
+      client = new PGlite(pgDir);
+      await client.waitReady;
+      await client.query('select 1');
+    } catch (error) {
+      release();
+      if (error instanceof StoreDamagedError) throw error;
+      throw new StoreDamagedError(pgDir, error instanceof Error ? error.message : String(error));
+    }
+  }
+  const db = drizzle({ client, schema }) as unknown as Db;
+  return {
+    kind: 'pglite',
+    db,
+    async migrate() {
+      await db.execute(sql`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`);
+      try {
+        await migrate(drizzle({ client, schema }), { migrationsFolder });
+      } finally {
+        await db.execute(sql`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`);
+      }
+    },
+    async close() {
+      try {
+        await client.close();
+      } finally {
+        release();
+      }
+    },
+  };
+}

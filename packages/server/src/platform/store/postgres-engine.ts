@@ -1,0 +1,49 @@
+import { drizzle } from 'drizzle-orm/node-postgres';
+import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import pg from 'pg';
+import { type Db, MIGRATION_LOCK_KEY, migrationsFolder, type StoreEngine } from './engine.js';
+import { schema } from './schema.js';
+
+/** Options of the PostgreSQL engine. */
+export interface PostgresEngineOptions {
+  /** Schema to create and use instead of `public` (tests use one per file). */
+  schemaName?: string;
+  poolSize?: number;
+}
+
+/** Opens a pool to PostgreSQL; migrations run on one dedicated connection holding the advisory lock. */
+export async function openPostgresEngine(url: string, options: PostgresEngineOptions = {}): Promise<StoreEngine> {
+  const searchPath = options.schemaName ? { options: `-c search_path=${options.schemaName}` } : {};
+  if (options.schemaName && !/^[a-z_][a-z0-9_]*$/.test(options.schemaName)) {
+    throw new Error(`schemaName: must match [a-z_][a-z0-9_]* (got "${options.schemaName}")`);
+  }
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, ...searchPath });
+  pool.on('error', () => {
+    // An idle connection dropped by the server; the pool replaces it on next use.
+  });
+  const probe = await pool.connect().catch((error: Error) => {
+    throw new Error(`database at ${new URL(url).host}: cannot connect (${error.message}); check AURORA_DATABASE_URL`);
+  });
+  probe.release();
+  const db = drizzle({ client: pool, schema }) as unknown as Db;
+  return {
+    kind: 'postgres',
+    db,
+    async migrate() {
+      const client = new pg.Client({ connectionString: url, ...searchPath });
+      await client.connect();
+      try {
+        await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+        if (options.schemaName) await client.query(`create schema if not exists ${options.schemaName}`);
+        await migrate(drizzle({ client, schema }), {
+          migrationsFolder,
+          ...(options.schemaName ? { migrationsSchema: options.schemaName } : {}),
+        });
+      } finally {
+        await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+        await client.end();
+      }
+    },
+    close: () => pool.end(),
+  };
+}

@@ -1,0 +1,97 @@
+/**
+ * The one Drizzle schema of the control plane, shared by both engines
+ * (PGlite and PostgreSQL). Migrations in `packages/server/drizzle/` are
+ * generated from it with `npx drizzle-kit generate` in packages/server.
+ * Times are milliseconds since the epoch in `bigint` columns so that agent
+ * and server times are compared without time-zone conversions.
+ */
+import type { NodeCondition, NodeFacts } from '@aurora/sdk';
+import { bigint, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+
+const ms = (name: string) => bigint(name, { mode: 'number' });
+
+/** Machine state of the health state machine kept beside the node row, so a new leader resumes it. */
+export interface StoredHealth {
+  joinedAt: number;
+  healthySince: number | null;
+  failures: number[];
+  observedAt: number;
+}
+
+/** Nodes that joined the cluster. */
+export const nodes = pgTable('nodes', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull().unique(),
+  state: text('state').notNull(),
+  stateReason: text('state_reason').notNull(),
+  stateSince: ms('state_since').notNull(),
+  labels: jsonb('labels').$type<Record<string, string>>().notNull(),
+  zone: text('zone'),
+  facts: jsonb('facts').$type<NodeFacts>(),
+  conditions: jsonb('conditions').$type<NodeCondition[]>().notNull(),
+  credentialHash: text('credential_hash').notNull().unique(),
+  lastHeartbeatAt: ms('last_heartbeat_at'),
+  operatorState: text('operator_state'),
+  health: jsonb('health').$type<StoredHealth>().notNull(),
+  createdAt: ms('created_at').notNull(),
+});
+
+/** Join tokens; only the SHA-256 of the secret is stored. */
+export const joinTokens = pgTable('join_tokens', {
+  id: text('id').primaryKey(),
+  tokenHash: text('token_hash').notNull().unique(),
+  description: text('description').notNull(),
+  expiresAt: ms('expires_at').notNull(),
+  usesRemaining: integer('uses_remaining').notNull(),
+  createdAt: ms('created_at').notNull(),
+});
+
+/** Metric batches already stored, keyed by the agent's batch id, so a replay is stored once. */
+export const metricBatches = pgTable(
+  'metric_batches',
+  {
+    nodeId: text('node_id').notNull(),
+    batchId: text('batch_id').notNull(),
+    receivedAt: ms('received_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.nodeId, t.batchId] }), index('metric_batches_received_idx').on(t.receivedAt)],
+);
+
+/** Raw metric samples; `ts` is the agent's clock, `received_at` the server's. */
+export const metricSamples = pgTable(
+  'metric_samples',
+  {
+    nodeId: text('node_id').notNull(),
+    ts: ms('ts').notNull(),
+    name: text('name').notNull(),
+    labels: jsonb('labels').$type<Record<string, string>>().notNull(),
+    value: doublePrecision('value').notNull(),
+    receivedAt: ms('received_at').notNull(),
+  },
+  (t) => [
+    index('metric_samples_range_idx').on(t.nodeId, t.name, t.ts),
+    index('metric_samples_received_idx').on(t.receivedAt),
+  ],
+);
+
+/** Recorded state transitions of nodes, with their reasons. */
+export const nodeTransitions = pgTable(
+  'node_transitions',
+  {
+    nodeId: text('node_id').notNull(),
+    at: ms('at').notNull(),
+    fromState: text('from_state').notNull(),
+    toState: text('to_state').notNull(),
+    reason: text('reason').notNull(),
+  },
+  (t) => [index('node_transitions_node_idx').on(t.nodeId, t.at)],
+);
+
+/** Small key/value settings, e.g. the admin token's hash. */
+export const settings = pgTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
+
+/** All tables, for Drizzle's relational typing. */
+export const schema = { nodes, joinTokens, metricBatches, metricSamples, nodeTransitions, settings };

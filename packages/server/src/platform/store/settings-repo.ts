@@ -1,0 +1,23 @@
+import { eq } from 'drizzle-orm';
+import type { Db } from './engine.js';
+import { settings } from './schema.js';
+
+/** Small key/value settings of the control plane. */
+export class SettingsRepo {
+  constructor(private readonly db: Db) {}
+
+  async get(key: string): Promise<string | undefined> {
+    const rows = await this.db.select().from(settings).where(eq(settings.key, key));
+    return rows[0]?.value;
+  }
+
+  /** Sets `key` only if it has no value yet; returns whether this call set it (first start wins). */
+  async setIfAbsent(key: string, value: string): Promise<boolean> {
+    const rows = await this.db
+      .insert(settings)
+      .values({ key, value })
+      .onConflictDoNothing()
+      .returning({ key: settings.key });
+    return rows.length === 1;
+  }
+}

@@ -1,0 +1,166 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openFreshStore, testEngines } from '../../testing/engines.js';
+import type { NodeRow } from './node-repo.js';
+import type { Store } from './store.js';
+
+function nodeRow(id: string, name: string, labels: Record<string, string> = {}): NodeRow {
+  return {
+    id,
+    name,
+    state: 'joining',
+    stateReason: 'joined',
+    stateSince: 1_000,
+    labels,
+    zone: null,
+    facts: null,
+    conditions: [],
+    credentialHash: `hash-${id}`,
+    lastHeartbeatAt: null,
+    operatorState: null,
+    health: { joinedAt: 1_000, healthySince: null, failures: [], observedAt: 1_000 },
+    createdAt: 1_000,
+  };
+}
+
+for (const engine of testEngines()) {
+  describe.skipIf(engine.skip !== undefined)(`store contract on ${engine.name}`, () => {
+    let store: Store;
+    let close: () => Promise<void>;
+    beforeAll(async () => {
+      ({ store, close } = await openFreshStore(engine));
+    });
+    afterAll(async () => close?.());
+
+    it('is ready once migrations are applied', async () => {
+      expect(await store.ready()).toBe(true);
+      expect(store.kind).toBe(engine.name);
+    });
+
+    it('sets a setting only on first write', async () => {
+      expect(await store.settings.setIfAbsent('admin', 'a')).toBe(true);
+      expect(await store.settings.setIfAbsent('admin', 'b')).toBe(false);
+      expect(await store.settings.get('admin')).toBe('a');
+    });
+
+    it('consumes a join token once per use and never after expiry', async () => {
+      await store.tokens.create({
+        id: 't1',
+        tokenHash: 'h1',
+        description: '',
+        expiresAt: 10_000,
+        usesRemaining: 2,
+        createdAt: 0,
+      });
+      expect((await store.tokens.consume('h1', 5_000))?.usesRemaining).toBe(1);
+      expect(await store.tokens.consume('h1', 10_000)).toBeUndefined();
+      expect((await store.tokens.consume('h1', 5_000))?.usesRemaining).toBe(0);
+      expect(await store.tokens.consume('h1', 5_000)).toBeUndefined();
+      expect(await store.tokens.list(5_000)).toEqual([]);
+      expect(await store.tokens.delete('t1')).toBe(true);
+      expect(await store.tokens.delete('t1')).toBe(false);
+    });
+
+    it('filters nodes by state and by labels', async () => {
+      await store.nodes.insert(nodeRow('n1', 'alpha', { role: 'db', zone: 'a' }));
+      await store.nodes.insert(nodeRow('n2', 'beta', { role: 'web' }));
+      expect((await store.nodes.list({ labels: { role: 'db' } })).map((n) => n.name)).toEqual(['alpha']);
+      expect((await store.nodes.list({ state: 'joining' })).map((n) => n.name)).toEqual(['alpha', 'beta']);
+      expect(await store.nodes.list({ state: 'ready' })).toEqual([]);
+      expect(await store.nodes.countByState()).toEqual({ joining: 2 });
+      await expect(store.nodes.insert(nodeRow('n3', 'alpha'))).rejects.toThrow();
+    });
+
+    it('stores a replayed batch once and acknowledges both deliveries', async () => {
+      const write = {
+        nodeId: 'n1',
+        receivedAt: 2_000,
+        batches: [{ id: 'batch-0001', samples: [{ ts: 1_500, name: 'cpu.usage_pct', value: 10 }] }],
+      };
+      const decide = (rows: NodeRow[]) => ({
+        updates: rows.map((r) => ({ ...r, lastHeartbeatAt: 2_000, state: 'ready' })),
+        transitions: rows.map((r) => ({
+          nodeId: r.id,
+          at: 2_000,
+          fromState: r.state,
+          toState: 'ready',
+          reason: 'test',
+        })),
+      });
+      const first = await store.ingest.apply([write, { ...write, receivedAt: 2_001 }], decide);
+      expect([...first.storedBatches]).toEqual(['n1/batch-0001']);
+      const replay = await store.ingest.apply([write], decide);
+      expect(replay.storedBatches.size).toBe(0);
+      const series = await store.metrics.range({ nodeId: 'n1', from: 0, to: 10_000, stepMs: 1_000 });
+      expect(series).toEqual([{ name: 'cpu.usage_pct', labels: {}, points: [[1_000, 10]] }]);
+      expect((await store.nodes.byName('alpha'))?.state).toBe('ready');
+      expect((await store.nodes.transitions('n1'))[0]?.reason).toBe('test');
+    });
+
+    it('averages samples into step buckets per series and filters by name and range', async () => {
+      const samples = [
+        { ts: 10_000, name: 'mem.used_pct', value: 1 },
+        { ts: 10_500, name: 'mem.used_pct', value: 3 },
+        { ts: 11_000, name: 'mem.used_pct', value: 5 },
+        { ts: 10_000, name: 'disk.used_pct', value: 7, labels: { mount: '/' } },
+        { ts: 10_000, name: 'disk.used_pct', value: 9, labels: { mount: '/data' } },
+        { ts: 50_000, name: 'mem.used_pct', value: 100 },
+      ];
+      await store.ingest.apply(
+        [{ nodeId: 'n2', receivedAt: 12_000, batches: [{ id: 'batch-0002', samples }] }],
+        (rows) => ({
+          updates: rows,
+          transitions: [],
+        }),
+      );
+      const mem = await store.metrics.range({
+        nodeId: 'n2',
+        name: 'mem.used_pct',
+        from: 10_000,
+        to: 20_000,
+        stepMs: 1_000,
+      });
+      expect(mem).toEqual([
+        {
+          name: 'mem.used_pct',
+          labels: {},
+          points: [
+            [10_000, 2],
+            [11_000, 5],
+          ],
+        },
+      ]);
+      const all = await store.metrics.range({ nodeId: 'n2', from: 0, to: 20_000, stepMs: 60_000 });
+      expect(all.map((s) => `${s.name}${JSON.stringify(s.labels)}`)).toEqual([
+        'disk.used_pct{"mount":"/"}',
+        'disk.used_pct{"mount":"/data"}',
+        'mem.used_pct{}',
+      ]);
+    });
+
+    it('sweeps samples received before the retention cutoff', async () => {
+      const deleted = await store.metrics.sweep(12_500);
+      expect(deleted).toBeGreaterThan(0);
+      expect(await store.metrics.range({ nodeId: 'n2', from: 0, to: 100_000, stepMs: 1_000 })).toEqual([]);
+    });
+
+    it('deletes a node with its samples and history', async () => {
+      expect((await store.nodes.deleteByName('alpha'))?.id).toBe('n1');
+      expect(await store.nodes.byName('alpha')).toBeUndefined();
+      expect(await store.nodes.transitions('n1')).toEqual([]);
+      expect(await store.nodes.deleteByName('alpha')).toBeUndefined();
+    });
+
+    it('applies operator changes through a locked read-modify-write', async () => {
+      const result = await store.nodes.mutate(['n2'], (rows) => ({
+        changes: rows.map((r) => ({ id: r.id, operatorState: 'cordoned', state: 'cordoned' })),
+        transitions: [],
+      }));
+      expect(result.changes).toHaveLength(1);
+      expect((await store.nodes.byName('beta'))?.operatorState).toBe('cordoned');
+    });
+  });
+}
+
+describe.runIf(testEngines().some((e) => e.skip))('PostgreSQL store contract', () => {
+  it.skip(testEngines().find((e) => e.skip)?.skip ?? '', () => {});
+});

@@ -1,0 +1,76 @@
+import { sql } from 'drizzle-orm';
+import type { Db, EngineKind, StoreEngine } from './engine.js';
+import { IngestRepo } from './ingest-repo.js';
+import { MetricRepo } from './metric-repo.js';
+import { NodeRepo } from './node-repo.js';
+import { openPgliteEngine } from './pglite-engine.js';
+import { openPostgresEngine } from './postgres-engine.js';
+import { SettingsRepo } from './settings-repo.js';
+import { TokenRepo } from './token-repo.js';
+
+/** Where the store lives: PostgreSQL when `databaseUrl` is set, otherwise PGlite in `dataDir` (in memory if neither). */
+export interface StoreOptions {
+  databaseUrl?: string | undefined;
+  dataDir?: string | undefined;
+  /** PostgreSQL schema to use instead of `public`. */
+  schemaName?: string;
+}
+
+/** The control plane's store: one typed query layer over either engine. */
+export class Store {
+  readonly settings: SettingsRepo;
+  readonly tokens: TokenRepo;
+  readonly nodes: NodeRepo;
+  readonly ingest: IngestRepo;
+  readonly metrics: MetricRepo;
+  #migrated = false;
+
+  private constructor(private readonly engine: StoreEngine) {
+    this.settings = new SettingsRepo(engine.db);
+    this.tokens = new TokenRepo(engine.db);
+    this.nodes = new NodeRepo(engine.db);
+    this.ingest = new IngestRepo(engine.db);
+    this.metrics = new MetricRepo(engine.db);
+  }
+
+  /** Opens the engine and applies pending migrations. */
+  static async open(options: StoreOptions): Promise<Store> {
+    const engine = options.databaseUrl
+      ? await openPostgresEngine(options.databaseUrl, options.schemaName ? { schemaName: options.schemaName } : {})
+      : await openPgliteEngine(options.dataDir);
+    const store = new Store(engine);
+    try {
+      await engine.migrate();
+    } catch (error) {
+      await engine.close();
+      throw error;
+    }
+    store.#migrated = true;
+    return store;
+  }
+
+  get kind(): EngineKind {
+    return this.engine.kind;
+  }
+
+  /** The Drizzle database, for capabilities that own further tables. */
+  get db(): Db {
+    return this.engine.db;
+  }
+
+  /** Whether the store answers and its migrations are applied. */
+  async ready(): Promise<boolean> {
+    if (!this.#migrated) return false;
+    try {
+      await this.engine.db.execute(sql`select 1`);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  close(): Promise<void> {
+    this.#migrated = false;
+    return this.engine.close();
+  }
+}
