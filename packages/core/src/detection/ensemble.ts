@@ -1,4 +1,5 @@
 import { cloneState, formatValue, rejectInput } from './input.js';
+import { describePattern } from './knn-conformal.js';
 import { createKnnNovelty, type KnnNoveltyConfig, type KnnNoveltyState, updateKnnNovelty } from './knn-novelty.js';
 import {
   createRangeNovelty,
@@ -14,6 +15,8 @@ export interface EnsembleConfig {
   range: Partial<RangeNoveltyConfig> & { weight: number };
   residual: Partial<ResidualConfig> & { weight: number };
   knn: Partial<KnnNoveltyConfig> & { weight: number };
+  /** A second, longer pattern scale, so both hour-long shapes and day-long ones are judged. */
+  knnLong: Partial<KnnNoveltyConfig> & { weight: number };
   /** Per-point decay of the remembered peak score (closer to 1 = longer memory of an alarm). */
   peakDecay: number;
   /** Factor applied to scores that do not beat the remembered peak. */
@@ -28,14 +31,16 @@ export interface EnsembleState {
   range: RangeNoveltyState;
   residual: ResidualState;
   knn: KnnNoveltyState;
+  knnLong: KnnNoveltyState;
   peak: number;
 }
 
 const defaults: EnsembleConfig = {
-  range: { weight: 1 },
+  range: { weight: 1, tolerance: 0.02 },
   residual: { weight: 0 },
   knn: { weight: 1 },
-  peakDecay: 0.999,
+  knnLong: { weight: 1, step: 30, dim: 4 },
+  peakDecay: 0.998,
   refractoryDamping: 0.5,
 };
 
@@ -47,6 +52,7 @@ function merge(config: Partial<EnsembleConfig> | undefined): EnsembleConfig {
     range: { ...defaults.range, ...c.range },
     residual: { ...defaults.residual, ...c.residual },
     knn: { ...defaults.knn, ...c.knn },
+    knnLong: { ...defaults.knnLong, ...c.knnLong },
   };
 }
 
@@ -62,17 +68,26 @@ class Ensemble implements Detector<EnsembleState> {
     const c = s.config;
     const range = updateRangeNovelty(s.range, value) * c.range.weight;
     const residual = c.residual.weight > 0 ? updateResidual(s.residual, value) * c.residual.weight : 0;
-    const knn = updateKnnNovelty(s.knn, value) * c.knn.weight;
+    const coarse = updateKnnNovelty(s.knn, value) * c.knn.weight;
+    const long = c.knnLong.weight > 0 ? updateKnnNovelty(s.knnLong, value) * c.knnLong.weight : 0;
+    const knn = Math.max(coarse, long);
     let score = Math.min(1, Math.max(range, residual, knn));
     // Only a new high within the recent past is news: repeats of an alarm are damped, so one event
     // raises one alarm instead of a run of them (each extra point above threshold is a false positive).
     const raw = score;
     if (score <= s.peak) score *= c.refractoryDamping;
     s.peak = Math.max(raw, s.peak * c.peakDecay);
-    return { score, explanation: this.explain(value, score, range, residual, knn) };
+    return { score, explanation: this.explain(value, score, range, residual, knn, coarse >= long ? s.knn : s.knnLong) };
   }
 
-  private explain(value: number, score: number, range: number, residual: number, knn: number): string {
+  private explain(
+    value: number,
+    score: number,
+    range: number,
+    residual: number,
+    knn: number,
+    pattern: KnnNoveltyState,
+  ): string {
     const s = this.state;
     if (score === 0 || Math.max(range, residual, knn) < 0.1)
       return `normal: ${formatValue(value)} fits the learned behaviour`;
@@ -83,8 +98,7 @@ class Ensemble implements Detector<EnsembleState> {
       const side = s.residual.z >= 0 ? 'above' : 'below';
       return `${Math.abs(s.residual.z).toFixed(1)}× the usual deviation ${side} the recent level ${formatValue(s.residual.forecast)}`;
     }
-    const ratio = s.knn.typicalAlpha > 0 ? s.knn.alpha / s.knn.typicalAlpha : 0;
-    return `the last ${s.knn.config.dim * s.knn.config.step} points form a pattern ${ratio.toFixed(1)}× further from anything seen recently than usual`;
+    return describePattern(pattern);
   }
 
   snapshot(): EnsembleState {
@@ -106,6 +120,7 @@ export const ensembleFactory: DetectorFactory<EnsembleConfig, EnsembleState> = {
       range: createRangeNovelty(c.range),
       residual: createResidual(c.residual),
       knn: createKnnNovelty(c.knn),
+      knnLong: createKnnNovelty(c.knnLong),
       peak: 0,
     });
   },

@@ -1,10 +1,12 @@
 import { ensembleFactory } from './ensemble.js';
+import { knnConformalFactory } from './knn-conformal.js';
 import { robustZScoreFactory } from './robust-zscore.js';
 import type { Detector, DetectorFactory } from './types.js';
 
 /** Every detector Aurora ships, by name. The first is the default. */
 export const detectorFactories: readonly DetectorFactory[] = [
   ensembleFactory as DetectorFactory,
+  knnConformalFactory as DetectorFactory,
   robustZScoreFactory as DetectorFactory,
 ];
 
