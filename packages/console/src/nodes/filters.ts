@@ -1,0 +1,52 @@
+/**
+ * The node table's filters: by state, by label selector (`role=db,zone=a`, or
+ * just `role` for "has the label"), and by a free-text search on the name.
+ */
+import type { Node, NodeState } from '@aurora/sdk';
+
+/** What the filter bar holds. Empty strings mean "no filter". */
+export interface NodeFilter {
+  state: NodeState | '';
+  labels: string;
+  text: string;
+}
+
+/** One parsed label requirement: the key must exist and, when `value` is set, equal it. */
+export interface LabelRequirement {
+  key: string;
+  value: string | undefined;
+}
+
+/** Filter that lets every node through. */
+export const noFilter: NodeFilter = { state: '', labels: '', text: '' };
+
+/** Parses `key=value, key2` into requirements; blank parts are ignored. */
+export function parseLabelSelector(selector: string): LabelRequirement[] {
+  return selector
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0)
+    .map((part) => {
+      const eq = part.indexOf('=');
+      return eq === -1
+        ? { key: part, value: undefined }
+        : { key: part.slice(0, eq).trim(), value: part.slice(eq + 1).trim() };
+    });
+}
+
+/** Whether one node passes the filter. */
+export function matchesFilter(node: Node, filter: NodeFilter): boolean {
+  if (filter.state && node.state !== filter.state) return false;
+  const text = filter.text.trim().toLowerCase();
+  if (text && !node.name.toLowerCase().includes(text)) return false;
+  for (const { key, value } of parseLabelSelector(filter.labels)) {
+    const actual = node.labels[key];
+    if (actual === undefined || (value !== undefined && actual !== value)) return false;
+  }
+  return true;
+}
+
+/** The nodes that pass the filter, sorted by name. */
+export function filterNodes(nodes: Iterable<Node>, filter: NodeFilter): Node[] {
+  return [...nodes].filter((n) => matchesFilter(n, filter)).sort((a, b) => a.name.localeCompare(b.name));
+}
