@@ -39,7 +39,7 @@ const defaults: EnsembleConfig = {
   range: { weight: 1, tolerance: 0.02 },
   residual: { weight: 0 },
   knn: { weight: 1 },
-  knnLong: { weight: 1, step: 30, dim: 4 },
+  knnLong: { weight: 1, step: 30, dim: 4, calibrateAfter: 7 },
   peakDecay: 0.998,
   refractoryDamping: 0.5,
 };

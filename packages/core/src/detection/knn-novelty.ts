@@ -26,6 +26,8 @@ export interface KnnNoveltyConfig {
   hold: boolean;
   /** Quantile of past distances beyond which a pattern is news. */
   upper: number;
+  /** Reference vectors to hold before distances count (early distances are inflated by a thin memory). */
+  calibrateAfter: number;
 }
 
 /** Everything the k-NN novelty component remembers. */
@@ -58,6 +60,7 @@ export const knnNoveltyDefaults: KnnNoveltyConfig = {
   calibration: 500,
   learningPeriod: 40,
   upper: 0.999,
+  calibrateAfter: 20,
   hold: false,
 };
 
@@ -133,11 +136,13 @@ export function updateKnnNovelty(s: KnnNoveltyState, value: number): number {
   s.recent.push(mean);
   if (s.recent.length > s.config.dim) s.recent.shift();
   if (s.recent.length < s.config.dim) return s.score;
+  // Vectors are kept in raw units and distances scaled by today's range, so a range that widened
+  // later never makes old patterns look far away.
   const range = s.max - s.min || 1;
-  const v = s.recent.map((x) => (x - s.min!) / range);
+  const v = s.recent.slice();
   s.score = 0;
-  if (s.vectors.length >= s.config.dim * s.config.k) {
-    const alpha = nearestDistance(s, v);
+  if (s.vectors.length >= s.config.dim * Math.max(s.config.k, s.config.calibrateAfter)) {
+    const alpha = nearestDistance(s, v) / range;
     s.typicalAlpha = quantile(s.calibration.window, 0.5);
     s.score = updateExceedance(s.calibration, Math.log(alpha + 1e-4)).score;
     s.typicalAlpha = Math.exp(s.typicalAlpha);
