@@ -36,7 +36,7 @@ export interface EnsembleState {
 }
 
 const defaults: EnsembleConfig = {
-  range: { weight: 1, tolerance: 0.02 },
+  range: { weight: 1 },
   residual: { weight: 0 },
   knn: { weight: 1 },
   knnLong: { weight: 1, step: 30, dim: 4, calibrateAfter: 7 },

@@ -28,6 +28,8 @@ export interface KnnNoveltyConfig {
   upper: number;
   /** Reference vectors to hold before distances count (early distances are inflated by a thin memory). */
   calibrateAfter: number;
+  /** Distance (as a fraction of the range) below which patterns count as the same, whatever the history. */
+  distanceFloor: number;
 }
 
 /** Everything the k-NN novelty component remembers. */
@@ -61,6 +63,7 @@ export const knnNoveltyDefaults: KnnNoveltyConfig = {
   learningPeriod: 40,
   upper: 0.999,
   calibrateAfter: 20,
+  distanceFloor: 0.02,
   hold: false,
 };
 
@@ -144,7 +147,7 @@ export function updateKnnNovelty(s: KnnNoveltyState, value: number): number {
   if (s.vectors.length >= s.config.dim * Math.max(s.config.k, s.config.calibrateAfter)) {
     const alpha = nearestDistance(s, v) / range;
     s.typicalAlpha = quantile(s.calibration.window, 0.5);
-    s.score = updateExceedance(s.calibration, Math.log(alpha + 1e-4)).score;
+    s.score = updateExceedance(s.calibration, Math.log(alpha + s.config.distanceFloor)).score;
     s.typicalAlpha = Math.exp(s.typicalAlpha);
     s.alpha = alpha;
   }
