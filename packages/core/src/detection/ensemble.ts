@@ -8,6 +8,7 @@ import {
   updateRangeNovelty,
 } from './range-novelty.js';
 import { createResidual, type ResidualConfig, type ResidualState, updateResidual } from './residual.js';
+import { createRing, pushRing, type RingState, ringMean } from './ring.js';
 import type { DetectionResult, Detector, DetectorFactory } from './types.js';
 
 /** Settings of the ensemble: one block per component plus how alarms repeat. */
@@ -15,6 +16,8 @@ export interface EnsembleConfig {
   range: Partial<RangeNoveltyConfig> & { weight: number };
   residual: Partial<ResidualConfig> & { weight: number };
   knn: Partial<KnnNoveltyConfig> & { weight: number };
+  /** Range novelty of the moving average over `points`, so a level shift hidden in noise counts. */
+  smoothRange: Partial<RangeNoveltyConfig> & { weight: number; points: number };
   /** A second, longer pattern scale, so both hour-long shapes and day-long ones are judged. */
   knnLong: Partial<KnnNoveltyConfig> & { weight: number };
   /** Per-point decay of the remembered peak score (closer to 1 = longer memory of an alarm). */
@@ -32,6 +35,8 @@ export interface EnsembleState {
   residual: ResidualState;
   knn: KnnNoveltyState;
   knnLong: KnnNoveltyState;
+  smoothRange: RangeNoveltyState;
+  smoothWindow: RingState;
   peak: number;
 }
 
@@ -39,6 +44,7 @@ const defaults: EnsembleConfig = {
   range: { weight: 1 },
   residual: { weight: 0 },
   knn: { weight: 1 },
+  smoothRange: { weight: 0, points: 12 },
   knnLong: { weight: 1, step: 30, dim: 4, calibrateAfter: 7 },
   peakDecay: 0.998,
   refractoryDamping: 0.5,
@@ -53,6 +59,7 @@ function merge(config: Partial<EnsembleConfig> | undefined): EnsembleConfig {
     residual: { ...defaults.residual, ...c.residual },
     knn: { ...defaults.knn, ...c.knn },
     knnLong: { ...defaults.knnLong, ...c.knnLong },
+    smoothRange: { ...defaults.smoothRange, ...c.smoothRange },
   };
 }
 
@@ -66,7 +73,14 @@ class Ensemble implements Detector<EnsembleState> {
     s.lastTimestamp = timestamp;
     s.seen++;
     const c = s.config;
-    const range = updateRangeNovelty(s.range, value) * c.range.weight;
+    const learnedMin = s.range.min;
+    const learnedMax = s.range.max;
+    let range = updateRangeNovelty(s.range, value) * c.range.weight;
+    if (c.smoothRange.weight > 0) {
+      pushRing(s.smoothWindow, value);
+      const smooth = updateRangeNovelty(s.smoothRange, ringMean(s.smoothWindow)) * c.smoothRange.weight;
+      range = Math.max(range, smooth);
+    }
     const residual = c.residual.weight > 0 ? updateResidual(s.residual, value) * c.residual.weight : 0;
     const coarse = updateKnnNovelty(s.knn, value) * c.knn.weight;
     const long = c.knnLong.weight > 0 ? updateKnnNovelty(s.knnLong, value) * c.knnLong.weight : 0;
@@ -77,7 +91,13 @@ class Ensemble implements Detector<EnsembleState> {
     const raw = score;
     if (score <= s.peak) score *= c.refractoryDamping;
     s.peak = Math.max(raw, s.peak * c.peakDecay);
-    return { score, explanation: this.explain(value, score, range, residual, knn, coarse >= long ? s.knn : s.knnLong) };
+    return {
+      score,
+      explanation: this.explain(value, score, range, residual, knn, coarse >= long ? s.knn : s.knnLong, [
+        learnedMin,
+        learnedMax,
+      ]),
+    };
   }
 
   private explain(
@@ -87,12 +107,13 @@ class Ensemble implements Detector<EnsembleState> {
     residual: number,
     knn: number,
     pattern: KnnNoveltyState,
+    learned: readonly [number, number],
   ): string {
     const s = this.state;
     if (score === 0 || Math.max(range, residual, knn) < 0.1)
       return `normal: ${formatValue(value)} fits the learned behaviour`;
     if (range >= residual && range >= knn) {
-      return `value ${formatValue(value)} outside its learned range ${formatValue(s.range.min)}–${formatValue(s.range.max)}`;
+      return `value ${formatValue(value)} outside its learned range ${formatValue(learned[0])}–${formatValue(learned[1])}`;
     }
     if (residual >= knn) {
       const side = s.residual.z >= 0 ? 'above' : 'below';
@@ -121,6 +142,8 @@ export const ensembleFactory: DetectorFactory<EnsembleConfig, EnsembleState> = {
       residual: createResidual(c.residual),
       knn: createKnnNovelty(c.knn),
       knnLong: createKnnNovelty(c.knnLong),
+      smoothRange: createRangeNovelty(c.smoothRange),
+      smoothWindow: createRing(c.smoothRange.points),
       peak: 0,
     });
   },

@@ -30,6 +30,8 @@ export interface KnnNoveltyConfig {
   calibrateAfter: number;
   /** Distance (as a fraction of the range) below which patterns count as the same, whatever the history. */
   distanceFloor: number;
+  /** Distance ratio to the typical one below which scores are scaled down (≤ 1 = off). */
+  minRatio: number;
 }
 
 /** Everything the k-NN novelty component remembers. */
@@ -64,6 +66,7 @@ export const knnNoveltyDefaults: KnnNoveltyConfig = {
   upper: 0.999,
   calibrateAfter: 20,
   distanceFloor: 0.02,
+  minRatio: 3,
   hold: false,
 };
 
@@ -149,6 +152,11 @@ export function updateKnnNovelty(s: KnnNoveltyState, value: number): number {
     s.typicalAlpha = quantile(s.calibration.window, 0.5);
     s.score = updateExceedance(s.calibration, Math.log(alpha + s.config.distanceFloor)).score;
     s.typicalAlpha = Math.exp(s.typicalAlpha);
+    if (s.config.minRatio > 1) {
+      // Rare is not enough for bursty metrics: the pattern must also be clearly further than usual.
+      const lr = Math.log((alpha + s.config.distanceFloor) / s.typicalAlpha);
+      s.score *= Math.max(0, Math.min(1, lr / Math.log(s.config.minRatio)));
+    }
     s.alpha = alpha;
   }
   remember(s, v);
