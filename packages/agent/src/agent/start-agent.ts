@@ -84,11 +84,18 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   let lastError: string | undefined;
   let lastDropLogAt = Number.NEGATIVE_INFINITY;
 
+  // Resolves on stop, so stop() never waits for a collection that is stuck in the operating system.
+  const stopped = new Promise<null>((resolve) =>
+    stopping.signal.addEventListener('abort', () => resolve(null), { once: true }),
+  );
+
   const collectOnce = async () => {
-    const samples = await metrics.collect().catch((err: unknown) => {
+    const collection = metrics.collect().catch((err: unknown) => {
       log.warn({ err: describeFailure(err) }, 'metric collection failed; trying again next interval');
       return [];
     });
+    const samples = await Promise.race([collection, stopped]);
+    if (samples === null) return;
     counters.collections++;
     if (samples.length === 0) return;
     const dropped = buffer.push({ id: randomUUID().replaceAll('-', ''), samples });
@@ -101,8 +108,8 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       );
     }
     if (now - factsAt >= FACTS_REFRESH_MS) {
-      facts = await collectFacts(factsOptions);
       factsAt = now;
+      facts = (await Promise.race([collectFacts(factsOptions), stopped])) ?? facts;
     }
   };
 

@@ -22,12 +22,21 @@ function clip(value: unknown, max: number): string {
   return String(value ?? '').slice(0, max);
 }
 
-/** Reads a fact, falling back when the platform cannot tell (facts are best effort; a crash is not). */
+/** How long one fact may take before its fallback is used (some are read by running commands). */
+const FACT_TIMEOUT_MS = 10_000;
+
+/** Reads a fact, falling back when the platform cannot tell (facts are best effort; a crash or a hang is not). */
 async function orElse<T>(read: () => Promise<T>, fallback: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<T>((resolve) => {
+    timer = setTimeout(() => resolve(fallback), FACT_TIMEOUT_MS);
+  });
   try {
-    return await read();
+    return await Promise.race([read(), timeout]);
   } catch {
     return fallback;
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -22,6 +22,8 @@ export interface SystemMetricsOptions {
   clock?: () => number;
   /** Told about each source that failed, for debug logging; the collection goes on without it. */
   onSourceError?: (source: string, error: unknown) => void;
+  /** A source that has not answered after this long is skipped for the collection; default 10 s. */
+  sourceTimeoutMs?: number;
 }
 
 /** Sums the per-core CPU times that Node reports on every platform. */
@@ -61,11 +63,20 @@ export function createSystemMetricsSource(options: SystemMetricsOptions = {}): M
   const rates = new CounterRates();
   let previousCpu: CpuTimes | undefined;
 
+  const timeoutMs = options.sourceTimeoutMs ?? 10_000;
+
+  // Some sources run external commands (df, ps); one that hangs must not stall every later collection.
   const safely = async (source: string, read: () => Promise<void> | void): Promise<void> => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    });
     try {
-      await read();
+      await Promise.race([read(), timeout]);
     } catch (error) {
       report(source, error);
+    } finally {
+      clearTimeout(timer);
     }
   };
 

@@ -53,7 +53,8 @@ export class TestControlPlane {
 
   /** Starts listening, on the same port as before after a {@link stop}. */
   async start(): Promise<void> {
-    const app = Fastify({ logger: false });
+    // Dropping open connections on stop makes an outage look like one to the agent, in-flight requests included.
+    const app = Fastify({ logger: false, forceCloseConnections: true });
     app.post('/v1/join', { schema: { body: JoinRequest } }, async (req, reply) => {
       const body = req.body as JoinRequest;
       if (body.token !== this.joinToken) return problem(reply, 401, 'AURORA_JOIN_TOKEN_INVALID', 'Invalid join token');
