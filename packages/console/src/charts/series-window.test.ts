@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alignForChart, appendSamples, seriesKey, windowFromRange } from './series-window.js';
+import { alignForChart, appendSamples, samplesOf, seriesKey, windowFromRange } from './series-window.js';
 
 describe('chart series window', () => {
   it('identifies a series by name and labels regardless of label order', () => {
@@ -86,5 +86,14 @@ describe('chart series window', () => {
       [null, 5, 6],
     ]);
     expect(chart.pointCount).toBe(4);
+  });
+
+  it('merges live points that arrived before the backfill into it', () => {
+    const live = appendSamples(new Map(), [{ ts: 5000, name: 'mem.used_pct', value: 50 }]);
+    const backfill = windowFromRange([{ name: 'mem.used_pct', labels: {}, points: [[1000, 10]] }]);
+    expect(appendSamples(backfill, samplesOf(live)).get('mem.used_pct')?.points).toEqual([
+      [1000, 10],
+      [5000, 50],
+    ]);
   });
 });

@@ -120,3 +120,12 @@ export function alignForChart(window: SeriesWindow, labelOf: (s: SeriesBuffer) =
   );
   return { labels: picked.map((p) => p.label), columns: [xs.map((ts) => ts / 1000), ...ys], pointCount };
 }
+
+/** The points of a window as samples, e.g. to merge live points into a later backfill. */
+export function samplesOf(window: SeriesWindow): MetricSample[] {
+  const samples: MetricSample[] = [];
+  for (const { name, labels, points } of window.values()) {
+    for (const [ts, value] of points) samples.push({ ts, name, value, labels: { ...labels } });
+  }
+  return samples;
+}

@@ -129,3 +129,24 @@ describe('fleet picture', () => {
     });
   });
 });
+
+describe('fleet picture under a batch of events', () => {
+  it('applies the events of a batch in order', () => {
+    const state = fleetReducer(listed(node('a')), {
+      type: 'events',
+      events: [
+        { type: 'node.joined', node: node('b'), at: '1' },
+        { type: 'node.heartbeat', name: 'b', at: '2', samples: [{ ts: 2, name: 'mem.used_pct', value: 12 }] },
+        { type: 'node.deleted', name: 'a', at: '3' },
+      ],
+    });
+    expect([...state.nodes.keys()]).toEqual(['b']);
+    expect(state.readings.get('b')?.memPct).toBe(12);
+    expect(state.loaded).toBe(true);
+  });
+
+  it('returns the same picture for an empty batch, so React skips a render', () => {
+    const state = listed(node('a'));
+    expect(fleetReducer(state, { type: 'events', events: [] })).toBe(state);
+  });
+});

@@ -32,10 +32,11 @@ export interface FleetState {
   loaded: boolean;
 }
 
-/** What can change the fleet picture: a full listing, one event, or a node returned by an action. */
+/** What can change the fleet picture: a full listing, events (one or a batch), or a node returned by an action. */
 export type FleetAction =
   | { type: 'listed'; nodes: readonly Node[] }
   | { type: 'event'; event: AuroraEvent }
+  | { type: 'events'; events: readonly AuroraEvent[] }
   | { type: 'node.updated'; node: Node };
 
 /** State changes kept per node; older ones fall off. */
@@ -44,10 +45,11 @@ export const HISTORY_LIMIT = 50;
 /** The picture before anything has been loaded. */
 export const emptyFleet: FleetState = { nodes: new Map(), readings: new Map(), history: new Map(), loaded: false };
 
-function withNode(state: FleetState, node: Node): FleetState {
-  const nodes = new Map(state.nodes);
-  nodes.set(node.name, node);
-  return { ...state, nodes };
+/** Mutable copies of the maps, so a batch of events costs one copy rather than one per event. */
+interface Draft {
+  nodes: Map<string, Node>;
+  readings: Map<string, LatestReadings>;
+  history: Map<string, readonly StateTransition[]>;
 }
 
 function latestOf(samples: readonly MetricSample[], name: string): MetricSample | undefined {
@@ -56,56 +58,53 @@ function latestOf(samples: readonly MetricSample[], name: string): MetricSample 
   return latest;
 }
 
-function withHeartbeat(state: FleetState, name: string, at: string, samples: readonly MetricSample[]): FleetState {
-  let next = state;
-  const node = state.nodes.get(name);
-  if (node) next = withNode(state, { ...node, lastHeartbeatAt: at });
+function applyHeartbeat(draft: Draft, name: string, at: string, samples: readonly MetricSample[]): void {
+  const node = draft.nodes.get(name);
+  if (node) draft.nodes.set(name, { ...node, lastHeartbeatAt: at });
   const cpu = latestOf(samples, 'cpu.usage_pct');
   const mem = latestOf(samples, 'mem.used_pct');
-  if (!cpu && !mem) return next;
-  const previous = state.readings.get(name);
-  const readings = new Map(state.readings);
-  readings.set(name, {
+  if (!cpu && !mem) return;
+  const previous = draft.readings.get(name);
+  draft.readings.set(name, {
     cpuPct: cpu?.value ?? previous?.cpuPct,
     memPct: mem?.value ?? previous?.memPct,
     at: Math.max(cpu?.ts ?? 0, mem?.ts ?? 0, previous?.at ?? 0),
   });
-  return { ...next, readings };
 }
 
-function withTransition(state: FleetState, name: string, transition: StateTransition): FleetState {
-  const history = new Map(state.history);
-  const list = [...(history.get(name) ?? []), transition];
-  history.set(name, list.slice(-HISTORY_LIMIT));
-  return { ...state, history };
-}
-
-function withoutNode(state: FleetState, name: string): FleetState {
-  const nodes = new Map(state.nodes);
-  nodes.delete(name);
-  const readings = new Map(state.readings);
-  readings.delete(name);
-  return { ...state, nodes, readings };
-}
-
-function applyEvent(state: FleetState, event: AuroraEvent): FleetState {
+function applyEvent(draft: Draft, event: AuroraEvent): void {
   switch (event.type) {
     case 'node.joined':
-      return withNode(state, event.node);
-    case 'node.state_changed':
-      return withTransition(withNode(state, event.node), event.node.name, {
-        from: event.from,
-        to: event.to,
-        reason: event.reason,
-        at: event.at,
-      });
+      draft.nodes.set(event.node.name, event.node);
+      return;
+    case 'node.state_changed': {
+      draft.nodes.set(event.node.name, event.node);
+      const { from, to, reason, at } = event;
+      const list = [...(draft.history.get(event.node.name) ?? []), { from, to, reason, at }];
+      draft.history.set(event.node.name, list.slice(-HISTORY_LIMIT));
+      return;
+    }
     case 'node.heartbeat':
-      return withHeartbeat(state, event.name, event.at, event.samples);
+      applyHeartbeat(draft, event.name, event.at, event.samples);
+      return;
     case 'node.deleted':
-      return withoutNode(state, event.name);
+      draft.nodes.delete(event.name);
+      draft.readings.delete(event.name);
+      return;
     default:
-      return state; // event types newer than this console are ignored
+      return; // event types newer than this console are ignored
   }
+}
+
+function applyEvents(state: FleetState, events: readonly AuroraEvent[]): FleetState {
+  if (events.length === 0) return state;
+  const draft: Draft = {
+    nodes: new Map(state.nodes),
+    readings: new Map(state.readings),
+    history: new Map(state.history),
+  };
+  for (const event of events) applyEvent(draft, event);
+  return { ...draft, loaded: state.loaded };
 }
 
 /** Applies one action to the fleet picture. A listing replaces nodes but keeps readings and history. */
@@ -113,10 +112,15 @@ export function fleetReducer(state: FleetState, action: FleetAction): FleetState
   switch (action.type) {
     case 'listed':
       return { ...state, nodes: new Map(action.nodes.map((n) => [n.name, n])), loaded: true };
-    case 'node.updated':
-      return withNode(state, action.node);
+    case 'node.updated': {
+      const nodes = new Map(state.nodes);
+      nodes.set(action.node.name, action.node);
+      return { ...state, nodes };
+    }
     case 'event':
-      return applyEvent(state, action.event);
+      return applyEvents(state, [action.event]);
+    case 'events':
+      return applyEvents(state, action.events);
   }
 }
 

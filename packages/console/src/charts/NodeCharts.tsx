@@ -1,0 +1,122 @@
+/**
+ * The node page's live charts: the last 15 minutes from the metrics API, then
+ * every sample of the node's heartbeats as they arrive on the event stream.
+ */
+import type { MetricSample } from '@aurora/sdk';
+import { useEffect, useMemo, useState } from 'react';
+import { useFleet } from '../live/FleetProvider.js';
+import { formatPercent, formatRate } from '../ui/format.js';
+import {
+  alignForChart,
+  appendSamples,
+  type SeriesBuffer,
+  type SeriesWindow,
+  samplesOf,
+  windowFromRange,
+} from './series-window.js';
+import { TimeChart } from './TimeChart.js';
+
+/** The metrics the charts draw; other samples of a heartbeat are ignored here. */
+const CHARTED = ['cpu.usage_pct', 'mem.used_pct', 'disk.used_pct', 'net.rx_bps', 'net.tx_bps'];
+/** Bucket width asked of the server for the backfill. */
+const BACKFILL_STEP = '5s';
+
+interface ChartSpec {
+  id: string;
+  title: string;
+  format: (v: number) => string;
+  range?: [number, number];
+  labelOf: (s: SeriesBuffer) => string | undefined;
+}
+
+const pct = (v: number) => formatPercent(v);
+
+const CHARTS: ChartSpec[] = [
+  {
+    id: 'cpu',
+    title: 'CPU %',
+    format: pct,
+    range: [0, 100],
+    labelOf: (s) => (s.name === 'cpu.usage_pct' ? 'cpu' : undefined),
+  },
+  {
+    id: 'memory',
+    title: 'Memory %',
+    format: pct,
+    range: [0, 100],
+    labelOf: (s) => (s.name === 'mem.used_pct' ? 'memory' : undefined),
+  },
+  {
+    id: 'disk',
+    title: 'Disk used % per mount',
+    format: pct,
+    range: [0, 100],
+    labelOf: (s) => (s.name === 'disk.used_pct' ? (s.labels.mount ?? 'disk') : undefined),
+  },
+  {
+    id: 'network',
+    title: 'Network rx / tx',
+    format: formatRate,
+    labelOf: (s) =>
+      s.name === 'net.rx_bps' || s.name === 'net.tx_bps'
+        ? `${s.name === 'net.rx_bps' ? 'rx' : 'tx'} ${s.labels.iface ?? ''}`.trim()
+        : undefined,
+  },
+];
+
+function charted(samples: readonly MetricSample[]): MetricSample[] {
+  return samples.filter((s) => CHARTED.includes(s.name));
+}
+
+/** The four charts of one node. */
+export function NodeCharts({ name }: { name: string }) {
+  const { client, subscribe } = useFleet();
+  const [series, setSeries] = useState<SeriesWindow>(() => new Map());
+  const [error, setError] = useState<string | undefined>(undefined);
+
+  useEffect(() => {
+    let live = true;
+    const unsubscribe = subscribe((event) => {
+      if (event.type === 'node.heartbeat' && event.name === name) {
+        setSeries((w) => appendSamples(w, charted(event.samples)));
+      }
+    });
+    Promise.all(CHARTED.map((metric) => client.nodeMetrics(name, { name: metric, from: '-15m', step: BACKFILL_STEP })))
+      .then((answers) => {
+        if (!live) return;
+        const backfill = windowFromRange(answers.flatMap((a) => a.series).filter((s) => CHARTED.includes(s.name)));
+        // Live points that arrived while the backfill was in flight are kept.
+        setSeries((w) => appendSamples(backfill, samplesOf(w)));
+      })
+      .catch((e: unknown) => live && setError(e instanceof Error ? e.message : String(e)));
+    return () => {
+      live = false;
+      unsubscribe();
+    };
+  }, [client, subscribe, name]);
+
+  const charts = useMemo(() => CHARTS.map((spec) => ({ spec, data: alignForChart(series, spec.labelOf) })), [series]);
+
+  return (
+    <section aria-labelledby="charts-title" className="stack">
+      <h2 id="charts-title">Last 15 minutes</h2>
+      {error && (
+        <p className="error" role="alert">
+          Could not load the metric history: {error}
+        </p>
+      )}
+      <div className="charts">
+        {charts.map(({ spec, data }) => (
+          <TimeChart
+            key={spec.id}
+            testId={`chart-${spec.id}`}
+            title={spec.title}
+            data={data}
+            format={spec.format}
+            range={spec.range}
+          />
+        ))}
+      </div>
+    </section>
+  );
+}

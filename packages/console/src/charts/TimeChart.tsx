@@ -1,0 +1,112 @@
+/**
+ * One uPlot time-series chart that follows its container's width. The plot is
+ * created once per set of series and then only fed new data, which keeps live
+ * updates cheap. The figure exposes `data-points` and `data-series` so tests
+ * (and curious operators) can see what is drawn without reading pixels.
+ */
+import { useEffect, useRef } from 'react';
+import uPlot from 'uplot';
+import type { ChartColumns } from './series-window.js';
+
+/** Series colours, chosen to stay legible on light and dark backgrounds. */
+const PALETTE = ['#3b82f6', '#f97316', '#10b981', '#a855f7', '#ef4444', '#14b8a6', '#eab308', '#ec4899'];
+const HEIGHT = 200;
+
+/** What a chart draws and how it labels values. */
+export interface TimeChartProps {
+  testId: string;
+  title: string;
+  data: ChartColumns;
+  format: (value: number) => string;
+  /** Fixed y range, e.g. `[0, 100]` for percentages; otherwise uPlot fits the data. */
+  range?: [number, number] | undefined;
+}
+
+function makeOptions(el: HTMLElement, props: TimeChartProps): uPlot.Options {
+  const style = getComputedStyle(el);
+  const ink = style.getPropertyValue('--muted').trim() || '#888';
+  const grid = style.getPropertyValue('--grid').trim() || 'rgba(128,128,128,0.2)';
+  const axis = { stroke: ink, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
+  return {
+    width: Math.max(el.clientWidth, 200),
+    height: HEIGHT,
+    series: [
+      {},
+      ...props.data.labels.map((label, i) => ({
+        label,
+        stroke: PALETTE[i % PALETTE.length],
+        width: 1.5,
+        spanGaps: true,
+        points: { show: false },
+        value: (_u: uPlot, v: number | null) => (v === null ? '—' : props.format(v)),
+      })),
+    ],
+    axes: [axis, { ...axis, size: 78, values: (_u, splits) => splits.map((v) => props.format(v)) }],
+    scales: {
+      x: { time: true },
+      y: props.range ? { range: props.range } : { range: (_u, min, max) => [Math.min(0, min), max || 1] },
+    },
+    legend: { live: true },
+    cursor: { drag: { x: false, y: false } },
+  };
+}
+
+/** A titled chart; shows a note instead of an empty frame while there is no data. */
+export function TimeChart(props: TimeChartProps) {
+  const container = useRef<HTMLDivElement>(null);
+  const plot = useRef<uPlot | null>(null);
+  const propsRef = useRef(props);
+  propsRef.current = props;
+  const seriesKey = props.data.labels.join('\u0000');
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the plot is rebuilt only when its series change; data flows in through setData below
+  useEffect(() => {
+    const el = container.current;
+    if (!el) return;
+    const current = propsRef.current;
+    const created = new uPlot(makeOptions(el, current), current.data.columns as uPlot.AlignedData, el);
+    plot.current = created;
+    const resize = new ResizeObserver(() => created.setSize({ width: Math.max(el.clientWidth, 200), height: HEIGHT }));
+    resize.observe(el);
+    return () => {
+      resize.disconnect();
+      created.destroy();
+      plot.current = null;
+    };
+  }, [seriesKey]);
+
+  useEffect(() => {
+    plot.current?.setData(props.data.columns as uPlot.AlignedData);
+  }, [props.data]);
+
+  const latest = props.data.labels
+    .map((label, i) => {
+      const ys = props.data.columns[i + 1] ?? [];
+      const last = ys.findLast((v) => v !== null);
+      return last === undefined || last === null ? undefined : `${label} ${props.format(last)}`;
+    })
+    .filter((s) => s !== undefined)
+    .join(', ');
+
+  return (
+    <figure
+      className="chart card"
+      data-testid={props.testId}
+      data-points={props.data.pointCount}
+      data-series={props.data.labels.length}
+    >
+      <figcaption>
+        <span className="chart-title">{props.title}</span>
+        <span className="muted chart-latest" aria-live="off">
+          {latest || 'no data yet'}
+        </span>
+      </figcaption>
+      <div
+        ref={container}
+        className="chart-plot"
+        role="img"
+        aria-label={`${props.title}: ${latest || 'no data yet'}`}
+      />
+    </figure>
+  );
+}
