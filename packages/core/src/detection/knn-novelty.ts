@@ -62,7 +62,7 @@ export const knnNoveltyDefaults: KnnNoveltyConfig = {
   memory: 400,
   k: 2,
   calibration: 500,
-  learningPeriod: 40,
+  learningPeriod: 10,
   upper: 0.999,
   calibrateAfter: 20,
   distanceFloor: 0.02,
