@@ -16,7 +16,9 @@ export type HeartbeatMode =
   /** Store, then answer 503 as if the response was lost on the way back. */
   | 'store-then-fail'
   /** Answer 401 to every credential. */
-  | 'unauthorized';
+  | 'unauthorized'
+  /** Answer 503 without storing anything, like an overloaded replica. */
+  | 'unavailable';
 
 /** One heartbeat as received. */
 export interface ReceivedHeartbeat {
@@ -78,6 +80,10 @@ export class TestControlPlane {
         return problem(reply, 401, 'AURORA_UNAUTHENTICATED', 'Unknown node credential');
       }
       const body = req.body as HeartbeatRequest;
+      if (this.mode === 'unavailable') {
+        this.heartbeats.push({ credential, body, acknowledged: [] });
+        return problem(reply, 503, 'AURORA_UNAVAILABLE', 'Overloaded');
+      }
       for (const batch of body.batches) {
         if (this.#storedIds.has(batch.id)) continue;
         this.#storedIds.add(batch.id);
