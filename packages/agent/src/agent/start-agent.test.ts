@@ -121,7 +121,8 @@ describe('the agent against a control plane on 127.0.0.1', () => {
 
   it('drops the oldest samples when the buffer is full and reports how many to the server', async () => {
     const source = new SequenceSource();
-    const agent = await start({ metrics: source, maxBufferedSamples: 4 });
+    const { logger, records } = captureLogs();
+    const agent = await start({ metrics: source, maxBufferedSamples: 4, logger });
     await waitUntil(() => plane.stored.length >= 1, 'first batch');
     await plane.stop();
     await waitUntil(() => agent.stats().droppedSamples >= 3, 'drops');
@@ -141,6 +142,7 @@ describe('the agent against a control plane on 127.0.0.1', () => {
     const missing = target - values.filter((v) => v < target).length;
     expect(missing).toBeGreaterThan(0);
     expect(missing).toBeLessThanOrEqual(agent.stats().droppedSamples);
+    expect(records.some((r) => r.level === 40 && /dropping the oldest samples/.test(r.msg))).toBe(true);
   });
 
   it('keeps its credential (mode 0600) and restarts without joining again', async () => {
