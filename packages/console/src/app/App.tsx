@@ -54,7 +54,7 @@ function Page({ route }: { route: Route }) {
     case 'overview':
       return <OverviewPage />;
     case 'nodes':
-      return <NodesPage />;
+      return <NodesPage key={window.location.search} />;
     case 'node':
       return <NodePage key={route.name} name={route.name} />;
     case 'not-found':

@@ -18,7 +18,7 @@ function subscribe(onChange: () => void): () => void {
 
 /** Moves to a path without reloading the page. */
 export function navigate(path: string): void {
-  if (path === window.location.pathname) return;
+  if (path === window.location.pathname + window.location.search) return;
   window.history.pushState(null, '', path);
   window.dispatchEvent(new Event(NAVIGATED));
 }

@@ -4,7 +4,7 @@ import { useId, useMemo, useState } from 'react';
 import { useFleet } from '../live/FleetProvider.js';
 import { NODE_STATES } from '../live/fleet.js';
 import { useNow } from '../ui/use-now.js';
-import { filterNodes, type NodeFilter, noFilter } from './filters.js';
+import { filterFromQuery, filterNodes, type NodeFilter, noFilter } from './filters.js';
 import { NodeTable } from './NodeTable.js';
 
 /** Rows rendered at first; big fleets page in on demand rather than flooding the DOM. */
@@ -52,7 +52,7 @@ function FilterBar({ filter, onChange }: { filter: NodeFilter; onChange: (f: Nod
           data-testid="filter-text"
         />
       </div>
-      {filter !== noFilter && (
+      {(filter.state || filter.labels || filter.text) && (
         <button type="button" className="ghost" onClick={() => onChange(noFilter)}>
           Clear
         </button>
@@ -64,7 +64,7 @@ function FilterBar({ filter, onChange }: { filter: NodeFilter; onChange: (f: Nod
 /** The live node list page. */
 export function NodesPage() {
   const { fleet, problem } = useFleet();
-  const [filter, setFilter] = useState<NodeFilter>(noFilter);
+  const [filter, setFilter] = useState<NodeFilter>(() => filterFromQuery(window.location.search));
   const [limit, setLimit] = useState(PAGE_SIZE);
   const now = useNow();
   const matching = useMemo(() => filterNodes(fleet.nodes.values(), filter), [fleet.nodes, filter]);

@@ -1,6 +1,6 @@
 import type { Node } from '@aurora/sdk';
 import { describe, expect, it } from 'vitest';
-import { filterNodes, noFilter, parseLabelSelector } from './filters.js';
+import { filterFromQuery, filterNodes, noFilter, parseLabelSelector } from './filters.js';
 
 function node(name: string, state: Node['state'], labels: Record<string, string> = {}): Node {
   return {
@@ -48,5 +48,14 @@ describe('node table filters', () => {
       { key: 'role', value: 'web' },
       { key: 'gpu', value: undefined },
     ]);
+  });
+
+  it('reads a filter from the query string and ignores an unknown state', () => {
+    expect(filterFromQuery('?state=down&labels=role%3Ddb&q=web')).toEqual({
+      state: 'down',
+      labels: 'role=db',
+      text: 'web',
+    });
+    expect(filterFromQuery('?state=sleeping')).toEqual(noFilter);
   });
 });

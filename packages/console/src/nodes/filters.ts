@@ -50,3 +50,15 @@ export function matchesFilter(node: Node, filter: NodeFilter): boolean {
 export function filterNodes(nodes: Iterable<Node>, filter: NodeFilter): Node[] {
   return [...nodes].filter((n) => matchesFilter(n, filter)).sort((a, b) => a.name.localeCompare(b.name));
 }
+
+/** Reads a filter from a query string (`?state=ready&labels=role%3Ddb&q=web`), so overview tiles can link to it. */
+export function filterFromQuery(search: string): NodeFilter {
+  const params = new URLSearchParams(search);
+  const state = params.get('state') ?? '';
+  const known = ['joining', 'ready', 'suspect', 'down', 'cordoned', 'draining'];
+  return {
+    state: known.includes(state) ? (state as NodeState) : '',
+    labels: params.get('labels') ?? '',
+    text: params.get('q') ?? '',
+  };
+}

@@ -95,7 +95,7 @@ export function OverviewPage() {
           <span className="tile-value">{nodes.length}</span>
         </div>
         {NODE_STATES.map((s) => (
-          <Link key={s} to="/nodes" className={`tile tile-${s}`} data-testid={`count-${s}`}>
+          <Link key={s} to={`/nodes?state=${s}`} className={`tile tile-${s}`} data-testid={`count-${s}`}>
             <span className="tile-label">{s}</span>
             <span className="tile-value">{counts[s]}</span>
           </Link>
