@@ -1,1 +1,20 @@
-export {};
+/**
+ * Aurora's control plane: the HTTP API, store, controllers and console.
+ *
+ * @example
+ * import { compileConfig, startServer } from '@aurora/server';
+ * const server = await startServer(compileConfig({ env: process.env }));
+ */
+
+export { type Clock, ManualClock } from './platform/clock.js';
+export {
+  type AuroraConfig,
+  ConfigError,
+  type ConfigKey,
+  type ConfigSources,
+  compileConfig,
+  configKeys,
+} from './platform/config/index.js';
+export { type ErrorCode, errorCatalogue } from './platform/http/errors.js';
+export { StoreDamagedError, StoreLockedError } from './platform/store/index.js';
+export { type RunningServer, type StartOptions, startServer } from './server.js';

@@ -1,0 +1,22 @@
+import type { HealthConfig } from '@aurora/core';
+import type { Clock } from '../platform/clock.js';
+import type { EventBus } from '../platform/events/index.js';
+import type { ServerMetrics } from '../platform/http/metrics.js';
+import type { Leadership } from '../platform/leadership/index.js';
+import type { Store } from '../platform/store/index.js';
+import type { NodeCredentialCache } from './credentials.js';
+import type { HeartbeatQueue } from './heartbeat-queue.js';
+
+/** What the cluster capability's routes and controller share. */
+export interface ClusterContext {
+  store: Store;
+  clock: Clock;
+  bus: EventBus;
+  metrics: ServerMetrics;
+  leadership: Leadership;
+  health: HealthConfig;
+  credentials: NodeCredentialCache;
+  heartbeats: HeartbeatQueue;
+  heartbeatIntervalMs: number;
+  clockSkewThresholdMs: number;
+}

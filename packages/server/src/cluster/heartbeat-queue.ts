@@ -1,0 +1,181 @@
+import { type HealthConfig, stepHealth } from '@aurora/core';
+import type { HeartbeatRequest, NodeState } from '@aurora/sdk';
+import type { FastifyBaseLogger } from 'fastify';
+import type { EventBus } from '../platform/events/index.js';
+import { AuroraError } from '../platform/http/errors.js';
+import type { ServerMetrics } from '../platform/http/metrics.js';
+import type { HeartbeatNodeUpdate, NodeRow, NodeTransitionRow, Store } from '../platform/store/index.js';
+import { nextConditions } from './conditions.js';
+import { fromHealth, toHealth, toNode } from './node-view.js';
+
+/** One accepted heartbeat waiting for the next flush. */
+interface Pending {
+  nodeId: string;
+  receivedAt: number;
+  body: HeartbeatRequest;
+  resolve(result: { acknowledged: string[]; state: NodeState }): void;
+  reject(error: unknown): void;
+}
+
+/** Settings of the write-behind queue. */
+export interface HeartbeatQueueOptions {
+  store: Store;
+  bus: EventBus;
+  metrics: ServerMetrics;
+  health: HealthConfig;
+  clockSkewThresholdMs: number;
+  /** How long heartbeats are coalesced before one write. */
+  flushMs: number;
+  /** Flush early once this many heartbeats wait. */
+  maxPending?: number;
+  log: FastifyBaseLogger;
+}
+
+/**
+ * Coalesces concurrent heartbeats into one transaction per short tick and
+ * acknowledges each only after that transaction commits, so "acknowledged"
+ * always means "durably stored".
+ */
+export class HeartbeatQueue {
+  #pending: Pending[] = [];
+  #timer: NodeJS.Timeout | undefined;
+  #flushing: Promise<void> | undefined;
+
+  constructor(private readonly options: HeartbeatQueueOptions) {}
+
+  /** Queues a heartbeat; resolves with the stored batch ids and the node's state once committed. */
+  submit(
+    nodeId: string,
+    receivedAt: number,
+    body: HeartbeatRequest,
+  ): Promise<{ acknowledged: string[]; state: NodeState }> {
+    return new Promise((resolve, reject) => {
+      this.#pending.push({ nodeId, receivedAt, body, resolve, reject });
+      if (this.#pending.length >= (this.options.maxPending ?? 2_000)) this.#kick(0);
+      else this.#kick(this.options.flushMs);
+    });
+  }
+
+  #kick(delay: number): void {
+    if (this.#flushing) return; // the running flush reschedules when it ends
+    if (this.#timer && delay > 0) return;
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#flushing = this.#flush().finally(() => {
+        this.#flushing = undefined;
+        if (this.#pending.length > 0) this.#kick(this.options.flushMs);
+      });
+    }, delay);
+  }
+
+  /** Writes everything pending now; used at shutdown. */
+  async drain(): Promise<void> {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    while (this.#flushing || this.#pending.length > 0) {
+      if (this.#flushing) await this.#flushing;
+      else {
+        const flushing = this.#flush().finally(() => {
+          this.#flushing = undefined;
+        });
+        this.#flushing = flushing;
+        await flushing;
+      }
+    }
+  }
+
+  async #flush(): Promise<void> {
+    const batch = this.#pending;
+    this.#pending = [];
+    if (batch.length === 0) return;
+    const { store, metrics } = this.options;
+    const started = process.hrtime.bigint();
+    const merged = new Map<string, NodeRow>();
+    try {
+      const result = await store.ingest.apply(
+        batch.map((p) => ({ nodeId: p.nodeId, receivedAt: p.receivedAt, batches: p.body.batches })),
+        (rows) => this.#decide(rows, batch, merged),
+      );
+      metrics.ingestFlush.observe(Number(process.hrtime.bigint() - started) / 1e9);
+      for (const p of batch) {
+        const node = result.updated.get(p.nodeId);
+        if (!node) {
+          p.reject(new AuroraError('AURORA_TOKEN_INVALID', 'this node was deleted; join again with a new join token'));
+          continue;
+        }
+        metrics.heartbeats.inc();
+        p.resolve({ acknowledged: p.body.batches.map((b) => b.id), state: node.state as NodeState });
+      }
+      this.#publish(batch, result.storedBatches, merged, result.transitions);
+    } catch (error) {
+      this.options.log.error({ err: error, heartbeats: batch.length }, 'heartbeat flush failed');
+      for (const p of batch)
+        p.reject(new AuroraError('AURORA_UNAVAILABLE', 'the store did not accept the write; retry'));
+    }
+  }
+
+  /** Computes each node's new row; `merged` receives the full rows for events. */
+  #decide(
+    rows: NodeRow[],
+    batch: Pending[],
+    merged: Map<string, NodeRow>,
+  ): { updates: HeartbeatNodeUpdate[]; transitions: NodeTransitionRow[] } {
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const updates = new Map<string, HeartbeatNodeUpdate>();
+    const transitions: NodeTransitionRow[] = [];
+    for (const p of batch) {
+      const row = merged.get(p.nodeId) ?? byId.get(p.nodeId);
+      if (!row) continue;
+      const step = stepHealth(toHealth(row), { kind: 'heartbeat', at: p.receivedAt }, this.options.health);
+      for (const t of step.transitions) {
+        transitions.push({ nodeId: row.id, at: t.at, fromState: t.from, toState: t.to, reason: t.reason });
+      }
+      const conditions = nextConditions(row.conditions, {
+        skewMs: p.body.sentAt - p.receivedAt,
+        skewThresholdMs: this.options.clockSkewThresholdMs,
+        droppedSamples: p.body.droppedSamples ?? 0,
+        now: p.receivedAt,
+      });
+      const { operatorState: _operator, ...health } = fromHealth(step.health);
+      const update: HeartbeatNodeUpdate = {
+        id: row.id,
+        facts: p.body.facts,
+        labels: p.body.facts.labels,
+        zone: p.body.facts.zone ?? null,
+        conditions,
+        ...health,
+      };
+      updates.set(row.id, update);
+      merged.set(row.id, { ...row, ...update });
+    }
+    return { updates: [...updates.values()], transitions };
+  }
+
+  #publish(batch: Pending[], stored: Set<string>, rows: Map<string, NodeRow>, transitions: NodeTransitionRow[]): void {
+    const { bus, metrics } = this.options;
+    let samples = 0;
+    for (const p of batch)
+      for (const b of p.body.batches) if (stored.has(`${p.nodeId}/${b.id}`)) samples += b.samples.length;
+    metrics.samples.inc(samples);
+    if (bus.listenerCount === 0) return;
+    const at = new Date().toISOString();
+    for (const t of transitions) {
+      const row = rows.get(t.nodeId);
+      if (!row) continue;
+      bus.publish({
+        type: 'node.state_changed',
+        node: toNode(row),
+        from: t.fromState as NodeState,
+        to: t.toState as NodeState,
+        reason: t.reason,
+        at: new Date(t.at).toISOString(),
+      });
+    }
+    for (const p of batch) {
+      const fresh = p.body.batches.filter((b) => stored.has(`${p.nodeId}/${b.id}`)).flatMap((b) => b.samples);
+      const row = rows.get(p.nodeId);
+      if (row) bus.publish({ type: 'node.heartbeat', name: row.name, at, samples: fresh });
+    }
+  }
+}

@@ -1,0 +1,96 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { initialHealth } from '@aurora/core';
+import { HeartbeatRequest, HeartbeatResponse, JoinRequest, JoinResponse, Problem } from '@aurora/sdk';
+import type { FastifyInstance } from 'fastify';
+import { hashSecret } from '../platform/http/auth.js';
+import { AuroraError } from '../platform/http/errors.js';
+import type { NodeRow } from '../platform/store/index.js';
+import type { ClusterContext } from './context.js';
+import { fromHealth, toNode } from './node-view.js';
+
+const errors = { 400: Problem, 401: Problem, 403: Problem, 409: Problem, 413: Problem };
+
+function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string; cause?: { code?: string } };
+  return e?.code === '23505' || e?.cause?.code === '23505';
+}
+
+/** Agent routes: join with a join token, then heartbeat with the node credential. */
+export async function registerAgentRoutes(app: FastifyInstance, ctx: ClusterContext): Promise<void> {
+  app.post(
+    '/v1/join',
+    {
+      config: { auth: 'join' },
+      schema: {
+        summary: 'Exchange a join token for a node credential',
+        tags: ['agent'],
+        body: JoinRequest,
+        response: { 201: JoinResponse, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body as JoinRequest;
+      const now = ctx.clock.now();
+      const token = await ctx.store.tokens.consume(hashSecret(body.token), now);
+      if (!token)
+        throw new AuroraError(
+          'AURORA_TOKEN_INVALID',
+          'the join token is unknown, expired or used up; create one with POST /v1/tokens',
+        );
+      const credential = `aurora-node.${randomBytes(32).toString('base64url')}`;
+      const row: NodeRow = {
+        id: randomUUID(),
+        name: body.name,
+        labels: body.facts.labels,
+        zone: body.facts.zone ?? null,
+        facts: body.facts,
+        conditions: [],
+        credentialHash: hashSecret(credential),
+        createdAt: now,
+        ...fromHealth(initialHealth(now)),
+      };
+      try {
+        await ctx.store.nodes.insert(row);
+      } catch (error) {
+        await ctx.store.tokens.refund(token.id);
+        if (isUniqueViolation(error)) {
+          throw new AuroraError(
+            'AURORA_NODE_NAME_TAKEN',
+            `a node named "${body.name}" exists; pick another name or delete it first`,
+            'name',
+          );
+        }
+        throw error;
+      }
+      ctx.bus.publish({ type: 'node.joined', node: toNode(row), at: new Date(now).toISOString() });
+      return reply
+        .code(201)
+        .send({ nodeId: row.id, name: row.name, credential, heartbeatIntervalMs: ctx.heartbeatIntervalMs });
+    },
+  );
+
+  app.post(
+    '/v1/agent/heartbeat',
+    {
+      config: { auth: 'node' },
+      schema: {
+        summary: 'Report facts and metric batches; answers which batches are stored',
+        tags: ['agent'],
+        security: [{ node: [] }],
+        body: HeartbeatRequest,
+        response: { 200: HeartbeatResponse, ...errors },
+      },
+    },
+    async (request) => {
+      const principal = request.principal;
+      if (principal.kind !== 'node') throw new AuroraError('AURORA_FORBIDDEN', 'heartbeats need a node credential');
+      const receivedAt = ctx.clock.now();
+      const { acknowledged, state } = await ctx.heartbeats.submit(
+        principal.nodeId,
+        receivedAt,
+        request.body as HeartbeatRequest,
+      );
+      return { acknowledged, serverTime: receivedAt, heartbeatIntervalMs: ctx.heartbeatIntervalMs, state };
+    },
+  );
+}

@@ -1,0 +1,175 @@
+import { stepHealth } from '@aurora/core';
+import { MetricRange, Node, NodeList, NodeState, Problem } from '@aurora/sdk';
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { AuroraError } from '../platform/http/errors.js';
+import type { NodeRow } from '../platform/store/index.js';
+import type { ClusterContext } from './context.js';
+import { fromHealth, toHealth, toNode } from './node-view.js';
+import { parseRange } from './time-range.js';
+
+const NameParams = Type.Object({ name: Type.String({ minLength: 1, maxLength: 63 }) });
+const errors = { 400: Problem, 401: Problem, 403: Problem, 404: Problem };
+const security = [{ admin: [] }];
+
+function parseLabelSelectors(raw: string | string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const selector of raw === undefined ? [] : Array.isArray(raw) ? raw : [raw]) {
+    const i = selector.indexOf('=');
+    if (i <= 0) {
+      throw new AuroraError('AURORA_VALIDATION_FAILED', `label: expected key=value (got "${selector}")`, 'label');
+    }
+    out[selector.slice(0, i)] = selector.slice(i + 1);
+  }
+  return out;
+}
+
+async function mustFind(ctx: ClusterContext, name: string): Promise<NodeRow> {
+  const row = await ctx.store.nodes.byName(name);
+  if (!row) throw new AuroraError('AURORA_NODE_NOT_FOUND', `no node named "${name}"; list nodes with GET /v1/nodes`);
+  return row;
+}
+
+/** Node routes for operators: list, get, cordon/uncordon/drain, delete, metrics. */
+export async function registerNodeRoutes(app: FastifyInstance, ctx: ClusterContext): Promise<void> {
+  app.get(
+    '/v1/nodes',
+    {
+      schema: {
+        summary: 'List nodes',
+        tags: ['nodes'],
+        security,
+        querystring: Type.Object({
+          state: Type.Optional(NodeState),
+          label: Type.Optional(
+            Type.Union([Type.String(), Type.Array(Type.String())], { description: 'key=value, repeatable' }),
+          ),
+        }),
+        response: { 200: NodeList, ...errors },
+      },
+    },
+    async (request) => {
+      const query = request.query as { state?: string; label?: string | string[] };
+      const labels = parseLabelSelectors(query.label);
+      const rows = await ctx.store.nodes.list({ ...(query.state ? { state: query.state } : {}), labels });
+      return { items: rows.map(toNode) };
+    },
+  );
+
+  app.get(
+    '/v1/nodes/:name',
+    {
+      schema: {
+        summary: 'Get a node',
+        tags: ['nodes'],
+        security,
+        params: NameParams,
+        response: { 200: Node, ...errors },
+      },
+    },
+    async (request) => toNode(await mustFind(ctx, (request.params as { name: string }).name)),
+  );
+
+  for (const action of ['cordon', 'uncordon', 'drain'] as const) {
+    app.post(
+      `/v1/nodes/:name/${action}`,
+      {
+        schema: {
+          summary: `${action[0]?.toUpperCase()}${action.slice(1)} a node`,
+          tags: ['nodes'],
+          security,
+          params: NameParams,
+          response: { 200: Node, ...errors },
+        },
+      },
+      async (request) => {
+        const row = await mustFind(ctx, (request.params as { name: string }).name);
+        const at = ctx.clock.now();
+        let updated: NodeRow | undefined;
+        const result = await ctx.store.nodes.mutate([row.id], (rows) => {
+          const current = rows[0];
+          if (!current) return { changes: [], transitions: [] };
+          const step = stepHealth(toHealth(current), { kind: action, at }, ctx.health);
+          updated = { ...current, ...fromHealth(step.health) };
+          return {
+            changes: [{ id: current.id, ...fromHealth(step.health) }],
+            transitions: step.transitions.map((t) => ({
+              nodeId: current.id,
+              at: t.at,
+              fromState: t.from,
+              toState: t.to,
+              reason: t.reason,
+            })),
+          };
+        });
+        if (!updated) throw new AuroraError('AURORA_NODE_NOT_FOUND', `node "${row.name}" was deleted meanwhile`);
+        const node = toNode(updated);
+        for (const t of result.transitions) {
+          ctx.bus.publish({
+            type: 'node.state_changed',
+            node,
+            from: t.fromState as NodeState,
+            to: t.toState as NodeState,
+            reason: t.reason,
+            at: new Date(t.at).toISOString(),
+          });
+        }
+        return node;
+      },
+    );
+  }
+
+  app.delete(
+    '/v1/nodes/:name',
+    {
+      schema: {
+        summary: 'Delete a node and its data; its credential stops working',
+        tags: ['nodes'],
+        security,
+        params: NameParams,
+        response: { 204: Type.Null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const name = (request.params as { name: string }).name;
+      const row = await ctx.store.nodes.deleteByName(name);
+      if (!row)
+        throw new AuroraError('AURORA_NODE_NOT_FOUND', `no node named "${name}"; list nodes with GET /v1/nodes`);
+      ctx.credentials.evict(row.id);
+      ctx.bus.publish({ type: 'node.deleted', name, at: new Date(ctx.clock.now()).toISOString() });
+      return reply.code(204).send();
+    },
+  );
+
+  app.get(
+    '/v1/nodes/:name/metrics',
+    {
+      schema: {
+        summary: 'Metric samples of a node, averaged per step',
+        tags: ['nodes'],
+        security,
+        params: NameParams,
+        querystring: Type.Object({
+          name: Type.Optional(Type.String({ maxLength: 128, description: 'metric name, e.g. cpu.usage_pct' })),
+          from: Type.Optional(
+            Type.String({ description: 'ms since epoch, ISO date, or relative like -15m (default -15m)' }),
+          ),
+          to: Type.Optional(Type.String({ description: 'as from; default now' })),
+          step: Type.Optional(Type.String({ description: 'bucket width: 15s, 1m or ms' })),
+        }),
+        response: { 200: MetricRange, ...errors },
+      },
+    },
+    async (request) => {
+      const query = request.query as { name?: string; from?: string; to?: string; step?: string };
+      const row = await mustFind(ctx, (request.params as { name: string }).name);
+      const range = parseRange(query, ctx.clock.now());
+      const series = await ctx.store.metrics.range({
+        nodeId: row.id,
+        ...(query.name ? { name: query.name } : {}),
+        ...range,
+      });
+      return { series };
+    },
+  );
+}

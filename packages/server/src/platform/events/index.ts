@@ -1,0 +1,2 @@
+export { EventBus, type EventListener } from './bus.js';
+export { registerEventsRoute } from './sse-route.js';

@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import { Node, NodeState, Problem } from '@aurora/sdk';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { SERVER_VERSION } from '../../version.js';
+import { type Authenticator, installAuth } from './auth.js';
+import { defaultConsoleDir, markPublic, registerConsole } from './console-static.js';
+import type { ServerMetrics } from './metrics.js';
+import { sendProblem } from './problem.js';
+
+/** What the HTTP layer needs from the rest of the control plane. */
+export interface HttpOptions {
+  logger: FastifyBaseLogger;
+  bodyLimitBytes: number;
+  auth: Authenticator;
+  metrics: ServerMetrics;
+  /** Whether the store answers and is migrated (for /readyz). */
+  ready(): Promise<boolean>;
+  /** Directory of the built console; defaults to packages/console/dist. */
+  consoleDir?: string;
+}
+
+/** Problem responses documented on every route. */
+export const problemResponses = {
+  400: Problem,
+  401: Problem,
+  403: Problem,
+  404: Problem,
+  413: Problem,
+} as const;
+
+/**
+ * Builds the HTTP application: type provider, problem+json errors, body
+ * limit, authentication hook, metrics, OpenAPI 3.1 and docs, health probes
+ * and the console. Capabilities add their routes with `app.register`.
+ */
+export async function createHttpApp(options: HttpOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: options.logger,
+    bodyLimit: options.bodyLimitBytes,
+    genReqId: () => randomUUID(),
+    // Heartbeats and probes would drown the log at fleet scale; /metrics counts them instead.
+    logController: new LogController({
+      disableRequestLogging: (request) => /^\/(v1\/agent\/heartbeat|healthz|readyz|metrics)/.test(request.url),
+    }),
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply));
+  options.metrics.install(app);
+  installAuth(app, options.auth);
+  app.addSchema(NodeState);
+  app.addSchema(Node);
+  app.addSchema(Problem);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Aurora control plane API',
+        version: SERVER_VERSION,
+        description: 'Errors are RFC 9457 application/problem+json documents with a stable `code`.',
+      },
+      components: {
+        securitySchemes: {
+          admin: { type: 'http', scheme: 'bearer', description: 'admin token' },
+          node: { type: 'http', scheme: 'bearer', description: 'node credential from POST /v1/join' },
+        },
+      },
+    },
+  });
+  await app.register(async (scope) => {
+    markPublic(scope);
+    await scope.register(swaggerUi, { routePrefix: '/docs' });
+  });
+
+  app.get('/v1/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());
+  app.get('/healthz', { config: { auth: 'public' }, schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { config: { auth: 'public' }, schema: { hide: true } }, async (_req, reply) => {
+    const ready = await options.ready();
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready' });
+  });
+  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) =>
+    reply.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics()),
+  );
+  await registerConsole(app, options.consoleDir ?? defaultConsoleDir);
+  return app;
+}

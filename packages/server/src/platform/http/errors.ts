@@ -1,0 +1,50 @@
+/**
+ * The one error catalogue of the control plane. Codes are stable and never
+ * reused; each maps to an HTTP status and a title. Every error answered by
+ * the API is an RFC 9457 problem document carrying one of these codes.
+ */
+export const errorCatalogue = {
+  AURORA_VALIDATION_FAILED: { status: 400, title: 'Request validation failed' },
+  AURORA_BAD_REQUEST: { status: 400, title: 'Bad request' },
+  AURORA_UNAUTHENTICATED: { status: 401, title: 'Authentication required' },
+  AURORA_TOKEN_INVALID: { status: 401, title: 'Token invalid' },
+  AURORA_FORBIDDEN: { status: 403, title: 'Forbidden' },
+  AURORA_NOT_FOUND: { status: 404, title: 'Not found' },
+  AURORA_NODE_NOT_FOUND: { status: 404, title: 'Node not found' },
+  AURORA_TOKEN_NOT_FOUND: { status: 404, title: 'Join token not found' },
+  AURORA_METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
+  AURORA_NODE_NAME_TAKEN: { status: 409, title: 'Node name already taken' },
+  AURORA_PAYLOAD_TOO_LARGE: { status: 413, title: 'Payload too large' },
+  AURORA_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
+  AURORA_NOT_LEADER: { status: 503, title: 'Not the leader' },
+  AURORA_UNAVAILABLE: { status: 503, title: 'Service unavailable' },
+  AURORA_INTERNAL: { status: 500, title: 'Internal error' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+/** A stable error code from {@link errorCatalogue}. */
+export type ErrorCode = keyof typeof errorCatalogue;
+
+/**
+ * The error type of the control plane: a catalogue code plus a detail for
+ * humans and, for validation errors, the request field at fault.
+ *
+ * @example
+ * throw new AuroraError('AURORA_NODE_NOT_FOUND', `no node named "${name}"; list nodes with GET /v1/nodes`);
+ */
+export class AuroraError extends Error {
+  readonly status: number;
+  readonly title: string;
+  constructor(
+    readonly code: ErrorCode,
+    readonly detail?: string,
+    readonly field?: string,
+  ) {
+    super(detail ?? errorCatalogue[code].title);
+    this.name = 'AuroraError';
+    this.status = errorCatalogue[code].status;
+    this.title = errorCatalogue[code].title;
+  }
+}
+
+/** Base of the `type` URI of problem documents; each code gets its own fragment. */
+export const PROBLEM_TYPE_BASE = 'https://aurora.dev/problems/';

@@ -1,0 +1,51 @@
+import type { FastifyInstance } from 'fastify';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+/** The control plane's Prometheus metrics, in a registry of its own so several servers can share a process. */
+export class ServerMetrics {
+  readonly registry = new Registry();
+  readonly httpDuration = new Histogram({
+    name: 'aurora_http_request_duration_seconds',
+    help: 'HTTP request latency by method, route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+  readonly heartbeats = new Counter({
+    name: 'aurora_heartbeats_total',
+    help: 'heartbeats accepted from node agents',
+    registers: [this.registry],
+  });
+  readonly samples = new Counter({
+    name: 'aurora_metric_samples_ingested_total',
+    help: 'metric samples stored (replays excluded)',
+    registers: [this.registry],
+  });
+  readonly ingestFlush = new Histogram({
+    name: 'aurora_ingest_flush_seconds',
+    help: 'time to write one coalesced batch of heartbeats',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+  readonly nodesByState = new Gauge({
+    name: 'aurora_nodes',
+    help: 'nodes by state',
+    labelNames: ['state'] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'aurora_process_' });
+  }
+
+  /** Records every request's latency, labelled by route pattern (not raw URL, to bound cardinality). */
+  install(app: FastifyInstance): void {
+    app.addHook('onResponse', async (request, reply) => {
+      const route = request.routeOptions.url ?? 'unmatched';
+      this.httpDuration.observe(
+        { method: request.method, route, status: String(reply.statusCode) },
+        reply.elapsedTime / 1000,
+      );
+    });
+  }
+}

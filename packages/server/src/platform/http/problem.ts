@@ -1,0 +1,73 @@
+import type { Problem } from '@aurora/sdk';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { AuroraError, type ErrorCode, errorCatalogue, PROBLEM_TYPE_BASE } from './errors.js';
+
+/** Builds the problem document of an error. */
+export function toProblem(error: AuroraError, instance?: string): Problem {
+  return {
+    type: `${PROBLEM_TYPE_BASE}${error.code
+      .toLowerCase()
+      .replace(/^aurora_/, '')
+      .replaceAll('_', '-')}`,
+    title: error.title,
+    status: error.status,
+    code: error.code,
+    ...(error.detail ? { detail: error.detail } : {}),
+    ...(instance ? { instance } : {}),
+    ...(error.field ? { field: error.field } : {}),
+  };
+}
+
+/** Turns an AJV path like `/facts/os/platform` or `body/facts` into `facts.os.platform`. */
+function fieldOf(error: FastifyError): string | undefined {
+  const v = error.validation?.[0];
+  if (!v) return undefined;
+  const base = v.instancePath.replace(/^\//, '').replaceAll('/', '.');
+  const missing = (v.params as { missingProperty?: string }).missingProperty;
+  const extra = (v.params as { additionalProperty?: string }).additionalProperty;
+  const leaf = missing ?? extra;
+  const path = leaf ? (base ? `${base}.${leaf}` : leaf) : base;
+  const where = error.validationContext && error.validationContext !== 'body' ? error.validationContext : '';
+  return [where, path].filter(Boolean).join('.') || where || undefined;
+}
+
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'AURORA_PAYLOAD_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'AURORA_UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'AURORA_BAD_REQUEST',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'AURORA_VALIDATION_FAILED',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'AURORA_VALIDATION_FAILED',
+};
+
+/** Maps any thrown value to an {@link AuroraError}; unknown errors become AURORA_INTERNAL. */
+export function normaliseError(error: unknown): AuroraError {
+  if (error instanceof AuroraError) return error;
+  const e = error as FastifyError;
+  if (e?.validation) {
+    const field = fieldOf(e);
+    const message = e.validation[0]?.message ?? 'is invalid';
+    return new AuroraError('AURORA_VALIDATION_FAILED', `${field ?? 'request'}: ${message}`, field);
+  }
+  const mapped = e?.code ? FASTIFY_CODES[e.code] : undefined;
+  if (mapped) return new AuroraError(mapped, e.message);
+  if (e?.statusCode === 400 && e.message && /JSON/i.test(e.message)) {
+    return new AuroraError('AURORA_VALIDATION_FAILED', `body: ${e.message}`, 'body');
+  }
+  if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+    const byStatus = (Object.keys(errorCatalogue) as ErrorCode[]).find(
+      (c) => errorCatalogue[c].status === e.statusCode,
+    );
+    return new AuroraError(byStatus ?? 'AURORA_BAD_REQUEST', e.message);
+  }
+  return new AuroraError('AURORA_INTERNAL', 'the server failed to handle the request; see its log');
+}
+
+/** Fastify error handler answering `application/problem+json`. */
+export function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const aurora = normaliseError(error);
+  if (aurora.status >= 500) request.log.error({ err: error }, 'request failed');
+  return reply
+    .code(aurora.status)
+    .type('application/problem+json')
+    .send(JSON.stringify(toProblem(aurora, request.url.split('?')[0])));
+}
