@@ -160,6 +160,26 @@ describe('the agent against a control plane on 127.0.0.1', () => {
     expect(second.stats().consecutiveFailures).toBe(0);
   });
 
+  it('saves batches still pending at stop and delivers them after a restart, each once and in order', async () => {
+    const before = new SequenceSource();
+    const first = await start({ metrics: before });
+    await waitUntil(() => plane.stored.length >= 2, 'first batches stored');
+    await plane.stop();
+    await waitUntil(() => first.stats().pendingBatches >= 4, 'a backlog');
+    await first.stop();
+    const carried = first.stats().pendingBatches;
+
+    await plane.start();
+    const after = new SequenceSource(before.collected);
+    const second = await start({ token: undefined, metrics: after });
+    await waitUntil(() => storedValues().includes(before.collected + 2), 'both runs delivered');
+    await second.stop();
+
+    expect(carried).toBeGreaterThanOrEqual(4);
+    expect(consecutiveFromZero(storedValues())).toBe(true);
+    expect(plane.joins).toHaveLength(1);
+  });
+
   it('says how to rejoin when its credential is refused, and keeps retrying', async () => {
     const { logger, records } = captureLogs();
     const agent = await start({ logger, metrics: new SequenceSource() });

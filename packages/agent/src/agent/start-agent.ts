@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { AuroraClient, type NodeFacts } from '@aurora/sdk';
 import { pino } from 'pino';
 import { BatchBuffer } from '../buffer/batch-buffer.js';
+import { saveOutbox, takeSavedOutbox } from '../buffer/outbox-file.js';
 import { collectFacts } from '../collect/facts.js';
 import { createSystemMetricsSource } from '../collect/metrics.js';
 import { credentialPath } from '../identity/credential-store.js';
@@ -24,7 +25,7 @@ import type { AgentStats } from './stats.js';
 export interface RunningAgent {
   /** The node name the control plane knows this agent by. */
   readonly name: string;
-  /** Stops both loops and waits for them; batches still pending are discarded. */
+  /** Stops both loops and saves batches still pending to the state directory, for the next start to send. */
   stop(): Promise<void>;
   /** A snapshot of the agent's counters. */
   stats(): AgentStats;
@@ -77,6 +78,13 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const log = logger.child({ node: identity.name });
 
   const buffer = new BatchBuffer(config.maxBufferedSamples);
+  const saved = await takeSavedOutbox(config.stateDir);
+  if (saved.error) log.warn(saved.error);
+  for (const batch of saved.batches) buffer.push(batch);
+  buffer.recordDrops(saved.unreportedDrops);
+  if (saved.batches.length > 0) {
+    log.info({ batches: saved.batches.length }, 'resending batches saved by the previous run');
+  }
   const counters = { collections: 0, heartbeatsSent: 0, heartbeatsFailed: 0, consecutiveFailures: 0, acked: 0 };
   let intervalMs = config.intervalMs;
   let nodeState: string | undefined;
@@ -182,15 +190,23 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   };
 
   await collectOnce();
+  let stopDone: Promise<void> | undefined;
   const loops = Promise.all([collectLoop(), heartbeatLoop()]);
   log.info({ server: config.server, intervalMs }, 'agent running');
 
   return {
     name: identity.name,
-    async stop() {
-      stopping.abort();
-      await loops;
-      log.info({ pendingBatches: buffer.pendingBatches }, 'agent stopped');
+    stop() {
+      stopDone ??= (async () => {
+        stopping.abort();
+        await loops;
+        const outbox = { batches: buffer.pending(), unreportedDrops: buffer.unreportedDrops };
+        await saveOutbox(config.stateDir, outbox).catch((err: unknown) =>
+          log.warn({ err: describeFailure(err) }, 'could not save the pending batches'),
+        );
+        log.info({ pendingBatches: buffer.pendingBatches }, 'agent stopped; pending batches saved for the next start');
+      })();
+      return stopDone;
     },
     stats: () => ({
       name: identity.name,

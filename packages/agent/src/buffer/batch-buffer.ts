@@ -81,6 +81,17 @@ export class BatchBuffer {
     return removed;
   }
 
+  /** All pending batches, oldest first (for saving the outbox on stop). */
+  pending(): MetricBatch[] {
+    return [...this.#batches];
+  }
+
+  /** Counts drops that happened elsewhere (a previous run), so they are still reported. */
+  recordDrops(count: number): void {
+    this.#droppedTotal += count;
+    this.#droppedUnreported += count;
+  }
+
   /** Drops not yet told to the server; sent as `droppedSamples` on the next heartbeat. */
   get unreportedDrops(): number {
     return this.#droppedUnreported;

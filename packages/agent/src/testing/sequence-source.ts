@@ -8,7 +8,9 @@ import type { MetricsSource } from '../collect/metrics.js';
 /** A {@link MetricsSource} counting its collections in `test.seq` samples. */
 export class SequenceSource implements MetricsSource {
   collected = 0;
+  /** `first` continues the sequence of an earlier run. */
+  constructor(readonly first = 0) {}
   async collect() {
-    return [{ ts: Date.now(), name: 'test.seq', value: this.collected++ }];
+    return [{ ts: Date.now(), name: 'test.seq', value: this.first + this.collected++ }];
   }
 }
