@@ -60,7 +60,7 @@ export const knnNoveltyDefaults: KnnNoveltyConfig = {
   step: 10,
   dim: 5,
   memory: 400,
-  k: 2,
+  k: 5,
   calibration: 500,
   learningPeriod: 10,
   upper: 0.999,
