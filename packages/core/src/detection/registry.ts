@@ -1,4 +1,3 @@
-import { artFactory } from './art/index.js';
 import { ensembleFactory } from './ensemble.js';
 import { knnConformalFactory } from './knn-conformal.js';
 import { robustZScoreFactory } from './robust-zscore.js';
@@ -9,7 +8,6 @@ export const detectorFactories: readonly DetectorFactory[] = [
   ensembleFactory as DetectorFactory,
   knnConformalFactory as DetectorFactory,
   robustZScoreFactory as DetectorFactory,
-  artFactory as DetectorFactory,
 ];
 
 function factory(name: string): DetectorFactory {
