@@ -1,3 +1,4 @@
+import { artFactory } from './art/index.js';
 import { ensembleFactory } from './ensemble.js';
 import { knnConformalFactory } from './knn-conformal.js';
 import { robustZScoreFactory } from './robust-zscore.js';
@@ -8,6 +9,7 @@ export const detectorFactories: readonly DetectorFactory[] = [
   ensembleFactory as DetectorFactory,
   knnConformalFactory as DetectorFactory,
   robustZScoreFactory as DetectorFactory,
+  artFactory as DetectorFactory,
 ];
 
 function factory(name: string): DetectorFactory {

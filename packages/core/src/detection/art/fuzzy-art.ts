@@ -1,0 +1,170 @@
+/**
+ * A compact fuzzy ART (adaptive resonance) memory with dual vigilance, sized for
+ * streaming: categories live in one flat, complement-coded weight array, the
+ * count is capped, and the least recently resonating category is recycled when
+ * the memory is full. Plain JSON state.
+ *
+ * Resonance of an input x with category w is the fuzzy overlap |x ∧ w| / |w|
+ * (cubed, so near matches dominate) times the overlap on the newest value alone
+ * (squared): a window whose shape is familiar but whose latest level is not
+ * still resonates poorly.
+ */
+
+/** The category memory and its two vigilance levels. */
+export interface FuzzyArtState {
+  /** Length of an input before complement coding. */
+  dim: number;
+  /** Most categories kept. */
+  capacity: number;
+  /** Complement-coded weights, `2 · dim` numbers per category. */
+  weights: number[];
+  /** L1 norm of each category's weights, kept so matching costs one pass. */
+  norms: number[];
+  /** Learning step at which each category last resonated (for recycling). */
+  lastUsed: number[];
+  /** Below this resonance the input founds a new cluster: a novelty. */
+  rhoLow: number;
+  /** At or above this resonance a category learns the input. */
+  rhoHigh: number;
+  /** Learning steps taken. */
+  steps: number;
+}
+
+/** What the memory made of one input. */
+export interface Resonance {
+  /** Best resonance over all categories (0 when the memory is empty). */
+  best: number;
+  /** Overlap on the newest value with the best category. */
+  bestLevel: number;
+  /** `resonant`: learned by a category; `variant`: close enough for a sibling category; `novel`: no cluster fits. */
+  kind: 'resonant' | 'variant' | 'novel';
+}
+
+/** Creates an empty memory for inputs of length `dim`. */
+export function createFuzzyArt(dim: number, capacity: number): FuzzyArtState {
+  return { dim, capacity, weights: [], norms: [], lastUsed: [], rhoLow: 0, rhoHigh: 0, steps: 0 };
+}
+
+/** Writes `x` and its complement into `out` (length `2 · x.length`). */
+export function complementCode(x: ArrayLike<number>, out: Float64Array): void {
+  const n = x.length;
+  for (let k = 0; k < n; k++) {
+    const v = x[k]!;
+    out[k] = v;
+    out[n + k] = 1 - v;
+  }
+}
+
+let scratch = new Float64Array(64);
+
+/** Resonance of every category with the complement-coded input `coded`, written into a shared scratch array. */
+function resonate(art: FuzzyArtState, coded: Float64Array): { values: Float64Array; best: number; bestLevel: number } {
+  const count = art.norms.length;
+  if (scratch.length < count) scratch = new Float64Array(count * 2);
+  const width = 2 * art.dim;
+  const newest = art.dim - 1;
+  const w = art.weights;
+  let best = 0;
+  let bestLevel = 0;
+  for (let c = 0; c < count; c++) {
+    const base = c * width;
+    let overlap = 0;
+    for (let k = 0; k < width; k++) {
+      const a = coded[k]!;
+      const b = w[base + k]!;
+      // biome-ignore lint/complexity/useMathMinMax: the innermost loop; a plain comparison is measurably faster
+      overlap += a < b ? a : b;
+    }
+    const norm = art.norms[c]! || 1e-3;
+    const wLevel = w[base + newest]! + w[base + width - 1]!;
+    const xLevel = Math.min(coded[newest]!, w[base + newest]!) + Math.min(coded[width - 1]!, w[base + width - 1]!);
+    const level = wLevel > 0 ? xLevel / wLevel : 1;
+    const shape = overlap / norm;
+    const m = shape * shape * shape * level * level;
+    scratch[c] = m;
+    if (m > best) {
+      best = m;
+      bestLevel = level;
+    }
+  }
+  return { values: scratch, best, bestLevel };
+}
+
+/** Judges a complement-coded input without learning from it. */
+export function probeFuzzyArt(art: FuzzyArtState, coded: Float64Array): Resonance {
+  const { best, bestLevel } = resonate(art, coded);
+  const kind =
+    art.norms.length > 0 && best >= art.rhoHigh
+      ? 'resonant'
+      : best >= art.rhoLow && art.norms.length > 0
+        ? 'variant'
+        : 'novel';
+  return { best, bestLevel, kind };
+}
+
+/**
+ * Judges a complement-coded input and learns from it: every category at or above
+ * the upper vigilance shrinks towards the input (fast learning, w ← w ∧ x);
+ * otherwise the input is committed as a new category.
+ */
+export function trainFuzzyArt(art: FuzzyArtState, coded: Float64Array): Resonance {
+  art.steps++;
+  const { values, best, bestLevel } = resonate(art, coded);
+  const count = art.norms.length;
+  const width = 2 * art.dim;
+  let learned = false;
+  for (let c = 0; c < count; c++) {
+    if (values[c]! < art.rhoHigh || count === 0) continue;
+    learned = true;
+    const base = c * width;
+    let norm = 0;
+    for (let k = 0; k < width; k++) {
+      const v = Math.min(coded[k]!, art.weights[base + k]!);
+      art.weights[base + k] = v;
+      norm += v;
+    }
+    art.norms[c] = norm;
+    art.lastUsed[c] = art.steps;
+  }
+  if (learned) return { best, bestLevel, kind: 'resonant' };
+  commit(art, coded);
+  return { best, bestLevel, kind: count > 0 && best >= art.rhoLow ? 'variant' : 'novel' };
+}
+
+function commit(art: FuzzyArtState, coded: Float64Array): void {
+  const width = 2 * art.dim;
+  let slot = art.norms.length;
+  if (slot >= art.capacity) {
+    slot = 0;
+    for (let c = 1; c < art.lastUsed.length; c++) if (art.lastUsed[c]! < art.lastUsed[slot]!) slot = c;
+  }
+  let norm = 0;
+  for (let k = 0; k < width; k++) {
+    art.weights[slot * width + k] = coded[k]!;
+    norm += coded[k]!;
+  }
+  art.norms[slot] = norm;
+  art.lastUsed[slot] = art.steps;
+}
+
+/**
+ * Re-expresses the stored categories after the value range grew: the raw-level
+ * part of every input (positions `from` to `dim - 1`) was `u`, it is now `a · u + b`.
+ * Fuzzy minimum and maximum commute with an increasing affine map, so the
+ * categories stay exactly what they would have been had the wider range been known.
+ */
+export function rescaleFuzzyArt(art: FuzzyArtState, from: number, a: number, b: number): void {
+  const width = 2 * art.dim;
+  for (let c = 0; c < art.norms.length; c++) {
+    const base = c * width;
+    let norm = 0;
+    for (let k = 0; k < art.dim; k++) {
+      if (k >= from) {
+        art.weights[base + k] = a * art.weights[base + k]! + b;
+        art.weights[base + art.dim + k] = 1 - (a * (1 - art.weights[base + art.dim + k]!) + b);
+      }
+      norm += art.weights[base + k]! + art.weights[base + art.dim + k]!;
+    }
+    art.norms[c] = norm;
+  }
+}

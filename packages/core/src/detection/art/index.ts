@@ -1,0 +1,2 @@
+export { type ArtDetectorState, artDefaults, artFactory } from './detector.js';
+export type { ArtConfig } from './stream.js';
