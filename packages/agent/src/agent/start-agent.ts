@@ -105,19 +105,19 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     const samples = await Promise.race([collection, stopped]);
     if (samples === null) return;
     counters.collections++;
+    const now = runtime.clock();
+    if (now - factsAt >= FACTS_REFRESH_MS) {
+      factsAt = now;
+      facts = (await Promise.race([collectFacts(factsOptions), stopped])) ?? facts;
+    }
     if (samples.length === 0) return;
     const dropped = buffer.push({ id: randomUUID().replaceAll('-', ''), samples });
-    const now = runtime.clock();
     if (dropped > 0 && now - lastDropLogAt >= DROP_LOG_EVERY_MS) {
       lastDropLogAt = now;
       log.warn(
         { dropped, droppedTotal: buffer.droppedTotal, maxBufferedSamples: config.maxBufferedSamples },
         'outbox full while the control plane is unreachable: dropping the oldest samples',
       );
-    }
-    if (now - factsAt >= FACTS_REFRESH_MS) {
-      factsAt = now;
-      facts = (await Promise.race([collectFacts(factsOptions), stopped])) ?? facts;
     }
   };
 
