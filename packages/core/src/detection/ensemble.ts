@@ -8,18 +8,19 @@ import {
   updateRangeNovelty,
 } from './range-novelty.js';
 import { createResidual, type ResidualConfig, type ResidualState, updateResidual } from './residual.js';
-import { createRing, pushRing, type RingState, ringMean } from './ring.js';
 import type { DetectionResult, Detector, DetectorFactory } from './types.js';
+
+/** A component's own settings plus the weight its score carries in the ensemble (0 = switched off). */
+export type Weighted<C> = Partial<C> & { weight: number };
 
 /** Settings of the ensemble: one block per component plus how alarms repeat. */
 export interface EnsembleConfig {
-  range: Partial<RangeNoveltyConfig> & { weight: number };
-  residual: Partial<ResidualConfig> & { weight: number };
-  knn: Partial<KnnNoveltyConfig> & { weight: number };
-  /** Range novelty of the moving average over `points`, so a level shift hidden in noise counts. */
-  smoothRange: Partial<RangeNoveltyConfig> & { weight: number; points: number };
-  /** A second, longer pattern scale, so both hour-long shapes and day-long ones are judged. */
-  knnLong: Partial<KnnNoveltyConfig> & { weight: number };
+  /** Values outside the range seen recently. */
+  range: Weighted<RangeNoveltyConfig>;
+  /** Surprise against a short-term forecast (off by default: on NAB it adds more false alarms than finds). */
+  residual: Weighted<ResidualConfig>;
+  /** Pattern novelty at several time scales, so hour-long shapes and day-long ones are both judged. */
+  patterns: Weighted<KnnNoveltyConfig>[];
   /** Per-point decay of the remembered peak score (closer to 1 = longer memory of an alarm). */
   peakDecay: number;
   /** Factor applied to scores that do not beat the remembered peak. */
@@ -30,22 +31,19 @@ export interface EnsembleConfig {
 export interface EnsembleState {
   config: EnsembleConfig;
   lastTimestamp: number | null;
-  seen: number;
   range: RangeNoveltyState;
   residual: ResidualState;
-  knn: KnnNoveltyState;
-  knnLong: KnnNoveltyState;
-  smoothRange: RangeNoveltyState;
-  smoothWindow: RingState;
+  patterns: KnnNoveltyState[];
   peak: number;
 }
 
 const defaults: EnsembleConfig = {
   range: { weight: 1 },
   residual: { weight: 0 },
-  knn: { weight: 1 },
-  smoothRange: { weight: 0, points: 12 },
-  knnLong: { weight: 1, step: 30, dim: 4, calibrateAfter: 7 },
+  patterns: [
+    { weight: 1, step: 10, dim: 5 },
+    { weight: 1, step: 30, dim: 4, calibrateAfter: 7 },
+  ],
   peakDecay: 0.998,
   refractoryDamping: 0.5,
 };
@@ -57,9 +55,7 @@ function merge(config: Partial<EnsembleConfig> | undefined): EnsembleConfig {
     ...c,
     range: { ...defaults.range, ...c.range },
     residual: { ...defaults.residual, ...c.residual },
-    knn: { ...defaults.knn, ...c.knn },
-    knnLong: { ...defaults.knnLong, ...c.knnLong },
-    smoothRange: { ...defaults.smoothRange, ...c.smoothRange },
+    patterns: (c.patterns ?? defaults.patterns).map((p) => ({ ...p })),
   };
 }
 
@@ -71,55 +67,37 @@ class Ensemble implements Detector<EnsembleState> {
     const rejected = rejectInput(s.lastTimestamp, timestamp, value);
     if (rejected) return rejected;
     s.lastTimestamp = timestamp;
-    s.seen++;
     const c = s.config;
     const learnedMin = s.range.min;
     const learnedMax = s.range.max;
-    let range = updateRangeNovelty(s.range, value) * c.range.weight;
-    if (c.smoothRange.weight > 0) {
-      pushRing(s.smoothWindow, value);
-      const smooth = updateRangeNovelty(s.smoothRange, ringMean(s.smoothWindow)) * c.smoothRange.weight;
-      range = Math.max(range, smooth);
-    }
+    const range = updateRangeNovelty(s.range, value) * c.range.weight;
     const residual = c.residual.weight > 0 ? updateResidual(s.residual, value) * c.residual.weight : 0;
-    const coarse = updateKnnNovelty(s.knn, value) * c.knn.weight;
-    const long = c.knnLong.weight > 0 ? updateKnnNovelty(s.knnLong, value) * c.knnLong.weight : 0;
-    const knn = Math.max(coarse, long);
-    let score = Math.min(1, Math.max(range, residual, knn));
+    let pattern = 0;
+    let patternIndex = 0;
+    for (let i = 0; i < s.patterns.length; i++) {
+      const p = updateKnnNovelty(s.patterns[i]!, value) * c.patterns[i]!.weight;
+      if (p > pattern) {
+        pattern = p;
+        patternIndex = i;
+      }
+    }
+    const raw = Math.min(1, Math.max(range, residual, pattern));
     // Only a new high within the recent past is news: repeats of an alarm are damped, so one event
     // raises one alarm instead of a run of them (each extra point above threshold is a false positive).
-    const raw = score;
-    if (score <= s.peak) score *= c.refractoryDamping;
+    const score = raw <= s.peak ? raw * c.refractoryDamping : raw;
     s.peak = Math.max(raw, s.peak * c.peakDecay);
-    return {
-      score,
-      explanation: this.explain(value, score, range, residual, knn, coarse >= long ? s.knn : s.knnLong, [
-        learnedMin,
-        learnedMax,
-      ]),
-    };
-  }
-
-  private explain(
-    value: number,
-    score: number,
-    range: number,
-    residual: number,
-    knn: number,
-    pattern: KnnNoveltyState,
-    learned: readonly [number, number],
-  ): string {
-    const s = this.state;
-    if (score === 0 || Math.max(range, residual, knn) < 0.1)
-      return `normal: ${formatValue(value)} fits the learned behaviour`;
-    if (range >= residual && range >= knn) {
-      return `value ${formatValue(value)} outside its learned range ${formatValue(learned[0])}–${formatValue(learned[1])}`;
-    }
-    if (residual >= knn) {
+    if (raw < 0.1) return { score, explanation: `normal: ${formatValue(value)} fits the learned behaviour` };
+    let explanation: string;
+    if (range >= residual && range >= pattern) {
+      explanation = `value ${formatValue(value)} outside its learned range ${formatValue(learnedMin)}–${formatValue(learnedMax)}`;
+    } else if (residual >= pattern) {
       const side = s.residual.z >= 0 ? 'above' : 'below';
-      return `${Math.abs(s.residual.z).toFixed(1)}× the usual deviation ${side} the recent level ${formatValue(s.residual.forecast)}`;
+      explanation = `${Math.abs(s.residual.z).toFixed(1)}× the usual deviation ${side} the recent level ${formatValue(s.residual.forecast)}`;
+    } else {
+      explanation = describePattern(s.patterns[patternIndex]!);
     }
-    return describePattern(pattern);
+    if (score < raw) explanation += ' (repeat of a recent alarm, damped)';
+    return { score, explanation };
   }
 
   snapshot(): EnsembleState {
@@ -127,23 +105,23 @@ class Ensemble implements Detector<EnsembleState> {
   }
 }
 
-/** Aurora's default detector: range, forecast-residual and pattern novelty, calibrated and combined. */
+/**
+ * Aurora's default detector: range novelty and multi-scale k-NN pattern
+ * novelty, each calibrated to [0, 1] on its own history, combined by maximum,
+ * with repeats of an alarm damped so one event raises one alarm.
+ */
 export const ensembleFactory: DetectorFactory<EnsembleConfig, EnsembleState> = {
   name: 'aurora-ensemble',
-  description: 'max of calibrated range novelty, forecast residual and k-NN pattern novelty, with alarm damping',
+  description: 'max of calibrated range novelty and multi-scale k-NN pattern novelty, with alarm damping',
   defaults,
   create(config) {
     const c = merge(config);
     return new Ensemble({
       config: c,
       lastTimestamp: null,
-      seen: 0,
       range: createRangeNovelty(c.range),
       residual: createResidual(c.residual),
-      knn: createKnnNovelty(c.knn),
-      knnLong: createKnnNovelty(c.knnLong),
-      smoothRange: createRangeNovelty(c.smoothRange),
-      smoothWindow: createRing(c.smoothRange.points),
+      patterns: c.patterns.map((p) => createKnnNovelty(p)),
       peak: 0,
     });
   },
