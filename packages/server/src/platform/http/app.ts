@@ -22,6 +22,13 @@ export interface HttpOptions {
   consoleDir?: string;
 }
 
+const routeTables = new WeakMap<FastifyInstance, { method: string; url: string }[]>();
+
+/** Every route registered on an app built by {@link createHttpApp}, as Fastify's onRoute hook saw it. */
+export function registeredRoutes(app: FastifyInstance): readonly { method: string; url: string }[] {
+  return routeTables.get(app) ?? [];
+}
+
 /** Problem responses documented on every route. */
 export const problemResponses = {
   400: Problem,
@@ -47,6 +54,11 @@ export async function createHttpApp(options: HttpOptions): Promise<FastifyInstan
     }),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  const table: { method: string; url: string }[] = [];
+  routeTables.set(app, table);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) table.push({ method, url: route.url });
+  });
   app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply));
   options.metrics.install(app);
   installAuth(app, options.auth);

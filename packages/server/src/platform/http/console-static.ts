@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
@@ -44,7 +45,8 @@ export async function registerConsole(app: FastifyInstance, consoleDir: string):
   }
   app.setNotFoundHandler(async (request, reply) => {
     if (built && request.method === 'GET' && !isApiPath(request.url)) {
-      return reply.sendFile('index.html');
+      // Read per request so a rebuilt console is served without a restart.
+      return reply.type('text/html; charset=utf-8').send(await readFile(path.join(consoleDir, 'index.html')));
     }
     return sendProblem(
       new AuroraError('AURORA_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}; see /docs`),

@@ -6,7 +6,7 @@ import { metricBatches, metricSamples, nodes, nodeTransitions } from './schema.j
 export type NodeRow = typeof nodes.$inferSelect;
 
 /** A recorded state change of a node. */
-export type NodeTransitionRow = typeof nodeTransitions.$inferSelect;
+export type NodeTransitionRow = Omit<typeof nodeTransitions.$inferSelect, 'seq'>;
 
 /** Columns a controller may change on a node. */
 export type NodeChange = Pick<NodeRow, 'id'> &
@@ -98,7 +98,7 @@ export class NodeRepo {
       .select()
       .from(nodeTransitions)
       .where(eq(nodeTransitions.nodeId, nodeId))
-      .orderBy(sql`${nodeTransitions.at} desc`)
+      .orderBy(sql`${nodeTransitions.at} desc, ${nodeTransitions.seq} desc`)
       .limit(limit);
   }
 }

@@ -6,7 +6,17 @@
  * and server times are compared without time-zone conversions.
  */
 import type { NodeCondition, NodeFacts } from '@aurora/sdk';
-import { bigint, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  bigserial,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+} from 'drizzle-orm/pg-core';
 
 const ms = (name: string) => bigint(name, { mode: 'number' });
 
@@ -78,6 +88,8 @@ export const metricSamples = pgTable(
 export const nodeTransitions = pgTable(
   'node_transitions',
   {
+    /** Insertion order, to order transitions that happen in the same millisecond. */
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
     nodeId: text('node_id').notNull(),
     at: ms('at').notNull(),
     fromState: text('from_state').notNull(),

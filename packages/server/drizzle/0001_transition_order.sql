@@ -1,0 +1,1 @@
+ALTER TABLE "node_transitions" ADD COLUMN "seq" bigserial NOT NULL;
