@@ -25,7 +25,7 @@ describe('art detector', () => {
     const values = cycle(400);
     values[100] = 1_000;
     const s = scores(values);
-    expect(s.slice(0, artFactory.defaults.warmup).every((v) => v === 0)).toBe(true);
+    expect(s.slice(0, artFactory.defaults.minWarmup).every((v) => v === 0)).toBe(true);
   });
 
   test('a recurring cycle is learned, so its later periods raise no novelty', () => {
@@ -50,7 +50,8 @@ describe('art detector', () => {
   });
 
   test('a config value that is not a positive integer is refused, naming the key', () => {
-    expect(() => artFactory.create({ blockSize: 0 })).toThrow(/blockSize must be a positive integer/);
+    expect(() => artFactory.create({ warmupBlocks: 0 })).toThrow(/warmupBlocks must be a positive integer/);
+    expect(() => artFactory.create({ blockSizes: [4, 2] })).toThrow(/blockSizes must be increasing/);
     expect(() => artFactory.create({ window: 6 })).toThrow(/window must be a power of two/);
   });
 });

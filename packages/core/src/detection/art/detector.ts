@@ -1,25 +1,27 @@
 import { cloneState, rejectInput } from '../input.js';
 import type { DetectionResult, Detector, DetectorFactory } from '../types.js';
-import { type ArtConfig, type ArtStreamState, createArtStream, updateArtStream } from './stream.js';
+import { type ArtLadderConfig, type ArtLadderState, createLadder, updateLadder } from './stages.js';
 
 /** Everything the adaptive-resonance detector remembers. */
 export interface ArtDetectorState {
   lastTimestamp: number | null;
-  stream: ArtStreamState;
+  config: ArtLadderConfig;
+  ladder: ArtLadderState;
 }
 
 /** One configuration for every stream; nothing here depends on a stream's length. */
-export const artDefaults: ArtConfig = {
-  warmup: 150,
+export const artDefaults: ArtLadderConfig = {
+  blockSizes: [2, 4, 7],
+  warmupBlocks: 104,
+  minWarmup: 150,
   rangePoints: Number.MAX_SAFE_INTEGER,
-  blockSize: 4,
+  rangeMargin: 0,
   window: 8,
   levels: 80,
   maxCategories: 128,
   seedVigilance: 0.8,
   judgeEarly: 'extremes',
   snapToMedian: 0.075,
-  trendSteps: 100,
   maskSteps: 12,
   maxRhoHigh: 0.97,
 };
@@ -37,8 +39,7 @@ class ArtDetector implements Detector<ArtDetectorState> {
     const rejected = rejectInput(s.lastTimestamp, timestamp, value);
     if (rejected) return rejected;
     s.lastTimestamp = timestamp;
-    const stream = s.stream;
-    const verdict = updateArtStream(stream, value);
+    const { verdict, stage: stream } = updateLadder(s.ladder, value);
     if (verdict.learning) {
       return { score: 0, explanation: `learning: ${stream.points} of ${stream.config.warmup} points seen` };
     }
@@ -57,14 +58,13 @@ class ArtDetector implements Detector<ArtDetectorState> {
   }
 }
 
-function validate(c: ArtConfig): ArtConfig {
-  const positive: (keyof ArtConfig)[] = [
-    'warmup',
-    'blockSize',
+function validate(c: ArtLadderConfig): ArtLadderConfig {
+  const positive: (keyof ArtLadderConfig)[] = [
+    'warmupBlocks',
+    'minWarmup',
     'window',
     'levels',
     'maxCategories',
-    'trendSteps',
     'maskSteps',
   ];
   for (const key of positive) {
@@ -75,6 +75,14 @@ function validate(c: ArtConfig): ArtConfig {
   }
   if ((c.window & (c.window - 1)) !== 0 || c.window < 2) {
     throw new Error(`art detector: window must be a power of two of at least 2 (e.g. 8), got ${c.window}`);
+  }
+  if (
+    c.blockSizes.length === 0 ||
+    c.blockSizes.some((b, i) => !Number.isInteger(b) || b < 1 || b <= (c.blockSizes[i - 1] ?? 0))
+  ) {
+    throw new Error(
+      `art detector: blockSizes must be increasing positive integers (e.g. [1, 2, 4, 7]), got [${c.blockSizes.join(', ')}]`,
+    );
   }
   return c;
 }
@@ -88,13 +96,13 @@ function validate(c: ArtConfig): ArtConfig {
  * const d = artFactory.create();
  * const { score } = d.update(Date.parse('2026-01-01T00:00:00Z'), 42);
  */
-export const artFactory: DetectorFactory<ArtConfig, ArtDetectorState> = {
+export const artFactory: DetectorFactory<ArtLadderConfig, ArtDetectorState> = {
   name: 'art',
   description: 'adaptive resonance (fuzzy ART) over downsampled windows, with vigilance adapted per stream',
   defaults: artDefaults,
   create(config) {
     const c = validate({ ...artDefaults, ...config });
-    return new ArtDetector({ lastTimestamp: null, stream: createArtStream(c) });
+    return new ArtDetector({ lastTimestamp: null, config: c, ladder: createLadder(c) });
   },
   restore(state) {
     return new ArtDetector(cloneState(state));

@@ -1,2 +1,3 @@
 export { type ArtDetectorState, artDefaults, artFactory } from './detector.js';
+export type { ArtLadderConfig } from './stages.js';
 export type { ArtConfig } from './stream.js';

@@ -34,6 +34,8 @@ export interface ArtConfig extends VigilanceConfig {
   warmup: number;
   /** Until this many points, a value outside the range widens it (and the memory is re-expressed); later it is clipped. */
   rangePoints: number;
+  /** Headroom added on each side of the range seen, as a fraction of it, so ordinary growth does not fill the scale. */
+  rangeMargin: number;
   /** Raw points folded into one block value. */
   blockSize: number;
   /** Block values per feature vector (a power of two). */
@@ -154,28 +156,31 @@ function widenRange(s: ArtStreamState, value: number): boolean {
   if (value > r.high) r.high = value;
   if (s.points <= s.config.warmup) return true;
   // Keep the learned memory and window meaning what they meant: u_old maps to a·u_old + b.
-  const oldSpan = spanOf(before);
-  const newSpan = spanOf(r);
-  const a = oldSpan / newSpan;
-  const b = (lowOf(before) - lowOf(r)) / newSpan;
+  const m = s.config.rangeMargin;
+  const newSpan = spanOf(r, m);
+  const a = spanOf(before, m) / newSpan;
+  const b = (lowOf(before, m) - lowOf(r, m)) / newSpan;
   rescaleFuzzyArt(s.art, s.config.window, a, b);
   rebinLevels(s, a, b);
   for (let k = 0; k < s.window.length; k++) s.window[k] = a * s.window[k]! + b;
   return true;
 }
 
-function spanOf(r: RangeState): number {
-  return r.high > r.low ? r.high - r.low : flatSpan(r.high);
+/** Width of the scaled interval: the range seen plus a margin on each side. */
+function spanOf(r: RangeState, margin: number): number {
+  return (r.high > r.low ? r.high - r.low : flatSpan(r.high)) * (1 + 2 * margin);
 }
 
-function lowOf(r: RangeState): number {
-  return r.high > r.low ? r.low : r.low - spanOf(r) / 2;
+/** Value that scales to 0. */
+function lowOf(r: RangeState, margin: number): number {
+  const base = r.high > r.low ? r.high - r.low : flatSpan(r.high);
+  return r.high > r.low ? r.low - margin * base : r.low - base / 2 - margin * base;
 }
 
 function scaled(s: ArtStreamState, v: number): number {
   const r = s.range;
-  const low = lowOf(r);
-  return scale({ low, high: low + spanOf(r) }, v, s.config.levels);
+  const low = lowOf(r, s.config.rangeMargin);
+  return scale({ low, high: low + spanOf(r, s.config.rangeMargin) }, v, s.config.levels);
 }
 
 /** Counts the level (when `count`) and snaps it to the running median when close. */
