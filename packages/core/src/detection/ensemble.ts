@@ -25,6 +25,8 @@ export interface EnsembleConfig {
   peakDecay: number;
   /** Factor applied to scores that do not beat the remembered peak. */
   refractoryDamping: number;
+  /** How much a score must beat the remembered peak by to count as a new alarm (1 = any excess). */
+  repeatMargin: number;
 }
 
 /** Everything the ensemble remembers. */
@@ -46,6 +48,7 @@ const defaults: EnsembleConfig = {
   ],
   peakDecay: 0.998,
   refractoryDamping: 0.5,
+  repeatMargin: 1.05,
 };
 
 function merge(config: Partial<EnsembleConfig> | undefined): EnsembleConfig {
@@ -84,7 +87,7 @@ class Ensemble implements Detector<EnsembleState> {
     const raw = Math.min(1, Math.max(range, residual, pattern));
     // Only a new high within the recent past is news: repeats of an alarm are damped, so one event
     // raises one alarm instead of a run of them (each extra point above threshold is a false positive).
-    const score = raw <= s.peak ? raw * c.refractoryDamping : raw;
+    const score = raw <= s.peak * c.repeatMargin ? raw * c.refractoryDamping : raw;
     s.peak = Math.max(raw, s.peak * c.peakDecay);
     if (raw < 0.1) return { score, explanation: `normal: ${formatValue(value)} fits the learned behaviour` };
     let explanation: string;
