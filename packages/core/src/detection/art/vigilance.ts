@@ -151,7 +151,9 @@ export function afterStep(
   } else {
     let total = 0;
     let count = 0;
-    for (const s of v.shortfall) {
+    // Until two horizons have passed the shortfall history is mostly warm-up; back off by the minimum.
+    const history = step > 2 * c.trendSteps ? v.shortfall : [];
+    for (const s of history) {
       if (s > 0.05) {
         total += Math.min(0.37, s);
         count++;
