@@ -28,6 +28,11 @@ export interface AgentOptions {
   maxBufferedSamples?: number | undefined;
   /** Ceiling of the retry backoff; default 60 s. */
   maxBackoffMs?: number | undefined;
+  /**
+   * While heartbeats fail, how often the outbox is also written to the state
+   * directory, bounding what a crash can lose; default 30 s.
+   */
+  outboxSaveIntervalMs?: number | undefined;
   /** pino logger; defaults to one writing JSON lines to stdout. */
   logger?: Logger | undefined;
   /** Where samples come from; defaults to the real machine. */
@@ -53,6 +58,7 @@ export interface CompiledAgentOptions {
   readonly intervalFixed: boolean;
   readonly maxBufferedSamples: number;
   readonly maxBackoffMs: number;
+  readonly outboxSaveIntervalMs: number;
 }
 
 /** Interval used until the control plane suggests one. */
@@ -61,6 +67,8 @@ export const DEFAULT_INTERVAL_MS = 5_000;
 export const DEFAULT_MAX_BUFFERED_SAMPLES = 100_000;
 /** Default ceiling of the retry backoff. */
 export const DEFAULT_MAX_BACKOFF_MS = 60_000;
+/** Default period of saving the outbox during an outage. */
+export const DEFAULT_OUTBOX_SAVE_INTERVAL_MS = 30_000;
 
 function positiveInteger(key: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -99,5 +107,10 @@ export function compileAgentOptions(options: AgentOptions): CompiledAgentOptions
     intervalFixed: options.intervalMs !== undefined,
     maxBufferedSamples: positiveInteger('maxBufferedSamples', options.maxBufferedSamples, DEFAULT_MAX_BUFFERED_SAMPLES),
     maxBackoffMs,
+    outboxSaveIntervalMs: positiveInteger(
+      'outboxSaveIntervalMs',
+      options.outboxSaveIntervalMs,
+      DEFAULT_OUTBOX_SAVE_INTERVAL_MS,
+    ),
   });
 }

@@ -1,7 +1,8 @@
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { access, mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { OUTBOX_FILE } from '../buffer/outbox-file.js';
 import { credentialPath } from '../identity/credential-store.js';
 import { nodeNameFromHostname } from '../identity/node-name.js';
 import { type AgentOptions, type RunningAgent, startAgent } from '../index.js';
@@ -178,6 +179,22 @@ describe('the agent against a control plane on 127.0.0.1', () => {
     expect(carried).toBeGreaterThanOrEqual(4);
     expect(consecutiveFromZero(storedValues())).toBe(true);
     expect(plane.joins).toHaveLength(1);
+  });
+
+  it('keeps a copy of the outbox on disk during an outage and removes it once the backlog is delivered', async () => {
+    const agent = await start({ metrics: new SequenceSource(), outboxSaveIntervalMs: 50 });
+    const outboxFile = path.join(stateDir, OUTBOX_FILE);
+    const onDisk = () =>
+      access(outboxFile).then(
+        () => true,
+        () => false,
+      );
+    await waitUntil(() => plane.stored.length >= 1, 'first batch');
+    await plane.stop();
+    await vi.waitFor(async () => expect(await onDisk()).toBe(true), { timeout: 15_000, interval: 10 });
+    await plane.start();
+    await vi.waitFor(async () => expect(await onDisk()).toBe(false), { timeout: 15_000, interval: 10 });
+    expect(agent.stats().consecutiveFailures).toBe(0);
   });
 
   it('says how to rejoin when its credential is refused, and keeps retrying', async () => {

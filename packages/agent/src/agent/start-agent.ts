@@ -91,6 +91,29 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   let lastHeartbeatAt: number | undefined;
   let lastError: string | undefined;
   let lastDropLogAt = Number.NEGATIVE_INFINITY;
+  let lastSpillAt = runtime.clock();
+  let spilled = false;
+
+  /** Writes the outbox to the state directory; `empty` removes the saved copy instead. */
+  const saveBuffer = async (empty = false) => {
+    const outbox = empty
+      ? { batches: [], unreportedDrops: 0 }
+      : { batches: buffer.pending(), unreportedDrops: buffer.unreportedDrops };
+    await saveOutbox(config.stateDir, outbox).catch((err: unknown) =>
+      log.warn({ err: describeFailure(err) }, 'could not save the pending batches'),
+    );
+    spilled = outbox.batches.length > 0 || outbox.unreportedDrops > 0;
+  };
+
+  // During an outage the outbox is the only copy of the samples, so a recent one is kept on
+  // disk; once heartbeats succeed again it is removed. Replays after a crash are stored once by id.
+  const spillIfDue = async () => {
+    const now = runtime.clock();
+    const healthy = counters.consecutiveFailures === 0;
+    if (now - lastSpillAt < config.outboxSaveIntervalMs || (healthy && !spilled)) return;
+    lastSpillAt = now;
+    await saveBuffer(healthy);
+  };
 
   // Resolves on stop, so stop() never waits for a collection that is stuck in the operating system.
   const stopped = new Promise<null>((resolve) =>
@@ -127,6 +150,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       await runtime.sleep(Math.max(0, next - runtime.clock()), stopping.signal);
       if (stopping.signal.aborted) return;
       await collectOnce();
+      await spillIfDue();
       // Fixed-rate schedule; after a stall (suspended laptop) start afresh instead of catching up.
       next = Math.max(next + intervalMs, runtime.clock());
     }
@@ -200,10 +224,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       stopDone ??= (async () => {
         stopping.abort();
         await loops;
-        const outbox = { batches: buffer.pending(), unreportedDrops: buffer.unreportedDrops };
-        await saveOutbox(config.stateDir, outbox).catch((err: unknown) =>
-          log.warn({ err: describeFailure(err) }, 'could not save the pending batches'),
-        );
+        await saveBuffer();
         log.info({ pendingBatches: buffer.pendingBatches }, 'agent stopped; pending batches saved for the next start');
       })();
       return stopDone;
