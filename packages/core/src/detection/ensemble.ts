@@ -36,7 +36,10 @@ export interface EnsembleState {
   range: RangeNoveltyState;
   residual: ResidualState;
   patterns: KnnNoveltyState[];
+  /** Decaying peak of pattern (and residual) scores. */
   peak: number;
+  /** Decaying peak of range scores. */
+  rangePeak: number;
 }
 
 const defaults: EnsembleConfig = {
@@ -48,7 +51,7 @@ const defaults: EnsembleConfig = {
   ],
   peakDecay: 0.998,
   refractoryDamping: 0.5,
-  repeatMargin: 1.05,
+  repeatMargin: 1.08,
 };
 
 function merge(config: Partial<EnsembleConfig> | undefined): EnsembleConfig {
@@ -87,8 +90,13 @@ class Ensemble implements Detector<EnsembleState> {
     const raw = Math.min(1, Math.max(range, residual, pattern));
     // Only a new high within the recent past is news: repeats of an alarm are damped, so one event
     // raises one alarm instead of a run of them (each extra point above threshold is a false positive).
-    const score = raw <= s.peak * c.repeatMargin ? raw * c.refractoryDamping : raw;
-    s.peak = Math.max(raw, s.peak * c.peakDecay);
+    // Range and pattern alarms are tracked apart: a pattern alarm must not silence the first value
+    // outside the range, which is a different kind of news.
+    const other = Math.max(pattern, residual);
+    const repeat = range <= s.rangePeak * c.repeatMargin && other <= s.peak * c.repeatMargin;
+    const score = repeat ? raw * c.refractoryDamping : raw;
+    s.rangePeak = Math.max(range, s.rangePeak * c.peakDecay);
+    s.peak = Math.max(other, s.peak * c.peakDecay);
     if (raw < 0.1) return { score, explanation: `normal: ${formatValue(value)} fits the learned behaviour` };
     let explanation: string;
     if (range >= residual && range >= pattern) {
@@ -126,6 +134,7 @@ export const ensembleFactory: DetectorFactory<EnsembleConfig, EnsembleState> = {
       residual: createResidual(c.residual),
       patterns: c.patterns.map((p) => createKnnNovelty(p)),
       peak: 0,
+      rangePeak: 0,
     });
   },
   restore(state) {
