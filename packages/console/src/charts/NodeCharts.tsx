@@ -81,10 +81,11 @@ export function NodeCharts({ name }: { name: string }) {
         setSeries((w) => appendSamples(w, charted(event.samples)));
       }
     });
-    Promise.all(CHARTED.map((metric) => client.nodeMetrics(name, { name: metric, from: '-15m', step: BACKFILL_STEP })))
-      .then((answers) => {
+    client
+      .nodeMetrics(name, { from: '-15m', step: BACKFILL_STEP })
+      .then((answer) => {
         if (!live) return;
-        const backfill = windowFromRange(answers.flatMap((a) => a.series).filter((s) => CHARTED.includes(s.name)));
+        const backfill = windowFromRange(answer.series.filter((s) => CHARTED.includes(s.name)));
         // Live points that arrived while the backfill was in flight are kept.
         setSeries((w) => appendSamples(backfill, samplesOf(w)));
       })

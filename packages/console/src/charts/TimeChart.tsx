@@ -11,6 +11,8 @@ import type { ChartColumns } from './series-window.js';
 /** Series colours, chosen to stay legible on light and dark backgrounds. */
 const PALETTE = ['#3b82f6', '#f97316', '#10b981', '#a855f7', '#ef4444', '#14b8a6', '#eab308', '#ec4899'];
 const HEIGHT = 200;
+/** Narrowest time span drawn, in seconds. */
+const MIN_SPAN_S = 120;
 
 /** What a chart draws and how it labels values. */
 export interface TimeChartProps {
@@ -43,7 +45,8 @@ function makeOptions(el: HTMLElement, props: TimeChartProps): uPlot.Options {
     ],
     axes: [axis, { ...axis, size: 78, values: (_u, splits) => splits.map((v) => props.format(v)) }],
     scales: {
-      x: { time: true },
+      // A fresh node has seconds of data; a minimum span keeps the axis in seconds, not milliseconds.
+      x: { time: true, range: (_u, min, max) => [Math.min(min, max - MIN_SPAN_S), max] },
       y: props.range ? { range: props.range } : { range: (_u, min, max) => [Math.min(0, min), max || 1] },
     },
     legend: { live: true },

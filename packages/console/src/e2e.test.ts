@@ -1,0 +1,150 @@
+/**
+ * End-to-end: the built console in Chromium against a real control plane and
+ * a real node agent on this machine. Proves the whole path a user sees: login,
+ * a node turning ready live, and a node page whose charts fill with points.
+ */
+
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startAgent } from '@aurora/agent';
+import { AuroraClient } from '@aurora/sdk';
+import { compileConfig, startServer } from '@aurora/server';
+import { pino } from 'pino';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const consoleDir = fileURLToPath(new URL('..', import.meta.url));
+const screenshotPath = fileURLToPath(new URL('../../../test-artifacts/console.png', import.meta.url));
+const NODE_NAME = 'console-e2e';
+
+const haveBrowser = existsSync(CHROMIUM);
+const requireBrowser = process.env.AURORA_REQUIRE_BROWSER === '1';
+const skipReason = `${CHROMIUM} is not installed (apt-get install chromium); set AURORA_REQUIRE_BROWSER=1 to fail instead`;
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds the console when dist/ is missing or older than its sources, so the test never drives a stale bundle. */
+async function ensureConsoleBuilt(): Promise<void> {
+  const index = path.join(consoleDir, 'dist', 'index.html');
+  const sources = Math.max(
+    newestMtime(path.join(consoleDir, 'src')),
+    statSync(path.join(consoleDir, 'index.html')).mtimeMs,
+  );
+  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
+  const { build } = await import('vite');
+  await build({ root: consoleDir, configFile: path.join(consoleDir, 'vite.config.ts'), logLevel: 'warn' });
+}
+
+function pointsOf(page: Page, testId: string): Promise<number> {
+  return page.getByTestId(testId).evaluate((el) => Number(el.getAttribute('data-points') ?? 0));
+}
+
+describe.runIf(!haveBrowser && requireBrowser)('console in Chromium, browser required', () => {
+  it('fails because AURORA_REQUIRE_BROWSER=1 and Chromium is missing', () => {
+    throw new Error(`AURORA_REQUIRE_BROWSER=1 but ${CHROMIUM} is missing; install it with apt-get install chromium`);
+  });
+});
+
+describe.skipIf(!haveBrowser)(`console in Chromium${haveBrowser ? '' : ` (skipped: ${skipReason})`}`, () => {
+  let browser: Browser | undefined;
+  let server: Awaited<ReturnType<typeof startServer>> | undefined;
+  let agent: Awaited<ReturnType<typeof startAgent>> | undefined;
+  let dataDir: string;
+  const pageErrors: string[] = [];
+  const adminToken = randomBytes(24).toString('hex');
+
+  beforeAll(async () => {
+    await ensureConsoleBuilt();
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'aurora-console-e2e-'));
+    const config = compileConfig({
+      env: {},
+      overrides: { host: '127.0.0.1', port: 0, dataDir: path.join(dataDir, 'server'), adminToken, logLevel: 'warn' },
+    });
+    server = await startServer(config);
+    const admin = new AuroraClient({ baseUrl: server.url, token: adminToken });
+    const { token } = await admin.createJoinToken({ description: 'console e2e' });
+    agent = await startAgent({
+      server: server.url,
+      token,
+      name: NODE_NAME,
+      labels: { role: 'e2e' },
+      stateDir: path.join(dataDir, 'agent'),
+      intervalMs: 1_000,
+      logger: pino({ level: 'warn' }),
+    });
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await agent?.stop();
+    await server?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  }, 90_000);
+
+  it('logs in, sees the local node turn ready live and draws its charts from history and heartbeats', async () => {
+    if (!browser || !server) throw new Error('setup did not complete');
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.setDefaultTimeout(30_000);
+    await page.goto(server.url);
+
+    // A wrong token is refused with the server's own message and nothing is stored.
+    await page.getByTestId('login-token').fill('not-the-admin-token');
+    await page.getByTestId('login-submit').click();
+    await expect.poll(() => page.getByTestId('login-error').textContent()).toMatch(/\S/);
+
+    await page.getByTestId('login-token').fill(adminToken);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('summary-total').waitFor();
+
+    // The table updates from the event stream: the node becomes ready and gains CPU readings without a reload.
+    await page.getByTestId('nav-nodes').click();
+    const row = page.locator(`[data-testid=node-row][data-node=${NODE_NAME}]`);
+    await page.locator(`[data-testid=node-row][data-node=${NODE_NAME}][data-state=ready]`).waitFor();
+    await expect.poll(() => row.getByTestId('node-cpu').textContent(), { timeout: 30_000 }).toMatch(/\d %/);
+    expect(await row.getByTestId('node-state').textContent()).toContain('ready');
+
+    // The node page backfills its charts, then appends live points from heartbeats.
+    await row.getByTestId('node-link').click();
+    await page.getByTestId('node-page').waitFor();
+    const cpuChart = page.getByTestId('chart-cpu');
+    await cpuChart.locator('canvas').waitFor();
+    await expect.poll(() => pointsOf(page, 'chart-cpu'), { timeout: 30_000 }).toBeGreaterThan(0);
+    const before = await pointsOf(page, 'chart-cpu');
+    await expect.poll(() => pointsOf(page, 'chart-cpu'), { timeout: 30_000 }).toBeGreaterThan(before);
+    await expect.poll(() => pointsOf(page, 'chart-memory'), { timeout: 30_000 }).toBeGreaterThan(0);
+    expect(await page.getByTestId('node-facts').textContent()).toContain(os.hostname().split('.')[0]);
+
+    mkdirSync(path.dirname(screenshotPath), { recursive: true });
+    await page.screenshot({ path: screenshotPath, fullPage: true });
+
+    // An operator action goes through the API and shows at once.
+    await page.getByTestId('action-cordon').click();
+    await page.locator('[data-testid=node-page-state][data-state=cordoned]').waitFor();
+    await page.getByTestId('action-uncordon').click();
+    await expect.poll(() => page.getByTestId('node-page-state').getAttribute('data-state')).not.toBe('cordoned');
+
+    expect(pageErrors).toEqual([]);
+  }, 180_000);
+});
