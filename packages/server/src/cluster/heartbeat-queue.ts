@@ -88,7 +88,10 @@ export class HeartbeatQueue {
   async #flush(): Promise<void> {
     const batch = this.#pending;
     this.#pending = [];
-    if (batch.length === 0) return;
+    if (batch.length > 0) await this.#flushOnly(batch);
+  }
+
+  async #flushOnly(batch: Pending[]): Promise<void> {
     const { store, metrics } = this.options;
     const started = process.hrtime.bigint();
     const merged = new Map<string, NodeRow>();
@@ -109,6 +112,11 @@ export class HeartbeatQueue {
       }
       this.#publish(batch, result.storedBatches, merged, result.transitions);
     } catch (error) {
+      if (batch.length > 1) {
+        // Isolate the heartbeat the store refused, so one bad write does not fail its neighbours.
+        for (const p of batch) await this.#flushOnly([p]);
+        return;
+      }
       this.options.log.error({ err: error, heartbeats: batch.length }, 'heartbeat flush failed');
       for (const p of batch)
         p.reject(new AuroraError('AURORA_UNAVAILABLE', 'the store did not accept the write; retry'));

@@ -7,12 +7,32 @@ import { AuroraError } from '../platform/http/errors.js';
 import type { NodeRow } from '../platform/store/index.js';
 import type { ClusterContext } from './context.js';
 import { fromHealth, toNode } from './node-view.js';
+import { assertStorableText } from './text-safety.js';
 
 const errors = { 400: Problem, 401: Problem, 403: Problem, 409: Problem, 413: Problem };
 
 function isUniqueViolation(error: unknown): boolean {
   const e = error as { code?: string; cause?: { code?: string } };
   return e?.code === '23505' || e?.cause?.code === '23505';
+}
+
+/** Latest time a JavaScript Date can hold; later sample times cannot be real. */
+const MAX_TIME_MS = 8.64e15;
+
+/** Rejects sample times no clock produces, before they reach a shared batched write. */
+function checkSampleTimes(body: HeartbeatRequest): void {
+  body.batches.forEach((batch, i) => {
+    batch.samples.forEach((sample, j) => {
+      if (!(sample.ts >= 0 && sample.ts <= MAX_TIME_MS)) {
+        const field = `batches.${i}.samples.${j}.ts`;
+        throw new AuroraError(
+          'AURORA_VALIDATION_FAILED',
+          `${field}: must be milliseconds since the epoch (got ${sample.ts})`,
+          field,
+        );
+      }
+    });
+  });
 }
 
 /** Agent routes: join with a join token, then heartbeat with the node credential. */
@@ -30,6 +50,7 @@ export async function registerAgentRoutes(app: FastifyInstance, ctx: ClusterCont
     },
     async (request, reply) => {
       const body = request.body as JoinRequest;
+      assertStorableText(body);
       const now = ctx.clock.now();
       const token = await ctx.store.tokens.consume(hashSecret(body.token), now);
       if (!token)
@@ -84,12 +105,11 @@ export async function registerAgentRoutes(app: FastifyInstance, ctx: ClusterCont
     async (request) => {
       const principal = request.principal;
       if (principal.kind !== 'node') throw new AuroraError('AURORA_FORBIDDEN', 'heartbeats need a node credential');
+      const body = request.body as HeartbeatRequest;
+      checkSampleTimes(body);
+      assertStorableText(body);
       const receivedAt = ctx.clock.now();
-      const { acknowledged, state } = await ctx.heartbeats.submit(
-        principal.nodeId,
-        receivedAt,
-        request.body as HeartbeatRequest,
-      );
+      const { acknowledged, state } = await ctx.heartbeats.submit(principal.nodeId, receivedAt, body);
       return { acknowledged, serverTime: receivedAt, heartbeatIntervalMs: ctx.heartbeatIntervalMs, state };
     },
   );

@@ -6,6 +6,7 @@ import { AuroraError } from '../platform/http/errors.js';
 import type { NodeRow } from '../platform/store/index.js';
 import type { ClusterContext } from './context.js';
 import { fromHealth, toHealth, toNode } from './node-view.js';
+import { assertStorableText } from './text-safety.js';
 import { parseRange } from './time-range.js';
 
 const NameParams = Type.Object({ name: Type.String({ minLength: 1, maxLength: 63 }) });
@@ -50,6 +51,7 @@ export async function registerNodeRoutes(app: FastifyInstance, ctx: ClusterConte
     },
     async (request) => {
       const query = request.query as { state?: string; label?: string | string[] };
+      assertStorableText(query);
       const labels = parseLabelSelectors(query.label);
       const rows = await ctx.store.nodes.list({ ...(query.state ? { state: query.state } : {}), labels });
       return { items: rows.map(toNode) };
@@ -162,6 +164,7 @@ export async function registerNodeRoutes(app: FastifyInstance, ctx: ClusterConte
     },
     async (request) => {
       const query = request.query as { name?: string; from?: string; to?: string; step?: string };
+      assertStorableText(query);
       const row = await mustFind(ctx, (request.params as { name: string }).name);
       const range = parseRange(query, ctx.clock.now());
       const series = await ctx.store.metrics.range({

@@ -6,6 +6,7 @@ import { hashSecret } from '../platform/http/auth.js';
 import { AuroraError } from '../platform/http/errors.js';
 import type { JoinTokenRow } from '../platform/store/index.js';
 import type { ClusterContext } from './context.js';
+import { assertStorableText } from './text-safety.js';
 
 const errors = { 400: Problem, 401: Problem, 403: Problem, 404: Problem };
 const security = [{ admin: [] }];
@@ -35,6 +36,7 @@ export async function registerTokenRoutes(app: FastifyInstance, ctx: ClusterCont
     },
     async (request, reply) => {
       const body = (request.body ?? {}) as CreateTokenRequest;
+      assertStorableText(body);
       const now = ctx.clock.now();
       const id = randomUUID();
       const token = `aurora-join.${randomBytes(24).toString('base64url')}`;

@@ -7,6 +7,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { SERVER_VERSION } from '../../version.js';
 import { type Authenticator, installAuth } from './auth.js';
 import { defaultConsoleDir, markPublic, registerConsole } from './console-static.js';
+import { AuroraError } from './errors.js';
 import type { ServerMetrics } from './metrics.js';
 import { sendProblem } from './problem.js';
 
@@ -61,6 +62,12 @@ export async function createHttpApp(options: HttpOptions): Promise<FastifyInstan
   });
   app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply));
   options.metrics.install(app);
+  // PostgreSQL text cannot hold NUL; refuse it in paths and queries before any handler sees it.
+  app.addHook('onRequest', async (request) => {
+    if (/%00|\u0000/i.test(request.url)) {
+      throw new AuroraError('AURORA_VALIDATION_FAILED', 'url: must not contain the NUL character (%00)', 'url');
+    }
+  });
   installAuth(app, options.auth);
   app.addSchema(NodeState);
   app.addSchema(Node);

@@ -1,0 +1,85 @@
+import http from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { joinNode, sampleFacts, startTestServer, TEST_ADMIN_TOKEN, type TestServer } from '../../testing/harness.js';
+
+/** Opens the event stream over a real socket and collects parsed events until `count` arrived. */
+function collectEvents(
+  url: string,
+  count: number,
+): { events: Promise<{ event: string; data: unknown }[]>; ready: Promise<void>; close(): void } {
+  let req: http.ClientRequest | undefined;
+  let onReady = () => {};
+  const ready = new Promise<void>((r) => {
+    onReady = r;
+  });
+  const events = new Promise<{ event: string; data: unknown }[]>((resolve, reject) => {
+    const got: { event: string; data: unknown }[] = [];
+    req = http.get(url, (res) => {
+      if (res.statusCode !== 200) reject(new Error(`status ${res.statusCode}`));
+      expect(res.headers['content-type']).toContain('text/event-stream');
+      let buffer = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        buffer += chunk;
+        if (buffer.includes(': connected')) onReady();
+        let end = buffer.indexOf('\n\n');
+        while (end >= 0) {
+          const frame = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const event = /^event: (.+)$/m.exec(frame)?.[1];
+          const data = /^data: (.+)$/m.exec(frame)?.[1];
+          if (event && data) got.push({ event, data: JSON.parse(data) });
+          if (got.length >= count) resolve(got);
+          end = buffer.indexOf('\n\n');
+        }
+      });
+    });
+    req.on('error', reject);
+  });
+  return { events, ready, close: () => req?.destroy() };
+}
+
+describe('server-sent events', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(async () => server?.close());
+
+  it('delivers node.joined, node.state_changed and node.heartbeat with samples over a real socket, authenticated by access_token', async () => {
+    const stream = collectEvents(`${server.url}/v1/events?access_token=${TEST_ADMIN_TOKEN}`, 3);
+    await stream.ready;
+    const { credential } = await joinNode(server, 'sse-1');
+    const now = server.clock.now();
+    await server.app.inject({
+      method: 'POST',
+      url: '/v1/agent/heartbeat',
+      headers: { authorization: `Bearer ${credential}` },
+      payload: {
+        sentAt: now,
+        facts: sampleFacts(),
+        batches: [{ id: 'batch-sse-1', samples: [{ ts: now, name: 'cpu.usage_pct', value: 3 }] }],
+      },
+    });
+    const events = await stream.events;
+    stream.close();
+    expect(events.map((e) => e.event)).toEqual(['node.joined', 'node.state_changed', 'node.heartbeat']);
+    expect(events[1]?.data).toMatchObject({
+      type: 'node.state_changed',
+      from: 'joining',
+      to: 'ready',
+      node: { name: 'sse-1' },
+    });
+    expect(events[2]?.data).toMatchObject({
+      type: 'node.heartbeat',
+      name: 'sse-1',
+      samples: [{ name: 'cpu.usage_pct', value: 3 }],
+    });
+  });
+
+  it('refuses the stream without a token', async () => {
+    const res = await fetch(`${server.url}/v1/events`);
+    expect(res.status).toBe(401);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+  });
+});
