@@ -64,7 +64,7 @@ export async function createHttpApp(options: HttpOptions): Promise<FastifyInstan
   options.metrics.install(app);
   // PostgreSQL text cannot hold NUL; refuse it in paths and queries before any handler sees it.
   app.addHook('onRequest', async (request) => {
-    if (/%00|\u0000/i.test(request.url)) {
+    if (request.url.includes('\u0000') || /%00/.test(request.url)) {
       throw new AuroraError('AURORA_VALIDATION_FAILED', 'url: must not contain the NUL character (%00)', 'url');
     }
   });
