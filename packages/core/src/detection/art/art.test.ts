@@ -29,8 +29,17 @@ describe('art detector', () => {
   });
 
   test('a recurring cycle is learned, so its later periods raise no novelty', () => {
-    const s = scores(cycle(3000));
-    expect(s.slice(2000).filter((v) => v > 0)).toEqual([]);
+    // Long enough for the coarsest scale to have taken over.
+    const s = scores(cycle(7000));
+    expect(s.slice(6000).filter((v) => v > 0)).toEqual([]);
+  });
+
+  test('once the coarsest scale speaks, the finer ones are dropped', () => {
+    const d = artFactory.create();
+    const values = cycle(6000);
+    values.forEach((v, i) => d.update(i * 5 * MINUTE, v));
+    const { ladder } = d.snapshot();
+    expect(ladder.stages.map((s) => s.config.blockSize)).toEqual([artFactory.defaults.blockSizes.at(-1)]);
   });
 
   test('a jump beyond every value seen is reported at the point it arrives', () => {

@@ -14,6 +14,7 @@ export const artDefaults: ArtLadderConfig = {
   blockSizes: [2, 4, 7],
   warmupBlocks: 104,
   minWarmup: 150,
+  handover: 6.7,
   rangePoints: Number.MAX_SAFE_INTEGER,
   rangeMargin: 0,
   window: 8,
@@ -39,7 +40,7 @@ class ArtDetector implements Detector<ArtDetectorState> {
     const rejected = rejectInput(s.lastTimestamp, timestamp, value);
     if (rejected) return rejected;
     s.lastTimestamp = timestamp;
-    const { verdict, stage: stream } = updateLadder(s.ladder, value);
+    const { verdict, stage: stream } = updateLadder(s.ladder, value, s.config.handover);
     if (verdict.learning) {
       return { score: 0, explanation: `learning: ${stream.points} of ${stream.config.warmup} points seen` };
     }

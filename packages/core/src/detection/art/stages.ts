@@ -15,6 +15,8 @@ export interface ArtLadderConfig extends Omit<ArtConfig, 'warmup' | 'blockSize' 
   warmupBlocks: number;
   /** No scale goes live before this many points. */
   minWarmup: number;
+  /** A coarser scale takes over only once the stream is this many times its warm-up long, having learned in silence till then. */
+  handover: number;
 }
 
 /** The scales still running, finest first; the first one is the one that speaks. */
@@ -24,7 +26,7 @@ export interface ArtLadderState {
 
 /** The stream config of the scale with block size `blockSize`. */
 export function stageConfig(c: ArtLadderConfig, blockSize: number): ArtConfig {
-  const { blockSizes: _sizes, warmupBlocks, minWarmup, ...shared } = c;
+  const { blockSizes: _sizes, warmupBlocks, minWarmup, handover: _handover, ...shared } = c;
   const warmup = Math.max(minWarmup, blockSize * warmupBlocks);
   return { ...shared, blockSize, warmup, trendSteps: Math.floor(warmup / blockSize) };
 }
@@ -35,12 +37,17 @@ export function createLadder(c: ArtLadderConfig): ArtLadderState {
 }
 
 /** Feeds a point to every running scale; returns the speaking scale's verdict and that scale. */
-export function updateLadder(l: ArtLadderState, value: number): { verdict: ArtVerdict; stage: ArtStreamState } {
+export function updateLadder(
+  l: ArtLadderState,
+  value: number,
+  handover: number,
+): { verdict: ArtVerdict; stage: ArtStreamState } {
   let speaking = 0;
   let verdict: ArtVerdict | undefined;
   l.stages.forEach((stage, i) => {
     const v = updateArtStream(stage, value);
-    if (!v.learning || i === 0) {
+    const due = i === 0 || stage.points >= handover * stage.config.warmup;
+    if ((!v.learning && due) || i === 0) {
       speaking = i;
       verdict = v;
     }
