@@ -16,7 +16,8 @@ import { pino } from 'pino';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const CHROMIUM = '/usr/bin/chromium';
+/** Debian's Chromium by default; AURORA_CHROMIUM_PATH points elsewhere (e.g. another distribution's path). */
+const CHROMIUM = process.env.AURORA_CHROMIUM_PATH || '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
@@ -32,13 +33,16 @@ const NODE_NAME = 'console-e2e';
 
 const haveBrowser = existsSync(CHROMIUM);
 const requireBrowser = process.env.AURORA_REQUIRE_BROWSER === '1';
-const skipReason = `${CHROMIUM} is not installed (apt-get install chromium); set AURORA_REQUIRE_BROWSER=1 to fail instead`;
+const skipReason = `${CHROMIUM} is not installed (apt-get install chromium, or set AURORA_CHROMIUM_PATH); set AURORA_REQUIRE_BROWSER=1 to fail instead`;
+
+if (!haveBrowser && !requireBrowser) console.warn(`console end-to-end test skipped: ${skipReason}`);
 
 function newestMtime(dir: string): number {
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
+    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(full));
+    else if (!/\.test\.tsx?$/.test(entry.name)) newest = Math.max(newest, statSync(full).mtimeMs);
   }
   return newest;
 }
@@ -138,6 +142,11 @@ describe.skipIf(!haveBrowser)(`console in Chromium${haveBrowser ? '' : ` (skippe
 
     mkdirSync(path.dirname(screenshotPath), { recursive: true });
     await page.screenshot({ path: screenshotPath, fullPage: true });
+
+    // A reload of a deep link keeps the session (sessionStorage) and lands on the same page (SPA fallback).
+    await page.reload();
+    await page.getByTestId('node-page').waitFor();
+    expect(await page.getByTestId('login-form').count()).toBe(0);
 
     // An operator action goes through the API and shows at once.
     await page.getByTestId('action-cordon').click();
