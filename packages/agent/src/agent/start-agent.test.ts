@@ -197,6 +197,21 @@ describe('the agent against a control plane on 127.0.0.1', () => {
     expect(agent.stats().consecutiveFailures).toBe(0);
   });
 
+  it('gives up the oldest batch after repeated refusals, so one bad batch cannot block the rest', async () => {
+    plane.refuseBatch = (batch) => batch.samples.some((s) => s.value === 1);
+    const source = new SequenceSource();
+    const { logger, records } = captureLogs();
+    const agent = await start({ metrics: source, logger });
+    await waitUntil(() => storedValues().includes(6), 'later batches delivered');
+    await agent.stop();
+
+    const values = storedValues();
+    expect(values).not.toContain(1);
+    expect(values.slice(0, 3)).toEqual([0, 2, 3]);
+    expect(agent.stats().droppedSamples).toBe(1);
+    expect(records.some((r) => /dropped the oldest pending batch/.test(r.msg))).toBe(true);
+  });
+
   it('says how to rejoin when its credential is refused, and keeps retrying', async () => {
     const { logger, records } = captureLogs();
     const agent = await start({ logger, metrics: new SequenceSource() });

@@ -40,6 +40,8 @@ const MIN_SERVER_INTERVAL_MS = 1_000;
 const MAX_SERVER_INTERVAL_MS = 300_000;
 /** While the outbox is full, drops are logged at most this often. */
 const DROP_LOG_EVERY_MS = 60_000;
+/** Consecutive 4xx refusals of a heartbeat after which the oldest batch is given up. */
+const REJECTIONS_BEFORE_DROP = 3;
 
 /**
  * Starts the node agent and resolves once it has an identity (stored or just
@@ -195,7 +197,15 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       return config.maxBackoffMs;
     }
     if (kind === 'rejected') {
-      log.error({ err: lastError, attempt }, 'the control plane rejected the heartbeat; retrying slowly');
+      // A request the server keeps refusing would block the outbox for good; after a few
+      // refusals in a row give up on the oldest batch (counted as dropped) rather than on all.
+      const dropped = attempt >= REJECTIONS_BEFORE_DROP ? buffer.dropOldest() : undefined;
+      log.error(
+        { err: lastError, attempt, droppedBatch: dropped },
+        dropped
+          ? 'the control plane keeps rejecting heartbeats; dropped the oldest pending batch'
+          : 'the control plane rejected the heartbeat; retrying slowly',
+      );
       return config.maxBackoffMs;
     }
     const delayMs = backoffDelay({ baseMs: intervalMs, capMs: config.maxBackoffMs }, attempt, runtime.random);

@@ -74,6 +74,18 @@ describe('BatchBuffer', () => {
     );
   });
 
+  it('drops the oldest batch on request and counts its samples', () => {
+    const buffer = new BatchBuffer(100);
+    buffer.push(batch('batch-001', 3));
+    buffer.push(batch('batch-002', 2));
+    expect(buffer.dropOldest()).toBe('batch-001');
+    expect(buffer.pendingSamples).toBe(2);
+    expect(buffer.droppedTotal).toBe(3);
+    expect(buffer.unreportedDrops).toBe(3);
+    buffer.dropOldest();
+    expect(buffer.dropOldest()).toBeUndefined();
+  });
+
   it('refuses a bound that is not a positive integer, naming the option', () => {
     expect(() => new BatchBuffer(0)).toThrow(/maxBufferedSamples/);
   });

@@ -81,6 +81,15 @@ export class BatchBuffer {
     return removed;
   }
 
+  /** Drops the oldest batch (one the server keeps refusing), counting its samples; returns its id. */
+  dropOldest(): string | undefined {
+    const oldest = this.#batches.shift();
+    if (!oldest) return undefined;
+    this.#samples -= oldest.samples.length;
+    this.recordDrops(oldest.samples.length);
+    return oldest.id;
+  }
+
   /** All pending batches, oldest first (for saving the outbox on stop). */
   pending(): MetricBatch[] {
     return [...this.#batches];

@@ -37,6 +37,8 @@ export class TestControlPlane {
   readonly #storedIds = new Set<string>();
   readonly #credentials = new Map<string, string>();
   mode: HeartbeatMode = 'normal';
+  /** Batches the server refuses with 400 (a request carrying one is refused whole). */
+  refuseBatch: (batch: MetricBatch) => boolean = () => false;
   /** Which stored batch ids to acknowledge; all by default. */
   acknowledge: (ids: string[]) => string[] = (ids) => ids;
   heartbeatIntervalMs = 5_000;
@@ -80,6 +82,10 @@ export class TestControlPlane {
         return problem(reply, 401, 'AURORA_UNAUTHENTICATED', 'Unknown node credential');
       }
       const body = req.body as HeartbeatRequest;
+      if (body.batches.some(this.refuseBatch)) {
+        this.heartbeats.push({ credential, body, acknowledged: [] });
+        return problem(reply, 400, 'AURORA_VALIDATION', 'Refused batch');
+      }
       if (this.mode === 'unavailable') {
         this.heartbeats.push({ credential, body, acknowledged: [] });
         return problem(reply, 503, 'AURORA_UNAVAILABLE', 'Overloaded');
