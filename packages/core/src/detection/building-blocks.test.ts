@@ -1,0 +1,96 @@
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { createExceedance, updateExceedance } from './exceedance.js';
+import { normalTail } from './gaussian.js';
+import { createKnnNovelty, updateKnnNovelty } from './knn-novelty.js';
+import { createRangeNovelty, updateRangeNovelty } from './range-novelty.js';
+import { createRing, pushRing, ringAt, ringMean, ringVariance } from './ring.js';
+import { createSortedWindow, medianAbsDeviation, pushSorted, quantile } from './sorted-window.js';
+
+const values = fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: 1, maxLength: 300 });
+
+describe('sorted window', () => {
+  test('quantiles and MAD match a sort of the last `capacity` values', () => {
+    fc.assert(
+      fc.property(values, fc.integer({ min: 1, max: 50 }), (xs, capacity) => {
+        const w = createSortedWindow(capacity);
+        for (const x of xs) pushSorted(w, x);
+        const kept = xs.slice(-capacity).sort((a, b) => a - b);
+        expect(w.sorted).toEqual(kept);
+        const median = quantile(w, 0.5);
+        const deviations = kept.map((x) => Math.abs(x - median)).sort((a, b) => a - b);
+        expect(medianAbsDeviation(w, median)).toBeCloseTo(deviations[(kept.length - 1) >> 1]!, 6);
+      }),
+    );
+  });
+});
+
+describe('ring', () => {
+  test('mean, variance and look-back agree with the last `capacity` values', () => {
+    fc.assert(
+      fc.property(values, fc.integer({ min: 1, max: 50 }), (xs, capacity) => {
+        const r = createRing(capacity);
+        for (const x of xs) pushRing(r, x);
+        const kept = xs.slice(-capacity);
+        const mean = kept.reduce((a, b) => a + b, 0) / kept.length;
+        const variance = kept.reduce((a, b) => a + (b - mean) ** 2, 0) / kept.length;
+        expect(ringMean(r)).toBeCloseTo(mean, 3);
+        expect(Math.abs(ringVariance(r) - variance)).toBeLessThan(1e-3 * (1 + variance));
+        expect(ringAt(r, 0)).toBe(kept.at(-1));
+        expect(ringAt(r, kept.length - 1)).toBe(kept[0]);
+      }),
+    );
+  });
+});
+
+test('the normal tail is accurate far out, where log-scaled scores live', () => {
+  expect(normalTail(0)).toBeCloseTo(0.5, 6);
+  expect(normalTail(3) / 0.0013498980316301).toBeCloseTo(1, 5);
+  expect(normalTail(6) / 9.865876450377e-10).toBeCloseTo(1, 4);
+  expect(normalTail(-3)).toBeCloseTo(1 - 0.0013498980316301, 6);
+});
+
+describe('exceedance calibration', () => {
+  test('values beyond the upper quantile of the history score above 0.5, usual ones below', () => {
+    const e = createExceedance({ history: 200, upper: 0.99, learningPeriod: 50 });
+    for (let i = 0; i < 200; i++) updateExceedance(e, (i * 37) % 100);
+    expect(updateExceedance(e, 50).score).toBeLessThan(0.5);
+    expect(updateExceedance(e, 150).score).toBeGreaterThan(0.5);
+  });
+
+  test('nothing is scored during the learning period', () => {
+    const e = createExceedance({ learningPeriod: 10 });
+    for (let i = 0; i < 10; i++) expect(updateExceedance(e, i * 1000).score).toBe(0);
+  });
+});
+
+describe('range novelty', () => {
+  test('a value beyond the learned range by more than the tolerance scores at least 0.5', () => {
+    const r = createRangeNovelty({ warmup: 30, tolerance: 0.05 });
+    for (let i = 0; i < 100; i++) expect(updateRangeNovelty(r, 10 + (i % 30))).toBe(0);
+    expect(updateRangeNovelty(r, 40)).toBe(0); // within 5 % of the 10–39 range
+    expect(updateRangeNovelty(r, 60)).toBeGreaterThanOrEqual(0.5);
+  });
+
+  test('with a horizon, an old extreme is forgotten', () => {
+    const r = createRangeNovelty({ warmup: 10, tolerance: 0, horizon: 320 });
+    updateRangeNovelty(r, 1000);
+    for (let i = 0; i < 1000; i++) updateRangeNovelty(r, i % 10);
+    expect(updateRangeNovelty(r, 500)).toBeGreaterThan(0.5);
+  });
+});
+
+describe('k-NN pattern novelty', () => {
+  test('a shape never seen before stands out against a repeating one', () => {
+    const k = createKnnNovelty({ step: 2, dim: 5 });
+    let quiet = 0;
+    for (let i = 0; i < 3000; i++) {
+      const score = updateKnnNovelty(k, Math.sin(i / 8));
+      if (i >= 2000) quiet = Math.max(quiet, score);
+    }
+    let novel = 0;
+    for (let i = 0; i < 20; i++) novel = Math.max(novel, updateKnnNovelty(k, i % 2 === 0 ? 1 : -1));
+    expect(novel).toBeGreaterThan(0.5);
+    expect(novel).toBeGreaterThan(quiet);
+  });
+});

@@ -1,0 +1,44 @@
+import { expect, test } from 'vitest';
+import { ensembleFactory } from './ensemble.js';
+
+const MINUTE = 60_000;
+
+function daily(i: number): number {
+  return 50 + 20 * Math.sin((2 * Math.PI * i) / 288) + ((i * 7919) % 13) / 4;
+}
+
+test('a value far above everything seen is reported as outside its learned range', () => {
+  const d = ensembleFactory.create();
+  for (let i = 0; i < 3000; i++) d.update(i * 5 * MINUTE, daily(i));
+  const r = d.update(3000 * 5 * MINUTE, 200);
+  expect(r.score).toBeGreaterThan(0.5);
+  expect(r.explanation).toBe('value 200 outside its learned range 30–73');
+});
+
+test('the second of two identical spikes in a row is damped as a repeat', () => {
+  const d = ensembleFactory.create();
+  for (let i = 0; i < 3000; i++) d.update(i * 5 * MINUTE, daily(i));
+  const first = d.update(3000 * 5 * MINUTE, 200);
+  const second = d.update(3001 * 5 * MINUTE, 200);
+  expect(second.score).toBeLessThan(first.score);
+});
+
+test('a broken daily rhythm is reported as a new pattern', () => {
+  const d = ensembleFactory.create();
+  for (let i = 0; i < 4000; i++) d.update(i * 5 * MINUTE, daily(i));
+  let best = { score: 0, explanation: '' };
+  for (let i = 4000; i < 4300; i++) {
+    const r = d.update(i * 5 * MINUTE, 50);
+    if (r.score > best.score) best = r;
+  }
+  expect(best.score).toBeGreaterThan(0.4);
+  expect(best.explanation).toMatch(/pattern .*× further from anything seen recently than usual/);
+});
+
+test('quiet stretches are explained as normal', () => {
+  const d = ensembleFactory.create();
+  let last = { score: 1, explanation: '' };
+  for (let i = 0; i < 2000; i++) last = d.update(i * 5 * MINUTE, daily(i));
+  expect(last.score).toBeLessThan(0.1);
+  expect(last.explanation).toMatch(/^normal: .* fits the learned behaviour$/);
+});
