@@ -151,6 +151,8 @@ describe.skipIf(!haveBrowser)(`console in Chromium${haveBrowser ? '' : ` (skippe
     // An operator action goes through the API and shows at once.
     await page.getByTestId('action-cordon').click();
     await page.locator('[data-testid=node-page-state][data-state=cordoned]').waitFor();
+    // The change also arrives as an event and lands in the state history.
+    await page.locator('[data-testid=state-history] [data-testid=history-to][data-state=cordoned]').waitFor();
     await page.getByTestId('action-uncordon').click();
     await expect.poll(() => page.getByTestId('node-page-state').getAttribute('data-state')).not.toBe('cordoned');
 

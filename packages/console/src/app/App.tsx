@@ -9,6 +9,7 @@ import { LoginPage } from '../login/LoginPage.js';
 import { NodePage } from '../node/NodePage.js';
 import { NodesPage } from '../nodes/NodesPage.js';
 import { OverviewPage } from '../overview/OverviewPage.js';
+import { ErrorBoundary } from './ErrorBoundary.js';
 import { Link, useRoute } from './router.js';
 import type { Route } from './routes.js';
 import { loadToken, saveToken } from './session.js';
@@ -96,7 +97,9 @@ export function App() {
     <FleetProvider client={client} token={token} onUnauthorized={onUnauthorized}>
       <Header route={route} onLogout={() => logout()} />
       <main className="content">
-        <Page route={route} />
+        <ErrorBoundary resetKey={window.location.pathname}>
+          <Page route={route} />
+        </ErrorBoundary>
       </main>
     </FleetProvider>
   );

@@ -42,6 +42,7 @@ export function NodeTable(props: { nodes: Node[]; readings: ReadonlyMap<string, 
   return (
     <div className="table-wrap">
       <table className="nodes" data-testid="node-table">
+        <caption className="sr-only">Nodes with their state, labels and latest readings</caption>
         <thead>
           <tr>
             <th scope="col">Name</th>
