@@ -106,6 +106,28 @@ describe.each(detectorFactories.map((f) => f.name))('detector %s', (name) => {
     }
   });
 
+  test('extreme but finite values never yield a non-finite score or a state JSON cannot carry', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ noNaN: true, noDefaultInfinity: true }), { minLength: 50, maxLength: 400 }),
+        (xs) => {
+          const d = createDetector(name);
+          const base = series(300, 11);
+          base.forEach((v, i) => d.update(i * MINUTE, v));
+          xs.forEach((v, i) => {
+            const r = d.update((300 + i) * MINUTE, v);
+            expect(Number.isFinite(r.score)).toBe(true);
+            expect(r.score).toBeGreaterThanOrEqual(0);
+            expect(r.score).toBeLessThanOrEqual(1);
+          });
+          const state = d.snapshot();
+          expect(JSON.parse(JSON.stringify(state))).toEqual(state);
+        },
+      ),
+      { numRuns: 15 },
+    );
+  });
+
   test('two runs over the same stream give the same scores', () => {
     const values = series(1200, 9);
     expect(run(name, values)).toEqual(run(name, values));

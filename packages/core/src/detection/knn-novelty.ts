@@ -90,15 +90,21 @@ export function createKnnNovelty(config: Partial<KnnNoveltyConfig> = {}): KnnNov
   };
 }
 
-function nearestDistance(s: KnnNoveltyState, v: readonly number[]): number {
+/**
+ * Mean distance to the k nearest stored vectors, in units of the range. Values
+ * are quartered (exact in binary floating point) before subtracting so even
+ * values near the largest double cannot overflow.
+ */
+function nearestDistance(s: KnnNoveltyState, v: readonly number[], quarterRange: number): number {
   const { dim, k } = s.config;
+  const unit = quarterRange > 0 ? 1 / quarterRange : 0;
   const best = new Array<number>(k).fill(Number.POSITIVE_INFINITY);
   const count = s.vectors.length / dim;
   for (let j = 0; j < count; j++) {
     let d = 0;
     const off = j * dim;
     for (let i = 0; i < dim; i++) {
-      const diff = s.vectors[off + i]! - v[i]!;
+      const diff = (s.vectors[off + i]! * 0.25 - v[i]! * 0.25) * unit;
       d += diff * diff;
       if (d >= best[k - 1]!) break;
     }
@@ -131,10 +137,11 @@ function remember(s: KnnNoveltyState, v: number[]): void {
 
 /** Feeds one raw value; returns the current novelty score in [0, 1]. */
 export function updateKnnNovelty(s: KnnNoveltyState, value: number): number {
-  s.bucketSum += value;
+  // Summing value / step keeps even values near the largest double finite.
+  s.bucketSum += value / s.config.step;
   s.bucketCount++;
   if (s.bucketCount < s.config.step) return s.config.hold ? s.score : 0;
-  const mean = s.bucketSum / s.bucketCount;
+  const mean = s.bucketSum; // the bucket is full: the sum of value / step is its mean
   s.bucketSum = 0;
   s.bucketCount = 0;
   s.min = s.min === null ? mean : Math.min(s.min, mean);
@@ -144,11 +151,11 @@ export function updateKnnNovelty(s: KnnNoveltyState, value: number): number {
   if (s.recent.length < s.config.dim) return s.score;
   // Vectors are kept in raw units and distances scaled by today's range, so a range that widened
   // later never makes old patterns look far away.
-  const range = s.max - s.min || 1;
+  const quarterRange = s.max * 0.25 - s.min * 0.25 || 0.25;
   const v = s.recent.slice();
   s.score = 0;
   if (s.vectors.length >= s.config.dim * Math.max(s.config.k, s.config.calibrateAfter)) {
-    const alpha = nearestDistance(s, v) / range;
+    const alpha = nearestDistance(s, v, quarterRange);
     s.typicalAlpha = quantile(s.calibration.window, 0.5);
     s.score = updateExceedance(s.calibration, Math.log(alpha + s.config.distanceFloor)).score;
     s.typicalAlpha = Math.exp(s.typicalAlpha);
