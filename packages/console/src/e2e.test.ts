@@ -56,7 +56,19 @@ async function ensureConsoleBuilt(): Promise<void> {
   );
   if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
   const { build } = await import('vite');
-  await build({ root: consoleDir, configFile: path.join(consoleDir, 'vite.config.ts'), logLevel: 'warn' });
+  // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({
+      root: consoleDir,
+      configFile: path.join(consoleDir, 'vite.config.ts'),
+      mode: 'production',
+      logLevel: 'warn',
+    });
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
 }
 
 function pointsOf(page: Page, testId: string): Promise<number> {
@@ -128,6 +140,16 @@ describe.skipIf(!haveBrowser)(`console in Chromium${haveBrowser ? '' : ` (skippe
     await page.locator(`[data-testid=node-row][data-node=${NODE_NAME}][data-state=ready]`).waitFor();
     await expect.poll(() => row.getByTestId('node-cpu').textContent(), { timeout: 30_000 }).toMatch(/\d %/);
     expect(await row.getByTestId('node-state').textContent()).toContain('ready');
+
+    // Filters narrow the live table by label and by state.
+    await page.getByTestId('filter-labels').fill('role=elsewhere');
+    await row.waitFor({ state: 'detached' });
+    await page.getByTestId('filter-labels').fill('role=e2e');
+    await row.waitFor();
+    await page.getByTestId('filter-state').selectOption('down');
+    await row.waitFor({ state: 'detached' });
+    await page.getByTestId('filter-state').selectOption('ready');
+    await row.waitFor();
 
     // The node page backfills its charts, then appends live points from heartbeats.
     await row.getByTestId('node-link').click();
