@@ -113,7 +113,7 @@ describe.each(detectorFactories.map((f) => f.name))('detector %s', (name) => {
         (xs) => {
           const d = createDetector(name);
           const base = series(300, 11);
-          base.forEach((v, i) => d.update(i * MINUTE, v));
+          for (const [i, v] of base.entries()) d.update(i * MINUTE, v);
           xs.forEach((v, i) => {
             const r = d.update((300 + i) * MINUTE, v);
             expect(Number.isFinite(r.score)).toBe(true);
