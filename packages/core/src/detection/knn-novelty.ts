@@ -66,7 +66,7 @@ export const knnNoveltyDefaults: KnnNoveltyConfig = {
   upper: 0.999,
   calibrateAfter: 20,
   distanceFloor: 0.02,
-  minRatio: 3,
+  minRatio: 2.75,
   hold: false,
 };
 
