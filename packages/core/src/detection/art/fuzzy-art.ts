@@ -28,6 +28,8 @@ export interface FuzzyArtState {
   rhoHigh: number;
   /** Learning steps taken. */
   steps: number;
+  /** The category that resonated best with the previous input; tried first next time. */
+  lastWinner: number;
 }
 
 /** What the memory made of one input. */
@@ -42,7 +44,7 @@ export interface Resonance {
 
 /** Creates an empty memory for inputs of length `dim`. */
 export function createFuzzyArt(dim: number, capacity: number): FuzzyArtState {
-  return { dim, capacity, weights: [], norms: [], lastUsed: [], rhoLow: 0, rhoHigh: 0, steps: 0 };
+  return { dim, capacity, weights: [], norms: [], lastUsed: [], rhoLow: 0, rhoHigh: 0, steps: 0, lastWinner: 0 };
 }
 
 /** Writes `x` and its complement into `out` (length `2 · x.length`). */
@@ -66,8 +68,27 @@ function resonate(art: FuzzyArtState, coded: Float64Array): { values: Float64Arr
   const w = art.weights;
   let best = 0;
   let bestLevel = 0;
-  for (let c = 0; c < count; c++) {
+  const xNewest = coded[newest]!;
+  const xNewestComplement = coded[width - 1]!;
+  // Start with the category that won last time: it usually wins again, and a high best
+  // early lets the bound below skip most of the others.
+  const first = art.lastWinner < count ? art.lastWinner : 0;
+  let winner = first;
+  for (let i = 0; i < count; i++) {
+    const c = i === 0 ? first : i <= first ? i - 1 : i;
     const base = c * width;
+    const wNewest = w[base + newest]!;
+    const wNewestComplement = w[base + width - 1]!;
+    const wLevel = wNewest + wNewestComplement;
+    const xLevel = Math.min(xNewest, wNewest) + Math.min(xNewestComplement, wNewestComplement);
+    const level = wLevel > 0 ? xLevel / wLevel : 1;
+    // Shape overlap is at most 1, so level² bounds the resonance: a category that can
+    // neither beat the best so far nor reach the learning vigilance is not worth the full pass.
+    const bound = level * level;
+    if (bound <= best && bound < art.rhoHigh) {
+      scratch[c] = bound;
+      continue;
+    }
     let overlap = 0;
     for (let k = 0; k < width; k++) {
       const a = coded[k]!;
@@ -75,18 +96,16 @@ function resonate(art: FuzzyArtState, coded: Float64Array): { values: Float64Arr
       // biome-ignore lint/complexity/useMathMinMax: the innermost loop; a plain comparison is measurably faster
       overlap += a < b ? a : b;
     }
-    const norm = art.norms[c]! || 1e-3;
-    const wLevel = w[base + newest]! + w[base + width - 1]!;
-    const xLevel = Math.min(coded[newest]!, w[base + newest]!) + Math.min(coded[width - 1]!, w[base + width - 1]!);
-    const level = wLevel > 0 ? xLevel / wLevel : 1;
-    const shape = overlap / norm;
-    const m = shape * shape * shape * level * level;
+    const shape = overlap / (art.norms[c]! || 1e-3);
+    const m = shape * shape * shape * bound;
     scratch[c] = m;
     if (m > best) {
       best = m;
       bestLevel = level;
+      winner = c;
     }
   }
+  art.lastWinner = winner;
   return { values: scratch, best, bestLevel };
 }
 
