@@ -27,6 +27,9 @@ export const artDefaults: ArtLadderConfig = {
   maxRhoHigh: 0.97,
 };
 
+// Most points say the same thing; one shared string keeps the hot path free of formatting.
+const FITS = 'the recent points fit a learned pattern';
+
 /** Squashes an unbounded novelty strength into (0, 1): 0.5 at strength 1. */
 function squash(strength: number): number {
   return strength / (1 + strength);
@@ -51,7 +54,7 @@ class ArtDetector implements Detector<ArtDetectorState> {
         explanation: `the last ~${span} points form a pattern unlike any of the ${stream.art.norms.length} learned (resonance ${verdict.best.toFixed(2)} below vigilance ${stream.art.rhoLow.toFixed(2)})`,
       };
     }
-    return { score: 0, explanation: `resonates with a learned pattern (${verdict.best.toFixed(2)})` };
+    return { score: 0, explanation: FITS };
   }
 
   snapshot(): ArtDetectorState {
