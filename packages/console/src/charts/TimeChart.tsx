@@ -43,7 +43,11 @@ function makeOptions(el: HTMLElement, props: TimeChartProps): uPlot.Options {
         value: (_u: uPlot, v: number | null) => (v === null ? '—' : props.format(v)),
       })),
     ],
-    axes: [axis, { ...axis, size: 78, values: (_u, splits) => splits.map((v) => props.format(v)) }],
+    // Wider tick spacing on x keeps the two-line date labels from colliding on narrow screens.
+    axes: [
+      { ...axis, space: 90 },
+      { ...axis, size: 78, values: (_u, splits) => splits.map((v) => props.format(v)) },
+    ],
     scales: {
       // A fresh node has seconds of data; a minimum span keeps the axis in seconds, not milliseconds.
       x: { time: true, range: (_u, min, max) => [Math.min(min, max - MIN_SPAN_S), max] },
