@@ -1,2 +1,6 @@
+export type { EnsembleConfig, Weighted } from './ensemble.js';
+export type { KnnNoveltyConfig } from './knn-novelty.js';
+export type { RangeNoveltyConfig } from './range-novelty.js';
 export { createDetector, detectorFactories, restoreDetector } from './registry.js';
+export type { RobustZScoreConfig } from './robust-zscore.js';
 export type { DetectionResult, Detector, DetectorFactory } from './types.js';
