@@ -30,9 +30,6 @@ export const artDefaults: ArtLadderConfig = {
 // Most points say the same thing; one shared string keeps the hot path free of formatting.
 const FITS = 'the recent points fit a learned pattern';
 
-// Most points say the same thing; one shared string keeps the hot path free of formatting.
-const FITS = 'the recent points fit a learned pattern';
-
 /** Squashes an unbounded novelty strength into (0, 1): 0.5 at strength 1. */
 function squash(strength: number): number {
   return strength / (1 + strength);
