@@ -64,7 +64,11 @@ describe('health reconciler', () => {
       headers: server.admin,
       payload: {},
     });
-    expect(cordoned.json()).toMatchObject({ state: 'cordoned', stateReason: 'cordoned by an operator' });
+    expect(cordoned.json()).toMatchObject({
+      state: 'cordoned',
+      stateReason: 'cordoned by an operator',
+      facts: { hostname: 'web-1' },
+    });
     server.clock.advance(5_000);
     expect((await heartbeat(credential)).state).toBe('cordoned');
     server.clock.advance(16_000);

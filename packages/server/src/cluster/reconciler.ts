@@ -1,14 +1,18 @@
 import { stepHealth } from '@aurora/core';
 import type { NodeState } from '@aurora/sdk';
+import { sql } from 'drizzle-orm';
 import type { Controller } from '../platform/leadership/index.js';
-import type { NodeRow } from '../platform/store/index.js';
+import type { NodeChange, NodeTransitionRow } from '../platform/store/index.js';
 import type { ClusterContext } from './context.js';
 import { fromHealth, toHealth, toNode } from './node-view.js';
 
+const STATES: NodeState[] = ['joining', 'ready', 'suspect', 'down', 'cordoned', 'draining'];
+
 /**
- * The health reconciler: on every pass it feeds the clock to each node's
- * state machine, persists the transitions with their reasons, publishes
- * them, and refreshes the nodes-by-state gauge. Runs on the leader only.
+ * The health reconciler: on every pass it feeds the clock to the state
+ * machine of each node whose state time can change, persists the
+ * transitions with their reasons, publishes them, and refreshes the
+ * nodes-by-state gauge. Runs on the leader only.
  */
 export class HealthReconciler implements Controller {
   readonly name = 'health-reconciler';
@@ -19,29 +23,35 @@ export class HealthReconciler implements Controller {
 
   async runOnce(): Promise<void> {
     const at = this.ctx.clock.now();
-    const changed = new Map<string, NodeRow>();
-    const counts: Record<string, number> = {};
-    const result = await this.ctx.store.nodes.mutate(undefined, (rows) => {
-      const changes = [];
-      const transitions = [];
-      for (const row of rows) {
-        const step = stepHealth(toHealth(row), { kind: 'tick', at }, this.ctx.health);
-        counts[step.health.state] = (counts[step.health.state] ?? 0) + 1;
-        if (step.transitions.length === 0 && step.health.reason === row.stateReason) continue;
-        const next = fromHealth(step.health);
-        changes.push({ id: row.id, ...next });
-        changed.set(row.id, { ...row, ...next });
-        for (const t of step.transitions) {
-          transitions.push({ nodeId: row.id, at: t.at, fromState: t.from, toState: t.to, reason: t.reason });
+    // Healthy nodes heard from within suspectAfter, and down nodes, cannot change on a tick
+    // (a returning node recovers through its heartbeat), so a steady fleet costs no row locks.
+    const freshSince = at - this.ctx.health.suspectAfterMs;
+    const candidates = sql`not ((state in ('ready', 'cordoned', 'draining') and last_heartbeat_at > ${freshSince}) or state = 'down')`;
+    const result = await this.ctx.store.nodes.mutate(
+      undefined,
+      (rows) => {
+        const changes: NodeChange[] = [];
+        const transitions: NodeTransitionRow[] = [];
+        for (const row of rows) {
+          const step = stepHealth(toHealth(row), { kind: 'tick', at }, this.ctx.health);
+          if (step.transitions.length === 0 && step.health.reason === row.stateReason) continue;
+          changes.push({ id: row.id, ...fromHealth(step.health) });
+          for (const t of step.transitions) {
+            transitions.push({ nodeId: row.id, at: t.at, fromState: t.from, toState: t.to, reason: t.reason });
+          }
         }
-      }
-      return { changes, transitions };
-    });
-    for (const state of ['joining', 'ready', 'suspect', 'down', 'cordoned', 'draining']) {
-      this.ctx.metrics.nodesByState.set({ state }, counts[state] ?? 0);
-    }
+        return { changes, transitions };
+      },
+      candidates,
+    );
+    const counts = await this.ctx.store.nodes.countByState();
+    for (const state of STATES) this.ctx.metrics.nodesByState.set({ state }, counts[state] ?? 0);
+    if (result.transitions.length === 0 || this.ctx.bus.listenerCount === 0) return;
+    const rows = new Map(
+      (await this.ctx.store.nodes.byIds([...new Set(result.transitions.map((t) => t.nodeId))])).map((r) => [r.id, r]),
+    );
     for (const t of result.transitions) {
-      const row = changed.get(t.nodeId);
+      const row = rows.get(t.nodeId);
       if (!row) continue;
       this.ctx.bus.publish({
         type: 'node.state_changed',

@@ -92,7 +92,7 @@ export async function registerNodeRoutes(app: FastifyInstance, ctx: ClusterConte
           const current = rows[0];
           if (!current) return { changes: [], transitions: [] };
           const step = stepHealth(toHealth(current), { kind: action, at }, ctx.health);
-          updated = { ...current, ...fromHealth(step.health) };
+          updated = { ...current, facts: row.facts, ...fromHealth(step.health) };
           return {
             changes: [{ id: current.id, ...fromHealth(step.health) }],
             transitions: step.transitions.map((t) => ({

@@ -35,7 +35,7 @@ export class ServerMetrics {
   });
 
   constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: 'aurora_process_' });
+    collectDefaultMetrics({ register: this.registry });
   }
 
   /** Records every request's latency, labelled by route pattern (not raw URL, to bound cardinality). */

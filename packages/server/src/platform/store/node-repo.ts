@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Db } from './engine.js';
 import { metricBatches, metricSamples, nodes, nodeTransitions } from './schema.js';
 
@@ -73,23 +73,37 @@ export class NodeRepo {
   }
 
   /**
-   * Runs `decide` on the locked rows (all nodes when `ids` is undefined) and
-   * writes the changes and transitions it returns, in one transaction.
+   * Runs `decide` on the locked rows and writes the changes and transitions
+   * it returns, in one transaction. Rows are read without their facts (large
+   * and not needed to decide health); `ids` limits the rows, `where` filters more.
    */
   async mutate(
     ids: string[] | undefined,
     decide: (rows: NodeRow[]) => { changes: NodeChange[]; transitions: NodeTransitionRow[] },
+    where?: SQL,
   ): Promise<{ changes: NodeChange[]; transitions: NodeTransitionRow[] }> {
     return this.db.transaction(async (tx) => {
-      const query = tx.select().from(nodes);
-      const rows = await (ids ? query.where(inArray(nodes.id, ids)) : query).orderBy(asc(nodes.id)).for('update');
-      const result = decide(rows);
+      const { facts: _facts, ...columns } = getTableColumns(nodes);
+      const filters = [ids ? inArray(nodes.id, ids) : undefined, where].filter((f): f is SQL => f !== undefined);
+      const rows = await tx
+        .select(columns)
+        .from(nodes)
+        .where(filters.length ? and(...filters) : undefined)
+        .orderBy(asc(nodes.id))
+        .for('update');
+      const result = decide(rows.map((r) => ({ ...r, facts: null })));
       for (const { id, ...set } of result.changes) {
         if (Object.keys(set).length > 0) await tx.update(nodes).set(set).where(eq(nodes.id, id));
       }
       await insertTransitions(tx, result.transitions);
       return result;
     });
+  }
+
+  /** Nodes by id, e.g. to publish the full node after a transition. */
+  byIds(ids: string[]): Promise<NodeRow[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.db.select().from(nodes).where(inArray(nodes.id, ids));
   }
 
   /** The recorded transitions of one node, newest first. */

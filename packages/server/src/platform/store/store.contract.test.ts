@@ -137,6 +137,28 @@ for (const engine of testEngines()) {
       ]);
     });
 
+    it('keeps label values with quotes, backslashes, commas and braces intact', async () => {
+      const labels = { path: 'a "b" \\c, {d} é' };
+      await store.ingest.apply(
+        [
+          {
+            nodeId: 'n2',
+            receivedAt: 12_000,
+            batches: [{ id: 'batch-0003', samples: [{ ts: 10_000, name: 'odd.labels', value: 1, labels }] }],
+          },
+        ],
+        (rows) => ({ updates: rows, transitions: [] }),
+      );
+      const [series] = await store.metrics.range({
+        nodeId: 'n2',
+        name: 'odd.labels',
+        from: 0,
+        to: 20_000,
+        stepMs: 1_000,
+      });
+      expect(series?.labels).toEqual(labels);
+    });
+
     it('sweeps samples received before the retention cutoff', async () => {
       const deleted = await store.metrics.sweep(12_500);
       expect(deleted).toBeGreaterThan(0);
