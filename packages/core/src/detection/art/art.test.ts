@@ -37,7 +37,7 @@ describe('art detector', () => {
   test('once the coarsest scale speaks, the finer ones are dropped', () => {
     const d = artFactory.create();
     const values = cycle(6000);
-    values.forEach((v, i) => d.update(i * 5 * MINUTE, v));
+    for (const [i, v] of values.entries()) d.update(i * 5 * MINUTE, v);
     const { ladder } = d.snapshot();
     expect(ladder.stages.map((s) => s.config.blockSize)).toEqual([artFactory.defaults.blockSizes.at(-1)]);
   });
