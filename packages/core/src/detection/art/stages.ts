@@ -43,16 +43,16 @@ export function updateLadder(
   handover: number,
 ): { verdict: ArtVerdict; stage: ArtStreamState } {
   let speaking = 0;
-  let verdict: ArtVerdict | undefined;
-  l.stages.forEach((stage, i) => {
+  let verdict = updateArtStream(l.stages[0]!, value);
+  for (let i = 1; i < l.stages.length; i++) {
+    const stage = l.stages[i]!;
     const v = updateArtStream(stage, value);
-    const due = i === 0 || stage.points >= handover * stage.config.warmup;
-    if ((!v.learning && due) || i === 0) {
+    if (!v.learning && stage.points >= handover * stage.config.warmup) {
       speaking = i;
       verdict = v;
     }
-  });
+  }
   // A coarser scale that has gone live makes the finer ones redundant.
   if (speaking > 0) l.stages.splice(0, speaking);
-  return { verdict: verdict!, stage: l.stages[0]! };
+  return { verdict, stage: l.stages[0]! };
 }

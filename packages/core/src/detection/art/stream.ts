@@ -83,6 +83,10 @@ export interface ArtVerdict {
   learning: boolean;
 }
 
+// Shared verdicts for the common cases, so most points allocate nothing.
+const LEARNING: ArtVerdict = Object.freeze({ strength: 0, best: 1, learning: true });
+const QUIET: ArtVerdict = Object.freeze({ strength: 0, best: 1, learning: false });
+
 /** Creates the stream state for a config. */
 export function createArtStream(config: ArtConfig): ArtStreamState {
   return {
@@ -129,16 +133,16 @@ export function updateArtStream(s: ArtStreamState, value: number): ArtVerdict {
       closeBlock(s.block, level);
     }
     if (s.points === c.warmup) finishWarmup(s);
-    return { strength: 0, best: 1, learning: true };
+    return LEARNING;
   }
   if (!blockDone) {
     const early = c.judgeEarly === 'always' || (c.judgeEarly === 'extremes' && widened);
-    return early ? probePartial(s) : { strength: 0, best: 1, learning: false };
+    return early ? probePartial(s) : QUIET;
   }
   const { value: v, level } = blockValue(s.block);
   closeBlock(s.block, level);
   pushWindow(s.window, settle(s, scaled(s, v), true), c.window);
-  if (s.window.length < c.window) return { strength: 0, best: 1, learning: false };
+  if (s.window.length < c.window) return QUIET;
   return learn(s, true);
 }
 
@@ -253,7 +257,7 @@ function learn(s: ArtStreamState, mayReport: boolean): ArtVerdict {
 /** Judges the window as it would be if the unfinished block closed now, without learning it. */
 function probePartial(s: ArtStreamState): ArtVerdict {
   const c = s.config;
-  if (s.window.length < c.window - 1 || s.art.norms.length === 0) return { strength: 0, best: 1, learning: false };
+  if (s.window.length < c.window - 1 || s.art.norms.length === 0) return QUIET;
   const { value: v } = blockValue(s.block);
   const w = buffers.window;
   w.length = 0;
