@@ -100,7 +100,7 @@ describe('heartbeat schedule under virtual time', () => {
       runtime: { clock: time.clock, sleep: time.sleep, random: () => 0 },
     });
     plane.mode = 'unauthorized';
-    await runUntil(time, () => plane.heartbeats.length >= 4);
+    await runUntil(time, () => plane.heartbeats.length >= 6);
     const refused = plane.heartbeats.filter((hb) => hb.acknowledged.length === 0).map((hb) => hb.body.sentAt);
     expect(gaps(refused.slice(-3))).toEqual([60_000, 60_000]);
     expect(records.filter((r) => r.level === 50 && /aurora token create/.test(r.msg)).length).toBeGreaterThanOrEqual(2);

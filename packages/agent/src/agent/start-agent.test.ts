@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { OUTBOX_FILE } from '../buffer/outbox-file.js';
-import { credentialPath } from '../identity/credential-store.js';
+import { credentialPath, loadCredential } from '../identity/credential-store.js';
 import { nodeNameFromHostname } from '../identity/node-name.js';
 import { type AgentOptions, type RunningAgent, startAgent } from '../index.js';
 import { startTestControlPlane, type TestControlPlane } from '../testing/control-plane.js';
@@ -210,6 +210,21 @@ describe('the agent against a control plane on 127.0.0.1', () => {
     expect(values.slice(0, 3)).toEqual([0, 2, 3]);
     expect(agent.stats().droppedSamples).toBe(1);
     expect(records.some((r) => /dropped the oldest pending batch/.test(r.msg))).toBe(true);
+  });
+
+  it('joins again once with its configured token when the control plane no longer knows its credential', async () => {
+    const source = new SequenceSource();
+    const agent = await start({ name: 'web-07', metrics: source });
+    await waitUntil(() => plane.stored.length >= 2, 'first batches');
+    const before = await loadCredential(stateDir);
+    plane.forgetNodes();
+    await waitUntil(() => plane.joins.length === 2 && plane.stored.length >= 6, 'rejoined and delivering');
+
+    expect(plane.joins[1]?.name).toBe('web-07');
+    expect(agent.name).toBe('web-07');
+    const after = await loadCredential(stateDir);
+    expect(after?.credential).not.toBe(before?.credential);
+    expect(consecutiveFromZero(storedValues())).toBe(true);
   });
 
   it('says how to rejoin when its credential is refused, and keeps retrying', async () => {

@@ -12,7 +12,7 @@ import { saveOutbox, takeSavedOutbox } from '../buffer/outbox-file.js';
 import { collectFacts } from '../collect/facts.js';
 import { createSystemMetricsSource } from '../collect/metrics.js';
 import { credentialPath } from '../identity/credential-store.js';
-import { obtainIdentity } from '../identity/join.js';
+import { obtainIdentity, rejoin } from '../identity/join.js';
 import { backoffDelay } from '../loop/backoff.js';
 import { classifyFailure, describeFailure } from '../loop/failures.js';
 import { realRuntime } from '../runtime/runtime.js';
@@ -76,7 +76,8 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const factsOptions = { labels: config.labels, zone: config.zone, agentVersion: AGENT_VERSION };
   let facts: NodeFacts = await collectFacts(factsOptions);
   let factsAt = runtime.clock();
-  const identity = await obtainIdentity({ client, config, facts, logger, runtime, signal: startSignal });
+  const joinContext = { client, config, facts, logger, runtime, signal: startSignal };
+  let identity = await obtainIdentity(joinContext);
   const log = logger.child({ node: identity.name });
 
   const buffer = new BatchBuffer(config.maxBufferedSamples);
@@ -180,7 +181,23 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       counters.heartbeatsFailed++;
       counters.consecutiveFailures++;
       lastError = describeFailure(err);
+      if (classifyFailure(err) === 'unauthorized' && (await tryRejoin())) return 0;
       return retryDelay(err);
+    }
+  };
+
+  let rejoinTried = false;
+  /** With a join token configured (as `aurora up` does), a refused credential is replaced once by joining again. */
+  const tryRejoin = async (): Promise<boolean> => {
+    if (!config.token || rejoinTried) return false;
+    rejoinTried = true;
+    try {
+      identity = await rejoin({ ...joinContext, facts }, identity.name, config.token);
+      log.warn('the stored node credential was refused; joined again with the configured join token');
+      return true;
+    } catch (err) {
+      log.warn({ err: describeFailure(err) }, 'joining again with the configured join token failed');
+      return false;
     }
   };
 
@@ -229,7 +246,9 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   log.info({ server: config.server, intervalMs }, 'agent running');
 
   return {
-    name: identity.name,
+    get name() {
+      return identity.name;
+    },
     stop() {
       stopDone ??= (async () => {
         stopping.abort();

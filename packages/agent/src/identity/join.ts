@@ -3,7 +3,7 @@
  * otherwise a join with the operator's token. A control plane that is not up
  * yet is waited for; a refused token is an error that says how to get a new one.
  */
-import type { AuroraClient, NodeFacts } from '@aurora/sdk';
+import type { AuroraClient, JoinResponse, NodeFacts } from '@aurora/sdk';
 import type { Logger } from 'pino';
 import type { CompiledAgentOptions } from '../agent/options.js';
 import { backoffDelay } from '../loop/backoff.js';
@@ -47,7 +47,20 @@ export async function obtainIdentity(ctx: JoinContext): Promise<StoredCredential
     );
   }
   const name = config.name ?? nodeNameFromHostname(ctx.facts.hostname);
-  const joined = await joinWithRetry(ctx, name, config.token);
+  return storeJoin(ctx, await joinWithRetry(ctx, name, config.token));
+}
+
+/**
+ * Joins again under `name` with the configured token, once, when the stored
+ * credential was refused (say the control plane's database was rebuilt).
+ * Throws what the join throws; the caller falls back to telling the operator.
+ */
+export async function rejoin(ctx: JoinContext, name: string, token: string): Promise<StoredCredential> {
+  return storeJoin(ctx, await ctx.client.join({ token, name, facts: ctx.facts }));
+}
+
+async function storeJoin(ctx: JoinContext, joined: JoinResponse): Promise<StoredCredential> {
+  const { config, logger } = ctx;
   const credential: StoredCredential = {
     nodeId: joined.nodeId,
     name: joined.name,

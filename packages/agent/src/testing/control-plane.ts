@@ -45,6 +45,11 @@ export class TestControlPlane {
   #app: FastifyInstance | undefined;
   #port = 0;
 
+  /** Forgets every node and credential, as a control plane whose database was rebuilt would. */
+  forgetNodes(): void {
+    this.#credentials.clear();
+  }
+
   /** Base URL of the listener (fixed across restarts). */
   get url(): string {
     return `http://127.0.0.1:${this.#port}`;
