@@ -112,6 +112,42 @@ describe('fuzzy ART memory', () => {
     );
   });
 
+  test('skipping categories that cannot matter never changes what the memory learns', () => {
+    const dim = 8;
+    /** The textbook rule, every category in full: shape overlap³ × newest-level overlap². */
+    function naiveBest(weights: number[], count: number, x: Float64Array): number {
+      let best = 0;
+      for (let c = 0; c < count; c++) {
+        const w = weights.slice(c * 2 * dim, (c + 1) * 2 * dim);
+        const overlap = w.reduce((sum, v, k) => sum + Math.min(v, x[k]!), 0);
+        const norm = w.reduce((sum, v) => sum + v, 0) || 1e-3;
+        const wl = w[dim - 1]! + w[2 * dim - 1]!;
+        const xl = Math.min(w[dim - 1]!, x[dim - 1]!) + Math.min(w[2 * dim - 1]!, x[2 * dim - 1]!);
+        const level = wl > 0 ? xl / wl : 1;
+        best = Math.max(best, (overlap / norm) ** 3 * level ** 2);
+      }
+      return best;
+    }
+    const unit = fc.double({ min: 0, max: 1, noNaN: true });
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(unit, { minLength: dim, maxLength: dim }), { minLength: 2, maxLength: 40 }),
+        (inputs) => {
+          const art = createFuzzyArt(dim, 16);
+          art.rhoLow = 0.5;
+          art.rhoHigh = 0.7;
+          const coded = new Float64Array(2 * dim);
+          for (const x of inputs) {
+            complementCode(x, coded);
+            const expected = naiveBest(art.weights, art.norms.length, coded);
+            expect(trainFuzzyArt(art, coded).best).toBeCloseTo(expected, 9);
+          }
+        },
+      ),
+      { numRuns: 50 },
+    );
+  });
+
   test('the memory never holds more categories than its capacity', () => {
     const art = createFuzzyArt(2, 5);
     art.rhoLow = 0.99;

@@ -59,24 +59,31 @@ export function complementCode(x: ArrayLike<number>, out: Float64Array): void {
 
 let scratch = new Float64Array(64);
 
+/** Sum of the weights read by the last `fuzzyOverlap` call (kept outside to avoid allocating a pair). */
+let lastMass = 0;
+
 /**
- * |x ∧ w| over `width` numbers (a multiple of 4, as complement-coded windows always are):
- * the innermost loop of the detector, unrolled with plain comparisons because it dominates the cost.
+ * |x ∧ w| over `n` numbers from `x[xFrom]` and `w[wFrom]`; also leaves
+ * the sum of those weights in `lastMass`. The innermost loop of the detector, unrolled
+ * with plain comparisons because it dominates the cost.
  */
-function fuzzyOverlap(x: Float64Array, w: number[], base: number, width: number): number {
+function fuzzyOverlap(x: Float64Array, xFrom: number, w: number[], wFrom: number, n: number): number {
   let s0 = 0;
   let s1 = 0;
   let s2 = 0;
   let s3 = 0;
-  for (let k = 0; k < width; k += 4) {
-    const a0 = x[k]!;
-    const b0 = w[base + k]!;
-    const a1 = x[k + 1]!;
-    const b1 = w[base + k + 1]!;
-    const a2 = x[k + 2]!;
-    const b2 = w[base + k + 2]!;
-    const a3 = x[k + 3]!;
-    const b3 = w[base + k + 3]!;
+  let mass = 0;
+  const whole = n - (n % 4);
+  for (let k = 0; k < whole; k += 4) {
+    const a0 = x[xFrom + k]!;
+    const b0 = w[wFrom + k]!;
+    const a1 = x[xFrom + k + 1]!;
+    const b1 = w[wFrom + k + 1]!;
+    const a2 = x[xFrom + k + 2]!;
+    const b2 = w[wFrom + k + 2]!;
+    const a3 = x[xFrom + k + 3]!;
+    const b3 = w[wFrom + k + 3]!;
+    mass += b0 + b1 + b2 + b3;
     // biome-ignore-start lint/complexity/useMathMinMax: plain comparisons are measurably faster here
     s0 += a0 < b0 ? a0 : b0;
     s1 += a1 < b1 ? a1 : b1;
@@ -84,6 +91,13 @@ function fuzzyOverlap(x: Float64Array, w: number[], base: number, width: number)
     s3 += a3 < b3 ? a3 : b3;
     // biome-ignore-end lint/complexity/useMathMinMax: plain comparisons are measurably faster here
   }
+  for (let k = whole; k < n; k++) {
+    const a = x[xFrom + k]!;
+    const b = w[wFrom + k]!;
+    mass += b;
+    s0 += Math.min(a, b);
+  }
+  lastMass = mass;
   return s0 + s1 + s2 + s3;
 }
 
@@ -93,6 +107,7 @@ function resonate(art: FuzzyArtState, coded: Float64Array): { values: Float64Arr
   if (scratch.length < count) scratch = new Float64Array(count * 2);
   const width = 2 * art.dim;
   const newest = art.dim - 1;
+  const half = art.dim;
   const w = art.weights;
   let best = 0;
   let bestLevel = 0;
@@ -117,8 +132,18 @@ function resonate(art: FuzzyArtState, coded: Float64Array): { values: Float64Arr
       scratch[c] = bound;
       continue;
     }
-    const overlap = fuzzyOverlap(coded, w, base, width);
-    const shape = overlap / (art.norms[c]! || 1e-3);
+    // The input half first: the weights of the complement half cap what it can add,
+    // which often proves the category cannot matter without reading it.
+    const norm = art.norms[c]! || 1e-3;
+    const head = fuzzyOverlap(coded, 0, w, base, half);
+    const most = (head + Math.max(0, norm - lastMass)) / norm;
+    const mostM = most * most * most * bound;
+    if (mostM <= best && mostM < art.rhoHigh) {
+      scratch[c] = mostM;
+      continue;
+    }
+    const overlap = head + fuzzyOverlap(coded, half, w, base + half, half);
+    const shape = overlap / norm;
     const m = shape * shape * shape * bound;
     scratch[c] = m;
     if (m > best) {
