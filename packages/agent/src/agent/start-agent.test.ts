@@ -227,6 +227,14 @@ describe('the agent against a control plane on 127.0.0.1', () => {
     expect(consecutiveFromZero(storedValues())).toBe(true);
   });
 
+  it('closes its connections when stopped, so a control plane in the same process can stop at once', async () => {
+    const agent = await start({ metrics: new SequenceSource() });
+    await waitUntil(() => plane.heartbeats.length >= 2, 'heartbeats');
+    expect(await plane.openConnections()).toBeGreaterThan(0);
+    await agent.stop();
+    await vi.waitFor(async () => expect(await plane.openConnections()).toBe(0), { timeout: 15_000, interval: 10 });
+  });
+
   it('says how to rejoin when its credential is refused, and keeps retrying', async () => {
     const { logger, records } = captureLogs();
     const agent = await start({ logger, metrics: new SequenceSource() });

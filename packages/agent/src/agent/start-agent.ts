@@ -11,6 +11,7 @@ import { BatchBuffer } from '../buffer/batch-buffer.js';
 import { saveOutbox, takeSavedOutbox } from '../buffer/outbox-file.js';
 import { collectFacts } from '../collect/facts.js';
 import { createSystemMetricsSource } from '../collect/metrics.js';
+import { createAgentFetch } from '../http/agent-fetch.js';
 import { credentialPath } from '../identity/credential-store.js';
 import { obtainIdentity, rejoin } from '../identity/join.js';
 import { backoffDelay } from '../loop/backoff.js';
@@ -63,21 +64,18 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     });
   const stopping = new AbortController();
   const startSignal = options.signal ? AbortSignal.any([options.signal, stopping.signal]) : stopping.signal;
-  const baseFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
-  const client = new AuroraClient({
-    baseUrl: config.server,
-    fetch: (input, init) =>
-      baseFetch(input, {
-        ...init,
-        signal: AbortSignal.any([stopping.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]),
-      }),
-  });
+  // A caller's own fetch (tests, proxies) is used as given; otherwise the agent owns its connections.
+  const pool = options.fetch ? undefined : createAgentFetch(stopping.signal, REQUEST_TIMEOUT_MS);
+  const client = new AuroraClient({ baseUrl: config.server, fetch: options.fetch ?? pool?.fetch });
 
   const factsOptions = { labels: config.labels, zone: config.zone, agentVersion: AGENT_VERSION };
   let facts: NodeFacts = await collectFacts(factsOptions);
   let factsAt = runtime.clock();
   const joinContext = { client, config, facts, logger, runtime, signal: startSignal };
-  let identity = await obtainIdentity(joinContext);
+  let identity = await obtainIdentity(joinContext).catch(async (error: unknown) => {
+    await pool?.close();
+    throw error;
+  });
   const log = logger.child({ node: identity.name });
 
   const buffer = new BatchBuffer(config.maxBufferedSamples);
@@ -253,6 +251,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       stopDone ??= (async () => {
         stopping.abort();
         await loops;
+        await pool?.close();
         await saveBuffer();
         log.info({ pendingBatches: buffer.pendingBatches }, 'agent stopped; pending batches saved for the next start');
       })();

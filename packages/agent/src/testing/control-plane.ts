@@ -45,6 +45,15 @@ export class TestControlPlane {
   #app: FastifyInstance | undefined;
   #port = 0;
 
+  /** Connections currently open to the listener, idle keep-alive ones included. */
+  openConnections(): Promise<number> {
+    const server = this.#app?.server;
+    if (!server) return Promise.resolve(0);
+    return new Promise((resolve, reject) =>
+      server.getConnections((err, count) => (err ? reject(err) : resolve(count))),
+    );
+  }
+
   /** Forgets every node and credential, as a control plane whose database was rebuilt would. */
   forgetNodes(): void {
     this.#credentials.clear();
