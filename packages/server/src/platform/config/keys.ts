@@ -150,8 +150,8 @@ export const configKeys = [
   key({
     name: 'ingestFlushMs',
     env: 'AURORA_INGEST_FLUSH_MS',
-    default: 50,
-    description: 'how long heartbeats are coalesced before one batched write',
+    default: 5,
+    description: 'wait before writing coalesced heartbeats (more also queue while a write runs)',
     parse: duration(0),
   }),
   key({

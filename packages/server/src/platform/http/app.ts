@@ -49,9 +49,11 @@ export async function createHttpApp(options: HttpOptions): Promise<FastifyInstan
     loggerInstance: options.logger,
     bodyLimit: options.bodyLimitBytes,
     genReqId: () => randomUUID(),
-    // Heartbeats and probes would drown the log at fleet scale; /metrics counts them instead.
+    // Heartbeats and probes would drown the log at fleet scale (/metrics counts them instead);
+    // the event stream may carry its token in the query string, which must never reach a log.
     logController: new LogController({
-      disableRequestLogging: (request) => /^\/(v1\/agent\/heartbeat|healthz|readyz|metrics)/.test(request.url),
+      disableRequestLogging: (request) =>
+        /^\/(v1\/agent\/heartbeat|v1\/events|healthz|readyz|metrics)/.test(request.url),
     }),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
