@@ -147,7 +147,7 @@ export function createSystemMetricsSource(options: SystemMetricsOptions = {}): M
       await safely('processes', async () => sink.add('proc.count', await countProcesses()));
 
       rates.retainOnly(seenCounters);
-      return sink.samples;
+      return sink.seal();
     },
   };
 }

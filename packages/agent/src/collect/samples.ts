@@ -12,6 +12,7 @@ const MAX_LABEL_VALUE = 253;
 export class SampleSink {
   readonly samples: MetricSample[] = [];
   readonly #ts: number;
+  #sealed = false;
 
   constructor(ts: number) {
     this.#ts = ts;
@@ -19,6 +20,7 @@ export class SampleSink {
 
   /** Adds one sample unless its value is missing or not finite, or a label is too long. */
   add(name: string, value: number | null | undefined, labels?: Record<string, string>): void {
+    if (this.#sealed) return;
     if (typeof value !== 'number' || !Number.isFinite(value)) return;
     if (!NAME_PATTERN.test(name)) throw new Error(`metric name "${name}" must match ${NAME_PATTERN}`);
     if (labels) {
@@ -27,5 +29,14 @@ export class SampleSink {
     } else {
       this.samples.push({ ts: this.#ts, name, value });
     }
+  }
+
+  /**
+   * Returns the samples and ignores later additions: a source that timed out
+   * may still answer, and must not change a batch already handed on.
+   */
+  seal(): MetricSample[] {
+    this.#sealed = true;
+    return this.samples;
   }
 }
