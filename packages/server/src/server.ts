@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
 import { defaultHealthConfig } from '@aurora/core';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { ensureAdminToken } from './admin-token.js';
 import {
@@ -15,7 +17,12 @@ import type { AuroraConfig } from './platform/config/index.js';
 import { EventBus, registerEventsRoute } from './platform/events/index.js';
 import { createHttpApp } from './platform/http/app.js';
 import { ServerMetrics } from './platform/http/metrics.js';
-import { ControllerRunner, SingleProcessLeadership } from './platform/leadership/index.js';
+import {
+  ControllerRunner,
+  type Leadership,
+  LeaseLeadership,
+  SingleProcessLeadership,
+} from './platform/leadership/index.js';
 import { Store } from './platform/store/index.js';
 
 /** Things tests and embedders may replace. */
@@ -43,6 +50,18 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+/** The embedded store serves one process, which always leads; replicas on PostgreSQL elect one through a lease. */
+async function chooseLeadership(store: Store, logger: FastifyBaseLogger): Promise<Leadership> {
+  if (store.kind === 'pglite') return new SingleProcessLeadership();
+  const lease = new LeaseLeadership(store.db, {
+    holder: `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    onError: (err) => logger.warn({ err }, 'leader lease renewal failed'),
+  });
+  lease.onChange((leader) => logger.info({ leader, epoch: lease.epoch }, 'controller leadership changed'));
+  await lease.start();
+  return lease;
+}
+
 function publicHost(host: string): string {
   if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
   return host.includes(':') ? `[${host}]` : host;
@@ -68,7 +87,7 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
     const admin = await ensureAdminToken(store, config.adminToken, logger);
     const metrics = new ServerMetrics();
     const bus = new EventBus();
-    const leadership = new SingleProcessLeadership();
+    const leadership = await chooseLeadership(store, logger);
     const health = { ...defaultHealthConfig, suspectAfterMs: config.suspectAfterMs, downAfterMs: config.downAfterMs };
     const credentials = new NodeCredentialCache(store, () => clock.now());
     const heartbeats = new HeartbeatQueue({

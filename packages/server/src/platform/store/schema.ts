@@ -100,6 +100,14 @@ export const nodeTransitions = pgTable(
   (t) => [index('node_transitions_node_idx').on(t.nodeId, t.at)],
 );
 
+/** Leases that elect one replica to run the controllers; `epoch` fences a deposed holder. */
+export const leases = pgTable('leases', {
+  name: text('name').primaryKey(),
+  holder: text('holder').notNull(),
+  epoch: ms('epoch').notNull(),
+  expiresAt: ms('expires_at').notNull(),
+});
+
 /** Small key/value settings, e.g. the admin token's hash. */
 export const settings = pgTable('settings', {
   key: text('key').primaryKey(),
@@ -107,4 +115,4 @@ export const settings = pgTable('settings', {
 });
 
 /** All tables, for Drizzle's relational typing. */
-export const schema = { nodes, joinTokens, metricBatches, metricSamples, nodeTransitions, settings };
+export const schema = { nodes, joinTokens, metricBatches, metricSamples, nodeTransitions, settings, leases };
