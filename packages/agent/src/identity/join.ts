@@ -28,16 +28,17 @@ export async function obtainIdentity(ctx: JoinContext): Promise<StoredCredential
   const stored = await loadCredential(config.stateDir);
   if (stored) {
     if (stored.server && stored.server !== config.server) {
-      logger.warn(
-        { joinedAt: stored.server, server: config.server },
-        `node credential in ${credentialPath(config.stateDir)} was issued by another server; ` +
-          'delete that file and start with a new join token to join this one',
+      // Often the same control plane at a new address (a new port under `aurora up --port 0`), so no warning.
+      logger.info(
+        { issuedBy: stored.server, server: config.server },
+        `the stored node credential was issued at another address; if this is a different control plane, ` +
+          `delete ${credentialPath(config.stateDir)} and start with a new join token`,
       );
     }
     if (config.name && config.name !== stored.name) {
-      logger.warn({ name: stored.name }, `already joined as "${stored.name}"; the name "${config.name}" is ignored`);
+      logger.warn({ node: stored.name }, `already joined as "${stored.name}"; the name "${config.name}" is ignored`);
     }
-    logger.info({ name: stored.name }, 'using the stored node credential');
+    logger.info({ node: stored.name }, 'using the stored node credential');
     return stored;
   }
   if (!config.token) {
@@ -69,7 +70,7 @@ async function storeJoin(ctx: JoinContext, joined: JoinResponse): Promise<Stored
     joinedAt: new Date(ctx.runtime.clock()).toISOString(),
   };
   await saveCredential(config.stateDir, credential);
-  logger.info({ name: joined.name, nodeId: joined.nodeId }, 'joined the cluster');
+  logger.info({ node: joined.name, nodeId: joined.nodeId }, 'joined the cluster');
   return credential;
 }
 
