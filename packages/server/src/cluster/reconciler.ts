@@ -43,6 +43,7 @@ export class HealthReconciler implements Controller {
         return { changes, transitions };
       },
       candidates,
+      this.ctx.leadership.fence(),
     );
     const counts = await this.ctx.store.nodes.countByState();
     for (const state of STATES) this.ctx.metrics.nodesByState.set({ state }, counts[state] ?? 0);

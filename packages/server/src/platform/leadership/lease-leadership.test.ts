@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openFreshStore, testEngines } from '../../testing/engines.js';
-import type { Store } from '../store/index.js';
+import { FencedWriteError, type Store } from '../store/index.js';
 import { LeaseLeadership } from './lease-leadership.js';
 
 for (const engine of testEngines()) {
@@ -31,7 +31,7 @@ for (const engine of testEngines()) {
       await b.stop();
     });
 
-    it('a lease that is not renewed lapses and is taken over', async () => {
+    it('a lease that is not renewed lapses and is taken over, and the deposed holder cannot write', async () => {
       const a = new LeaseLeadership(store.db, { holder: 'a', name: 'lapse', ttlMs: 1 });
       const b = new LeaseLeadership(store.db, { holder: 'b', name: 'lapse', ttlMs: 60_000 });
       await a.tick();
@@ -39,6 +39,16 @@ for (const engine of testEngines()) {
       // a stops renewing without handing back; b keeps trying until the 1 ms lease has lapsed
       while (!b.isLeader()) await b.tick();
       expect(b.epoch).toBe(2);
+      const deposedWrite = store.nodes.mutate(
+        undefined,
+        () => ({ changes: [], transitions: [] }),
+        undefined,
+        a.fence(),
+      );
+      await expect(deposedWrite).rejects.toThrow(FencedWriteError);
+      await expect(
+        store.nodes.mutate(undefined, () => ({ changes: [], transitions: [] }), undefined, b.fence()),
+      ).resolves.toBeDefined();
       await a.tick();
       expect(a.isLeader()).toBe(false);
       await b.stop();

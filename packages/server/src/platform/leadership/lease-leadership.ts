@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../store/index.js';
 import type { Leadership } from './leadership.js';
 
@@ -55,6 +55,10 @@ export class LeaseLeadership implements Leadership {
   onChange(listener: (leader: boolean) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  fence(): SQL {
+    return sql`select 1 from leases where name = ${this.#name} and holder = ${this.options.holder} and epoch = ${this.#epoch} for share`;
   }
 
   /** One renewal or takeover attempt. */

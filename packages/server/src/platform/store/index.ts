@@ -2,7 +2,13 @@ export type { Db, EngineKind } from './engine.js';
 export { StoreDamagedError, StoreLockedError } from './errors.js';
 export type { HeartbeatNodeUpdate, HeartbeatWrite, IngestResult } from './ingest-repo.js';
 export type { RangeQuery, RangeSeries } from './metric-repo.js';
-export type { NodeChange, NodeFilter, NodeRow, NodeTransitionRow } from './node-repo.js';
+export {
+  FencedWriteError,
+  type NodeChange,
+  type NodeFilter,
+  type NodeRow,
+  type NodeTransitionRow,
+} from './node-repo.js';
 export type { StoredHealth } from './schema.js';
 export { Store, type StoreOptions } from './store.js';
 export type { JoinTokenRow } from './token-repo.js';

@@ -81,8 +81,10 @@ export class NodeRepo {
     ids: string[] | undefined,
     decide: (rows: NodeRow[]) => { changes: NodeChange[]; transitions: NodeTransitionRow[] },
     where?: SQL,
+    fence?: SQL,
   ): Promise<{ changes: NodeChange[]; transitions: NodeTransitionRow[] }> {
     return this.db.transaction(async (tx) => {
+      if (fence && rowCount(await tx.execute(fence)) === 0) throw new FencedWriteError();
       const { facts: _facts, ...columns } = getTableColumns(nodes);
       const filters = [ids ? inArray(nodes.id, ids) : undefined, where].filter((f): f is SQL => f !== undefined);
       const rows = await tx
@@ -115,6 +117,18 @@ export class NodeRepo {
       .orderBy(sql`${nodeTransitions.at} desc, ${nodeTransitions.seq} desc`)
       .limit(limit);
   }
+}
+
+/** A controller write refused because its replica no longer holds leadership at its epoch. */
+export class FencedWriteError extends Error {
+  constructor() {
+    super('write refused: this replica is no longer the leader (its lease epoch was superseded)');
+    this.name = 'FencedWriteError';
+  }
+}
+
+function rowCount(result: unknown): number {
+  return ((result as { rows?: unknown[] }).rows ?? []).length;
 }
 
 /** Inserts transitions in one statement. */
