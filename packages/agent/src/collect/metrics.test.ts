@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { createSystemMetricsSource } from './metrics.js';
@@ -70,5 +71,22 @@ describe('system metrics source on this machine', () => {
     const samples = await createSystemMetricsSource().collect();
     expect(samples.some((s) => s.name.endsWith('_bps') || s.name === 'cpu.usage_pct')).toBe(false);
     expect(samples.some((s) => s.name === 'mem.total_bytes')).toBe(true);
+  });
+});
+
+describe('metric catalogue in the README', () => {
+  it.skipIf(process.platform !== 'linux')('lists exactly the metrics the collector emits on Linux', async () => {
+    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.search(/^\|\s*name\s*\|\s*labels/m), readme.indexOf('Rates come from'));
+    const documented = new Set(
+      section
+        .split('\n')
+        .filter((line) => line.startsWith('| `'))
+        .flatMap((line) => [...(line.split('|')[1] ?? '').matchAll(/`([a-z][a-z0-9_.]*)`/g)].map((m) => m[1])),
+    );
+    const source = createSystemMetricsSource();
+    await source.collect();
+    const emitted = new Set((await source.collect()).map((s) => s.name));
+    expect([...emitted].sort()).toEqual([...documented].sort());
   });
 });
