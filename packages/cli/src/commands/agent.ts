@@ -1,0 +1,63 @@
+import path from 'node:path';
+import { startAgent } from '@aurora/agent';
+import { pino } from 'pino';
+import { type CommandSpec, keyValueFlag, parseDuration, parseFlags, stringFlag } from '../args.js';
+import { CliError } from '../cli-error.js';
+import { waitForSignal } from '../signals.js';
+
+export const agentCommand: CommandSpec = {
+  name: 'agent',
+  summary: 'run the node agent: join a control plane, report facts and metrics, keep heartbeating',
+  usage: 'aurora agent --server URL --token TOKEN [--name NAME] [--label key=value ...] [--zone ZONE]',
+  flags: {
+    server: { type: 'string', placeholder: 'url', description: 'control plane URL (AURORA_SERVER)' },
+    token: {
+      type: 'string',
+      placeholder: 'join-token',
+      description: 'join token from `aurora token create` (AURORA_JOIN_TOKEN); only needed the first time',
+    },
+    name: { type: 'string', placeholder: 'name', description: 'node name (default: derived from the hostname)' },
+    label: { type: 'string', multiple: true, placeholder: 'key=value', description: 'a label for this node' },
+    zone: { type: 'string', placeholder: 'zone', description: 'failure zone of this node, e.g. rack-3' },
+    'state-dir': {
+      type: 'string',
+      placeholder: 'dir',
+      description: 'where the node credential is kept (AURORA_AGENT_STATE_DIR; default ./.aurora/agent-<name>)',
+    },
+    interval: {
+      type: 'string',
+      placeholder: 'duration',
+      description: 'heartbeat and collection interval (default 5s)',
+    },
+  },
+  examples: [
+    'aurora agent --server http://10.0.0.5:7070 --token 3q2+7w... --label role=web',
+    'aurora agent --server http://127.0.0.1:7070 --token $(aurora token create | head -1) --name second',
+  ],
+};
+
+export async function runAgent(argv: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  const { flags } = parseFlags(agentCommand, argv);
+  const server = stringFlag(flags, 'server') ?? env.AURORA_SERVER;
+  if (!server) throw new CliError('--server is required', 'for example --server http://127.0.0.1:7070');
+  const name = stringFlag(flags, 'name');
+  const interval = stringFlag(flags, 'interval');
+  const zone = stringFlag(flags, 'zone');
+  const token = stringFlag(flags, 'token') ?? env.AURORA_JOIN_TOKEN;
+  const stateDir =
+    stringFlag(flags, 'state-dir') ?? env.AURORA_AGENT_STATE_DIR ?? path.join('.aurora', `agent-${name ?? 'default'}`);
+  const agent = await startAgent({
+    server,
+    logger: pino({ level: env.AURORA_LOG_LEVEL ?? 'info', base: { service: 'aurora-agent' } }, pino.destination(2)),
+    stateDir,
+    labels: keyValueFlag(flags, 'label'),
+    ...(token ? { token } : {}),
+    ...(name ? { name } : {}),
+    ...(zone ? { zone } : {}),
+    ...(interval ? { intervalMs: parseDuration(interval, 'interval') } : {}),
+  });
+  process.stdout.write(`Agent for node "${agent.name}" is reporting to ${server}. Stop with Ctrl-C.\n`);
+  await waitForSignal();
+  await agent.stop();
+  return 'agent stopped';
+}

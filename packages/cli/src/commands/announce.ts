@@ -1,0 +1,41 @@
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { ADMIN_TOKEN_FILE } from '../connection.js';
+
+/** Keeps a newly generated admin token where the local CLI finds it, readable by its owner only. */
+export function saveAdminToken(dataDir: string, token: string): string {
+  mkdirSync(dataDir, { recursive: true });
+  const file = path.join(dataDir, ADMIN_TOKEN_FILE);
+  writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return file;
+}
+
+/** The banner printed when the control plane is up: where to open it and how to sign in. */
+export function announce(options: {
+  url: string;
+  adminToken: string | undefined;
+  tokenFile: string | undefined;
+  agent: string | undefined;
+}): string {
+  const lines = [
+    '',
+    'Aurora is running.',
+    '',
+    `  Console   ${options.url}/`,
+    `  API       ${options.url}/v1   (reference at ${options.url}/docs)`,
+  ];
+  if (options.agent) lines.push(`  Node      ${options.agent} (local agent)`);
+  if (options.adminToken) {
+    lines.push(
+      '',
+      `  Admin token (shown once; saved to ${options.tokenFile ?? 'nowhere'}):`,
+      '',
+      `    ${options.adminToken}`,
+    );
+  } else {
+    lines.push('', '  Sign in with the admin token from the first start (or AURORA_ADMIN_TOKEN).');
+  }
+  lines.push('', 'Stop with Ctrl-C.', '');
+  return lines.join('\n');
+}

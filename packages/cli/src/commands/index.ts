@@ -1,0 +1,22 @@
+import type { CommandSpec } from '../args.js';
+import { agentCommand, runAgent } from './agent.js';
+import { nodeCommand, runNode } from './node.js';
+import { nodesCommand, runNodes } from './nodes.js';
+import { runServer, serverCommand } from './server.js';
+import { runToken, tokenCommand } from './token.js';
+import { runUp, upCommand } from './up.js';
+
+/** A verb of the `aurora` command: its spec (flags, help) and what it does. */
+export interface Command {
+  spec: CommandSpec;
+  run(argv: string[], env: NodeJS.ProcessEnv): Promise<string>;
+}
+
+export const commands: Command[] = [
+  { spec: upCommand, run: runUp },
+  { spec: serverCommand, run: runServer },
+  { spec: agentCommand, run: runAgent },
+  { spec: nodesCommand, run: runNodes },
+  { spec: nodeCommand, run: runNode },
+  { spec: tokenCommand, run: runToken },
+];

@@ -1,0 +1,77 @@
+import { existsSync } from 'node:fs';
+import { compileConfig } from '@aurora/server';
+import type { FlagSpecs, ParsedFlags } from '../args.js';
+import { stringFlag } from '../args.js';
+import { CliError } from '../cli-error.js';
+
+/** Flags shared by `aurora up` and `aurora server`; each overrides aurora.yaml and AURORA_* variables. */
+export const serverFlags: FlagSpecs = {
+  config: {
+    type: 'string',
+    placeholder: 'file',
+    description: 'configuration file (AURORA_CONFIG; default ./aurora.yaml if present)',
+  },
+  host: {
+    type: 'string',
+    placeholder: 'address',
+    description: 'address to listen on (AURORA_HOST; default 127.0.0.1)',
+  },
+  port: {
+    type: 'string',
+    short: 'p',
+    placeholder: 'port',
+    description: 'port to listen on (AURORA_PORT; default 7070)',
+  },
+  'data-dir': {
+    type: 'string',
+    placeholder: 'dir',
+    description: 'embedded store location (AURORA_DATA_DIR; default ./.aurora/data)',
+  },
+  'database-url': {
+    type: 'string',
+    placeholder: 'url',
+    description: 'use PostgreSQL instead of the embedded store (AURORA_DATABASE_URL)',
+  },
+  'log-level': {
+    type: 'string',
+    placeholder: 'level',
+    description: 'trace, debug, info, warn, error (AURORA_LOG_LEVEL)',
+  },
+};
+
+export type ServerConfig = ReturnType<typeof compileConfig>;
+
+function snake(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
+}
+
+/**
+ * Compiles the server's configuration from file, environment and flags, in rising precedence.
+ * `defaults` are a command's own defaults, applied unless the matching AURORA_* variable or flag is set.
+ */
+export function configFromFlags(
+  flags: ParsedFlags,
+  env: NodeJS.ProcessEnv,
+  defaults: Record<string, unknown> = {},
+): ServerConfig {
+  const overrides: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(defaults))
+    if (env[`AURORA_${snake(key)}`] === undefined) overrides[key] = value;
+  const port = stringFlag(flags, 'port');
+  if (port !== undefined) overrides.port = port;
+  const host = stringFlag(flags, 'host');
+  if (host !== undefined) overrides.host = host;
+  const dataDir = stringFlag(flags, 'data-dir');
+  if (dataDir !== undefined) overrides.dataDir = dataDir;
+  const databaseUrl = stringFlag(flags, 'database-url');
+  if (databaseUrl !== undefined) overrides.databaseUrl = databaseUrl;
+  const logLevel = stringFlag(flags, 'log-level');
+  if (logLevel !== undefined) overrides.logLevel = logLevel;
+  const file =
+    stringFlag(flags, 'config') ?? env.AURORA_CONFIG ?? (existsSync('aurora.yaml') ? 'aurora.yaml' : undefined);
+  try {
+    return compileConfig({ env, overrides, ...(file ? { file } : {}) });
+  } catch (error) {
+    throw new CliError(error instanceof Error ? error.message : String(error), 'see `aurora up --help` and the README');
+  }
+}

@@ -1,0 +1,28 @@
+import { startServer } from '@aurora/server';
+import { type CommandSpec, parseFlags } from '../args.js';
+import { waitForSignal } from '../signals.js';
+import { announce, saveAdminToken } from './announce.js';
+import { configFromFlags, serverFlags } from './server-flags.js';
+
+export const serverCommand: CommandSpec = {
+  name: 'server',
+  summary: 'run the control plane alone: API, console and controllers',
+  usage: 'aurora server [--port 7070] [--host 127.0.0.1] [--data-dir ./.aurora/data | --database-url URL]',
+  flags: serverFlags,
+  examples: [
+    'aurora server',
+    'aurora server --host 0.0.0.0 --port 7070',
+    'AURORA_DATABASE_URL=postgres://aurora@db:5432/aurora aurora server',
+  ],
+};
+
+export async function runServer(argv: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  const { flags } = parseFlags(serverCommand, argv);
+  const config = configFromFlags(flags, env);
+  const server = await startServer(config);
+  const tokenFile = server.adminToken ? saveAdminToken(config.dataDir, server.adminToken) : undefined;
+  process.stdout.write(announce({ url: server.url, adminToken: server.adminToken, tokenFile, agent: undefined }));
+  await waitForSignal();
+  await server.stop();
+  return 'control plane stopped';
+}

@@ -1,0 +1,66 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { startAgent } from '@aurora/agent';
+import { AuroraClient } from '@aurora/sdk';
+import { startServer } from '@aurora/server';
+import { pino } from 'pino';
+import { type CommandSpec, parseFlags } from '../args.js';
+import { ADMIN_TOKEN_FILE } from '../connection.js';
+import { waitForSignal } from '../signals.js';
+import { announce, saveAdminToken } from './announce.js';
+import { configFromFlags, serverFlags } from './server-flags.js';
+
+export const upCommand: CommandSpec = {
+  name: 'up',
+  summary: 'start the control plane, a local agent for this machine and the console',
+  usage: 'aurora up [--port 7070] [--data-dir ./.aurora/data] [--no-agent]',
+  flags: {
+    ...serverFlags,
+    'no-agent': { type: 'boolean', description: 'do not run a local agent for this machine' },
+  },
+  examples: ['aurora up', 'aurora up --port 8080 --data-dir /srv/aurora'],
+};
+
+function savedToken(dataDir: string): string | undefined {
+  try {
+    return readFileSync(path.join(dataDir, ADMIN_TOKEN_FILE), 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The local agent joins with a single-use token minted through the API with the
+ * admin token; on later starts its saved credential is reused and no token is needed.
+ */
+async function mintLocalJoinToken(url: string, adminToken: string | undefined): Promise<string | undefined> {
+  if (!adminToken) return undefined;
+  const client = new AuroraClient({ baseUrl: url, token: adminToken });
+  const created = await client.createJoinToken({ uses: 1, ttlSeconds: 600, description: 'local agent of aurora up' });
+  return created.token;
+}
+
+export async function runUp(argv: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  const { flags } = parseFlags(upCommand, argv);
+  // `up` shares its terminal with a person: request logs only when asked for (--log-level info).
+  const config = configFromFlags(flags, env, { logLevel: 'warn' });
+  const server = await startServer(config);
+  const tokenFile = server.adminToken ? saveAdminToken(config.dataDir, server.adminToken) : undefined;
+  let agent: Awaited<ReturnType<typeof startAgent>> | undefined;
+  if (!flags['no-agent']) {
+    const adminToken = server.adminToken ?? env.AURORA_ADMIN_TOKEN ?? savedToken(config.dataDir);
+    const joinToken = await mintLocalJoinToken(server.url, adminToken).catch(() => undefined);
+    agent = await startAgent({
+      server: server.url,
+      // The local agent shares the terminal with the banner: only its warnings belong there.
+      logger: pino({ level: env.AURORA_AGENT_LOG_LEVEL ?? 'warn', base: { service: 'aurora-agent' } }),
+      stateDir: path.join(config.dataDir, 'agent'),
+      ...(joinToken ? { token: joinToken } : {}),
+    });
+  }
+  process.stdout.write(announce({ url: server.url, adminToken: server.adminToken, tokenFile, agent: agent?.name }));
+  await waitForSignal();
+  await agent?.stop();
+  await server.stop();
+  return 'Aurora stopped';
+}
