@@ -97,6 +97,7 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
       health,
       clockSkewThresholdMs: config.clockSkewThresholdMs,
       flushMs: config.ingestFlushMs,
+      maxConcurrentFlushes: store.kind === 'postgres' ? 4 : 1,
       log: logger,
     });
     const ctx: ClusterContext = {

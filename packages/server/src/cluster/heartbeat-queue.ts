@@ -28,6 +28,12 @@ export interface HeartbeatQueueOptions {
   flushMs: number;
   /** Flush early once this many heartbeats wait. */
   maxPending?: number;
+  /**
+   * Flushes allowed in flight at once: 1 on PGlite (one connection), more on
+   * PostgreSQL, where a flush mostly waits on the network. Flushes lock node
+   * rows in id order, so concurrent ones cannot deadlock.
+   */
+  maxConcurrentFlushes?: number;
   log: FastifyBaseLogger;
 }
 
@@ -39,9 +45,12 @@ export interface HeartbeatQueueOptions {
 export class HeartbeatQueue {
   #pending: Pending[] = [];
   #timer: NodeJS.Timeout | undefined;
-  #flushing: Promise<void> | undefined;
+  #inFlight = new Set<Promise<void>>();
+  readonly #maxConcurrent: number;
 
-  constructor(private readonly options: HeartbeatQueueOptions) {}
+  constructor(private readonly options: HeartbeatQueueOptions) {
+    this.#maxConcurrent = Math.max(1, options.maxConcurrentFlushes ?? 1);
+  }
 
   /** Queues a heartbeat; resolves with the stored batch ids and the node's state once committed. */
   submit(
@@ -57,38 +66,36 @@ export class HeartbeatQueue {
   }
 
   #kick(delay: number): void {
-    if (this.#flushing) return; // the running flush reschedules when it ends
+    // At the concurrency limit a finishing flush reschedules; otherwise one timer at a time.
+    if (this.#inFlight.size >= this.#maxConcurrent) return;
     if (this.#timer && delay > 0) return;
     clearTimeout(this.#timer);
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
-      this.#flushing = this.#flush().finally(() => {
-        this.#flushing = undefined;
-        if (this.#pending.length > 0) this.#kick(this.options.flushMs);
-      });
+      this.#startFlush();
     }, delay);
   }
 
-  /** Writes everything pending now; used at shutdown. */
+  #startFlush(): Promise<void> | undefined {
+    const batch = this.#pending;
+    this.#pending = [];
+    if (batch.length === 0) return undefined;
+    const flushing: Promise<void> = this.#flushOnly(batch).finally(() => {
+      this.#inFlight.delete(flushing);
+      if (this.#pending.length > 0) this.#kick(this.options.flushMs);
+    });
+    this.#inFlight.add(flushing);
+    return flushing;
+  }
+
+  /** Writes everything pending now and waits for writes in flight; used at shutdown. */
   async drain(): Promise<void> {
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    while (this.#flushing || this.#pending.length > 0) {
-      if (this.#flushing) await this.#flushing;
-      else {
-        const flushing = this.#flush().finally(() => {
-          this.#flushing = undefined;
-        });
-        this.#flushing = flushing;
-        await flushing;
-      }
+    while (this.#inFlight.size > 0 || this.#pending.length > 0) {
+      this.#startFlush();
+      await Promise.all([...this.#inFlight]);
     }
-  }
-
-  async #flush(): Promise<void> {
-    const batch = this.#pending;
-    this.#pending = [];
-    if (batch.length > 0) await this.#flushOnly(batch);
   }
 
   async #flushOnly(batch: Pending[]): Promise<void> {
