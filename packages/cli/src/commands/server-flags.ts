@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { compileConfig } from '@aurora/server';
+import { compileConfig, configKeys } from '@aurora/server';
 import type { FlagSpecs, ParsedFlags } from '../args.js';
 import { stringFlag } from '../args.js';
 import { CliError } from '../cli-error.js';
@@ -41,10 +41,6 @@ export const serverFlags: FlagSpecs = {
 
 export type ServerConfig = ReturnType<typeof compileConfig>;
 
-function snake(key: string): string {
-  return key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
-}
-
 /**
  * Compiles the server's configuration from file, environment and flags, in rising precedence.
  * `defaults` are a command's own defaults, applied unless the matching AURORA_* variable or flag is set.
@@ -55,8 +51,10 @@ export function configFromFlags(
   defaults: Record<string, unknown> = {},
 ): ServerConfig {
   const overrides: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(defaults))
-    if (env[`AURORA_${snake(key)}`] === undefined) overrides[key] = value;
+  for (const [key, value] of Object.entries(defaults)) {
+    const envName = configKeys.find((k) => k.name === key)?.env;
+    if (!envName || env[envName] === undefined) overrides[key] = value;
+  }
   const port = stringFlag(flags, 'port');
   if (port !== undefined) overrides.port = port;
   const host = stringFlag(flags, 'host');
