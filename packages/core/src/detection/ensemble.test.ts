@@ -42,3 +42,18 @@ test('quiet stretches are explained as normal', () => {
   expect(last.score).toBeLessThan(0.1);
   expect(last.explanation).toMatch(/^normal: .* fits the learned behaviour$/);
 });
+
+test('with seasonal novelty switched on, a night as busy as a day is explained as an unusual hour', () => {
+  const d = ensembleFactory.create({ seasonal: { weight: 1 } });
+  const busy = (i: number) => {
+    const hour = Math.floor((i % 288) / 12);
+    return (hour >= 8 && hour < 20 ? 100 : 10) + ((i * 7919) % 11) / 5;
+  };
+  for (let i = 0; i < 20 * 288; i++) d.update(i * 5 * MINUTE, busy(i));
+  const explanations: string[] = [];
+  for (let i = 20 * 288; i < 20 * 288 + 48; i++) {
+    const r = d.update(i * 5 * MINUTE, i < 20 * 288 + 36 ? 100 : busy(i));
+    if (r.score > 0.5) explanations.push(r.explanation);
+  }
+  expect(explanations.some((e) => /unlike this hour on recent days/.test(e))).toBe(true);
+});

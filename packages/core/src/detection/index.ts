@@ -3,4 +3,5 @@ export type { KnnNoveltyConfig } from './knn-novelty.js';
 export type { RangeNoveltyConfig } from './range-novelty.js';
 export { createDetector, detectorFactories, restoreDetector } from './registry.js';
 export type { RobustZScoreConfig } from './robust-zscore.js';
+export type { SeasonalNoveltyConfig } from './seasonal-novelty.js';
 export type { DetectionResult, Detector, DetectorFactory } from './types.js';
