@@ -18,9 +18,12 @@ export interface SeasonalNoveltyConfig {
   seasons: number;
   /** Past seasons a slot needs before it is judged. */
   minSeasons: number;
-  /** Distances kept to judge the current one. */
+  /** Distances kept to judge the current one (three weeks of hourly slots, so weekly rhythms are in it). */
   calibration: number;
-  /** Distances to collect before scoring. */
+  /**
+   * Distances to collect before scoring. "Beyond the 99.9th percentile" of a few
+   * dozen distances means little; two days of slots keep a young calibration quiet.
+   */
   learningPeriod: number;
   /** Quantile of past distances beyond which a slot is news. */
   upper: number;
@@ -57,7 +60,7 @@ export const seasonalNoveltyDefaults: SeasonalNoveltyConfig = {
   seasons: 7,
   minSeasons: 5,
   calibration: 500,
-  learningPeriod: 20,
+  learningPeriod: 48,
   upper: 0.999,
   distanceFloor: 0.02,
   minRatio: 4,
