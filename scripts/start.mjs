@@ -31,8 +31,14 @@ run('compiling TypeScript', npx, ['tsc', '-b']);
 
 const consoleDir = path.join(root, 'packages', 'console');
 const builtIndex = path.join(consoleDir, 'dist', 'index.html');
-const sources = [path.join(consoleDir, 'src'), path.join(consoleDir, 'index.html'), path.join(root, 'packages', 'sdk', 'src')];
-const sourcesNewest = Math.max(...sources.filter(existsSync).map((p) => (statSync(p).isDirectory() ? newestMtime(p) : statSync(p).mtimeMs)));
+const sources = [
+  path.join(consoleDir, 'src'),
+  path.join(consoleDir, 'index.html'),
+  path.join(root, 'packages', 'sdk', 'src'),
+];
+const sourcesNewest = Math.max(
+  ...sources.filter(existsSync).map((p) => (statSync(p).isDirectory() ? newestMtime(p) : statSync(p).mtimeMs)),
+);
 if (!existsSync(builtIndex) || statSync(builtIndex).mtimeMs < sourcesNewest) {
   run('building the console', npx, ['vite', 'build', '--logLevel', 'warn'], consoleDir);
 }
