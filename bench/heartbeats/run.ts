@@ -3,7 +3,7 @@
  * plane running as its own process, on the embedded store and on PostgreSQL.
  *
  *   npm run bench:heartbeats -- [--nodes 100,1000,5000,10000] [--duration 30s]
- *     [--engines pglite,postgres] [--interval 5s] [--samples 30]
+ *     [--engines pglite,postgres] [--interval 5s] [--samples 30] [--connections N]
  *
  * Prints heartbeat latency (p50/p99) and server CPU for each size, the
  * PostgreSQL/PGlite p99 ratio measured in the same run, and writes
@@ -29,7 +29,7 @@ const { values } = parseArgs({
     engines: { type: 'string', default: 'pglite,postgres' },
     interval: { type: 'string', default: '5s' },
     samples: { type: 'string', default: '30' },
-    connections: { type: 'string', default: '128' },
+    connections: { type: 'string' },
     'database-url': {
       type: 'string',
       default: process.env.AURORA_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
@@ -69,7 +69,11 @@ async function measure(engine: 'pglite' | 'postgres', nodes: number): Promise<Ro
     heartbeatIntervalMs: intervalMs,
     ...(db ? { databaseUrl: db.url } : {}),
   });
-  const fleet = new Fleet(server.url, Number(values.connections), samplesPerBeat);
+  // Like a fleet behind a load balancer, many connections: a fixed small pool would cap the rate at pool / latency.
+  const connections = values.connections
+    ? Number(values.connections)
+    : Math.min(1024, Math.max(64, Math.ceil(nodes / 5)));
+  const fleet = new Fleet(server.url, connections, samplesPerBeat);
   try {
     const tokenRes = await fetch(`${server.url}/v1/tokens`, {
       method: 'POST',
