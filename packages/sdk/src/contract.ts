@@ -106,7 +106,7 @@ export const JoinResponse = Type.Object({
 export type JoinResponse = Static<typeof JoinResponse>;
 
 export const NodeCondition = Type.Object({
-  type: Type.String({ description: 'e.g. ClockSkew, MetricsDropped' }),
+  type: Type.String({ description: 'e.g. ClockSkew, DroppedSamples' }),
   status: Type.Union([Type.Literal('true'), Type.Literal('false')]),
   reason: Type.String(),
   message: Type.String(),
