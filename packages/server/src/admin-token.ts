@@ -21,6 +21,9 @@ export async function ensureAdminToken(
     }
     return { hash: existing, generated: undefined };
   }
+  if (configured && configured.length < 16) {
+    log.warn('adminToken: shorter than 16 characters; fine for a trial, choose a long random one for real use');
+  }
   const token = configured ?? `aurora-admin.${randomBytes(24).toString('base64url')}`;
   const hash = hashSecret(token);
   if (await store.settings.setIfAbsent(SETTING, hash)) return { hash, generated: configured ? undefined : token };

@@ -43,7 +43,8 @@ describe('configuration', () => {
     const file = path.join(dir, 'aurora.yaml');
     writeFileSync(file, 'prot: 7001\n');
     expect(() => compileConfig({ file })).toThrow(/^prot: unknown key/);
-    expect(() => compileConfig({ env: { AURORA_ADMIN_TOKEN: 'short' } })).toThrow(/adminToken: .*\(got \(hidden\)/);
+    expect(compileConfig({ env: { AURORA_ADMIN_TOKEN: 't' } }).adminToken).toBe('t');
+    expect(() => compileConfig({ env: { AURORA_ADMIN_TOKEN: 'two words' } })).toThrow(/adminToken: .*\(got \(hidden\)/);
   });
 
   it('requires downAfter to exceed suspectAfter', () => {

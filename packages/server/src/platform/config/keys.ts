@@ -103,7 +103,8 @@ export const configKeys = [
     default: undefined,
     description: 'admin bearer token, seeded on first start only (generated and printed once if unset)',
     secret: true,
-    parse: text(/^.{16,256}$/, 'must be 16-256 characters'),
+    // Any length is accepted so a quick local trial can use a short token; start-up warns below 16.
+    parse: text(/^\S{1,256}$/, 'must be 1-256 characters without spaces'),
   }),
   key({
     name: 'heartbeatIntervalMs',
