@@ -1,0 +1,20 @@
+/**
+ * Vitest global setup: says once, at the top of a run, which optional suites
+ * will skip on this machine and how to enable them, since the default reporter
+ * only counts skipped tests without their reasons.
+ */
+import { existsSync } from 'node:fs';
+
+export default function announceSkips(): void {
+  const notes: string[] = [];
+  if (!process.env.AURORA_TEST_DATABASE_URL) {
+    notes.push(
+      'PostgreSQL tests will skip: set AURORA_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test to run them.',
+    );
+  }
+  const chromium = process.env.AURORA_CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (!existsSync(chromium)) {
+    notes.push(`The console browser test will skip: no Chromium at ${chromium} (apt-get install chromium).`);
+  }
+  for (const note of notes) process.stderr.write(`aurora tests: ${note}\n`);
+}
