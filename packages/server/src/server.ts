@@ -89,7 +89,12 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
     const bus = new EventBus();
     const leadership = await chooseLeadership(store, logger);
     const health = { ...defaultHealthConfig, suspectAfterMs: config.suspectAfterMs, downAfterMs: config.downAfterMs };
-    const credentials = new NodeCredentialCache(store, () => clock.now());
+    // One process owns the embedded store and evicts on delete, so its cache entries never go stale.
+    const credentials = new NodeCredentialCache(
+      store,
+      () => clock.now(),
+      store.kind === 'pglite' ? Number.POSITIVE_INFINITY : undefined,
+    );
     const heartbeats = new HeartbeatQueue({
       store,
       bus,
@@ -98,6 +103,7 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
       clockSkewThresholdMs: config.clockSkewThresholdMs,
       flushMs: config.ingestFlushMs,
       maxConcurrentFlushes: store.kind === 'postgres' ? 4 : 1,
+      soleWriter: store.kind === 'pglite',
       log: logger,
     });
     const ctx: ClusterContext = {

@@ -2,7 +2,7 @@ import { hashSecret } from '../platform/http/auth.js';
 import type { Store } from '../platform/store/index.js';
 
 /** How long a resolved credential is trusted before the store is asked again (bounds staleness across replicas). */
-const TTL_MS = 30_000;
+const DEFAULT_TTL_MS = 30_000;
 
 /**
  * Resolves node credentials to nodes with a small cache, so 1,000 heartbeats
@@ -10,11 +10,25 @@ const TTL_MS = 30_000;
  */
 export class NodeCredentialCache {
   #byHash = new Map<string, { nodeId: string; name: string; until: number }>();
+  readonly #ttlMs: number;
 
+  /**
+   * `ttlMs` bounds how stale an entry may get when other replicas can delete
+   * nodes; with the embedded store one process does every delete and evicts at
+   * once, so it passes `Infinity` and a fleet costs no periodic re-reads.
+   */
   constructor(
     private readonly store: Store,
     private readonly now: () => number,
-  ) {}
+    ttlMs: number = DEFAULT_TTL_MS,
+  ) {
+    this.#ttlMs = ttlMs;
+  }
+
+  /** Records a credential issued by this process (at join), so the node's first heartbeat needs no lookup. */
+  remember(credentialHash: string, node: { nodeId: string; name: string }): void {
+    this.#set(credentialHash, node.nodeId, node.name, this.now());
+  }
 
   async resolve(credential: string): Promise<{ nodeId: string; name: string } | undefined> {
     const hash = hashSecret(credential);
@@ -26,9 +40,13 @@ export class NodeCredentialCache {
       this.#byHash.delete(hash);
       return undefined;
     }
-    if (this.#byHash.size > 100_000) this.#byHash.clear();
-    this.#byHash.set(hash, { nodeId: row.id, name: row.name, until: now + TTL_MS });
+    this.#set(hash, row.id, row.name, now);
     return { nodeId: row.id, name: row.name };
+  }
+
+  #set(hash: string, nodeId: string, name: string, now: number): void {
+    if (this.#byHash.size > 100_000) this.#byHash.clear();
+    this.#byHash.set(hash, { nodeId, name, until: now + this.#ttlMs });
   }
 
   /** Forgets a node, e.g. after it is deleted. */

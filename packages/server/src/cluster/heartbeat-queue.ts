@@ -34,6 +34,12 @@ export interface HeartbeatQueueOptions {
    * rows in id order, so concurrent ones cannot deadlock.
    */
   maxConcurrentFlushes?: number;
+  /**
+   * Whether this process sees every write of node facts (the embedded store),
+   * so it may remember the stored facts and skip rewriting them when a
+   * heartbeat repeats them. Replicas sharing PostgreSQL must not.
+   */
+  soleWriter?: boolean;
   log: FastifyBaseLogger;
 }
 
@@ -47,9 +53,12 @@ export class HeartbeatQueue {
   #timer: NodeJS.Timeout | undefined;
   #inFlight = new Set<Promise<void>>();
   readonly #maxConcurrent: number;
+  /** Facts JSON as committed, by node id; only kept when this process is the sole writer. */
+  readonly #storedFacts: Map<string, string> | undefined;
 
   constructor(private readonly options: HeartbeatQueueOptions) {
     this.#maxConcurrent = Math.max(1, options.maxConcurrentFlushes ?? 1);
+    this.#storedFacts = options.soleWriter ? new Map() : undefined;
   }
 
   /** Queues a heartbeat; resolves with the stored batch ids and the node's state once committed. */
@@ -102,12 +111,14 @@ export class HeartbeatQueue {
     const { store, metrics } = this.options;
     const started = process.hrtime.bigint();
     const merged = new Map<string, NodeRow>();
+    const factsJson = new Map<string, string>();
     try {
       const result = await store.ingest.apply(
         batch.map((p) => ({ nodeId: p.nodeId, receivedAt: p.receivedAt, batches: p.body.batches })),
-        (rows) => this.#decide(rows, batch, merged),
+        (rows) => this.#decide(rows, batch, merged, factsJson),
       );
       metrics.ingestFlush.observe(Number(process.hrtime.bigint() - started) / 1e9);
+      this.#rememberFacts(result.updated, factsJson);
       for (const p of batch) {
         const node = result.updated.get(p.nodeId);
         if (!node) {
@@ -135,6 +146,7 @@ export class HeartbeatQueue {
     rows: NodeRow[],
     batch: Pending[],
     merged: Map<string, NodeRow>,
+    factsJson: Map<string, string>,
   ): { updates: HeartbeatNodeUpdate[]; transitions: NodeTransitionRow[] } {
     const byId = new Map(rows.map((r) => [r.id, r]));
     const updates = new Map<string, HeartbeatNodeUpdate>();
@@ -161,10 +173,26 @@ export class HeartbeatQueue {
         conditions,
         ...health,
       };
+      if (this.#storedFacts) {
+        const json = JSON.stringify(p.body.facts);
+        factsJson.set(row.id, json);
+        if (this.#storedFacts.get(row.id) === json) update.factsUnchanged = true;
+      }
       updates.set(row.id, update);
       merged.set(row.id, { ...row, ...update });
     }
     return { updates: [...updates.values()], transitions };
+  }
+
+  /** Records the facts a committed flush stored, so the next identical ones are not rewritten. */
+  #rememberFacts(updated: Map<string, HeartbeatNodeUpdate>, factsJson: Map<string, string>): void {
+    const stored = this.#storedFacts;
+    if (!stored) return;
+    if (stored.size > 200_000) stored.clear();
+    for (const id of updated.keys()) {
+      const json = factsJson.get(id);
+      if (json !== undefined) stored.set(id, json);
+    }
   }
 
   #publish(batch: Pending[], stored: Set<string>, rows: Map<string, NodeRow>, transitions: NodeTransitionRow[]): void {

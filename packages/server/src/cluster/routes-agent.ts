@@ -83,6 +83,7 @@ export async function registerAgentRoutes(app: FastifyInstance, ctx: ClusterCont
         }
         throw error;
       }
+      ctx.credentials.remember(row.credentialHash, { nodeId: row.id, name: row.name });
       ctx.bus.publish({ type: 'node.joined', node: toNode(row), at: new Date(now).toISOString() });
       return reply
         .code(201)

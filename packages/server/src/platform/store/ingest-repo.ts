@@ -24,7 +24,13 @@ export type HeartbeatNodeUpdate = Pick<
   | 'stateReason'
   | 'stateSince'
   | 'health'
->;
+> & {
+  /**
+   * The facts, labels and zone equal the stored ones, so the write keeps the
+   * stored values instead of sending and re-parsing the same JSON.
+   */
+  factsUnchanged?: boolean;
+};
 
 /** Outcome of one flush. */
 export interface IngestResult {
@@ -81,16 +87,23 @@ export class IngestRepo {
 async function updateNodes(tx: Tx, updates: HeartbeatNodeUpdate[]): Promise<void> {
   if (updates.length === 0) return;
   const json = (f: (u: HeartbeatNodeUpdate) => unknown) => updates.map((u) => JSON.stringify(f(u)));
-  await tx.execute(sql`update nodes set facts = v.facts, labels = v.labels, zone = v.zone, conditions = v.conditions,
+  const unlessUnchanged = (f: (u: HeartbeatNodeUpdate) => unknown) =>
+    updates.map((u) => (u.factsUnchanged ? null : JSON.stringify(f(u))));
+  await tx.execute(sql`update nodes set facts = case when v.kept then nodes.facts else v.facts end,
+    labels = case when v.kept then nodes.labels else v.labels end,
+    zone = case when v.kept then nodes.zone else v.zone end, conditions = v.conditions,
     last_heartbeat_at = v.hb, state = v.state, state_reason = v.reason, state_since = v.since, health = v.health
     from unnest(${arr(
       updates.map((u) => u.id),
       'text',
     )}, ${arr(
-      json((u) => u.facts),
+      updates.map((u) => u.factsUnchanged === true),
+      'boolean',
+    )}, ${arr(
+      unlessUnchanged((u) => u.facts),
       'jsonb',
     )}, ${arr(
-      json((u) => u.labels),
+      unlessUnchanged((u) => u.labels),
       'jsonb',
     )}, ${arr(
       updates.map((u) => u.zone),
@@ -114,7 +127,7 @@ async function updateNodes(tx: Tx, updates: HeartbeatNodeUpdate[]): Promise<void
       json((u) => u.health),
       'jsonb',
     )})
-    as v(id, facts, labels, zone, conditions, hb, state, reason, since, health)
+    as v(id, kept, facts, labels, zone, conditions, hb, state, reason, since, health)
     where nodes.id = v.id`);
 }
 
