@@ -123,7 +123,7 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
       bodyLimitBytes: config.bodyLimitBytes,
       metrics,
       ready: () => store.ready(),
-      auth: { adminTokenHash: admin.hash, nodeByCredential: (c) => credentials.resolve(c) },
+      auth: { adminTokenHash: admin.hash, nodeByCredentialHash: (h) => credentials.resolveHash(h) },
       ...(options.consoleDir ? { consoleDir: options.consoleDir } : {}),
     });
     await registerEventsRoute(app, bus);

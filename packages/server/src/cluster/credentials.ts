@@ -30,8 +30,13 @@ export class NodeCredentialCache {
     this.#set(credentialHash, node.nodeId, node.name, this.now());
   }
 
-  async resolve(credential: string): Promise<{ nodeId: string; name: string } | undefined> {
-    const hash = hashSecret(credential);
+  /** Resolves a node credential to its node, or undefined when unknown or deleted. */
+  resolve(credential: string): Promise<{ nodeId: string; name: string } | undefined> {
+    return this.resolveHash(hashSecret(credential));
+  }
+
+  /** Like {@link resolve}, for a caller that already holds the credential's SHA-256 hex. */
+  async resolveHash(hash: string): Promise<{ nodeId: string; name: string } | undefined> {
     const cached = this.#byHash.get(hash);
     const now = this.now();
     if (cached && cached.until > now) return { nodeId: cached.nodeId, name: cached.name };

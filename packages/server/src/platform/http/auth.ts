@@ -35,8 +35,8 @@ export function hashSecret(secret: string): string {
 export interface Authenticator {
   /** SHA-256 hex of the admin token. */
   adminTokenHash: string;
-  /** Resolves a node credential to its node, or undefined. */
-  nodeByCredential(credential: string): Promise<{ nodeId: string; name: string } | undefined>;
+  /** Resolves the SHA-256 hex of a node credential to its node, or undefined. */
+  nodeByCredentialHash(credentialHash: string): Promise<{ nodeId: string; name: string } | undefined>;
 }
 
 function bearer(request: FastifyRequest): string | undefined {
@@ -46,8 +46,8 @@ function bearer(request: FastifyRequest): string | undefined {
   return m?.[1];
 }
 
-function isAdmin(token: string, adminTokenHash: string): boolean {
-  const a = Buffer.from(hashSecret(token), 'hex');
+function isAdmin(tokenHash: string, adminTokenHash: string): boolean {
+  const a = Buffer.from(tokenHash, 'hex');
   const b = Buffer.from(adminTokenHash, 'hex');
   return a.length === b.length && timingSafeEqual(a, b);
 }
@@ -78,13 +78,15 @@ export function installAuth(app: FastifyInstance, auth: Authenticator): void {
           : 'send the admin token as "Authorization: Bearer <token>" (printed once at first start)',
       );
     }
-    if (isAdmin(token, auth.adminTokenHash)) {
+    // Hashed once: the admin check and the node lookup both compare hashes.
+    const tokenHash = hashSecret(token);
+    if (isAdmin(tokenHash, auth.adminTokenHash)) {
       if (kind === 'node')
         throw new AuroraError('AURORA_FORBIDDEN', 'this route is for node agents; use the node credential');
       request.principal = { kind: 'admin' };
       return;
     }
-    const node = await auth.nodeByCredential(token);
+    const node = await auth.nodeByCredentialHash(tokenHash);
     if (!node) throw new AuroraError('AURORA_TOKEN_INVALID', 'the bearer token is unknown or revoked');
     if (kind !== 'node') throw new AuroraError('AURORA_FORBIDDEN', 'a node credential cannot call operator routes');
     request.principal = { kind: 'node', ...node };
