@@ -165,14 +165,15 @@ async function insertSamples(tx: Tx, writes: HeartbeatWrite[], stored: Set<strin
   const nodeId: string[] = [];
   const ts: number[] = [];
   const name: string[] = [];
-  const labels: string[] = [];
+  // Unlabelled samples (most of them) travel as NULL and become one constant '{}' in SQL, not a jsonb parse per row.
+  const labels: (string | null)[] = [];
   const value: number[] = [];
   const receivedAt: number[] = [];
   const taken = new Set<string>();
   const flush = async () => {
     if (nodeId.length === 0) return;
     await tx.execute(sql`insert into metric_samples (node_id, ts, name, labels, value, received_at)
-      select * from unnest(${arr(nodeId, 'text')}, ${arr(ts, 'bigint')}, ${arr(name, 'text')}, ${arr(labels, 'jsonb')}, ${arr(value, 'float8')}, ${arr(receivedAt, 'bigint')})`);
+      select n, t, k, coalesce(l, '{}'::jsonb), v, r from unnest(${arr(nodeId, 'text')}, ${arr(ts, 'bigint')}, ${arr(name, 'text')}, ${arr(labels, 'jsonb')}, ${arr(value, 'float8')}, ${arr(receivedAt, 'bigint')}) as u(n, t, k, l, v, r)`);
     for (const a of [nodeId, ts, name, labels, value, receivedAt]) a.length = 0;
   };
   for (const w of writes) {
@@ -184,7 +185,7 @@ async function insertSamples(tx: Tx, writes: HeartbeatWrite[], stored: Set<strin
         nodeId.push(w.nodeId);
         ts.push(Math.round(s.ts));
         name.push(s.name);
-        labels.push(s.labels ? JSON.stringify(s.labels) : '{}');
+        labels.push(s.labels ? JSON.stringify(s.labels) : null);
         value.push(s.value);
         receivedAt.push(w.receivedAt);
         if (nodeId.length >= SAMPLE_CHUNK) await flush();
