@@ -7,6 +7,7 @@ import type { ServerMetrics } from '../platform/http/metrics.js';
 import type { HeartbeatNodeUpdate, NodeRow, NodeTransitionRow, Store } from '../platform/store/index.js';
 import { nextConditions } from './conditions.js';
 import { fromHealth, toHealth, toNode } from './node-view.js';
+import { stateChangedEvent } from './state-events.js';
 
 /** One accepted heartbeat waiting for the next flush. */
 interface Pending {
@@ -206,14 +207,7 @@ export class HeartbeatQueue {
     for (const t of transitions) {
       const row = rows.get(t.nodeId);
       if (!row) continue;
-      bus.publish({
-        type: 'node.state_changed',
-        node: toNode(row),
-        from: t.fromState as NodeState,
-        to: t.toState as NodeState,
-        reason: t.reason,
-        at: new Date(t.at).toISOString(),
-      });
+      bus.publish(stateChangedEvent(t, toNode(row)));
     }
     for (const p of batch) {
       const fresh = p.body.batches.filter((b) => stored.has(`${p.nodeId}/${b.id}`)).flatMap((b) => b.samples);

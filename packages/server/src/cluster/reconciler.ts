@@ -5,6 +5,7 @@ import type { Controller } from '../platform/leadership/index.js';
 import type { NodeChange, NodeTransitionRow } from '../platform/store/index.js';
 import type { ClusterContext } from './context.js';
 import { fromHealth, toHealth, toNode } from './node-view.js';
+import { stateChangedEvent } from './state-events.js';
 
 const STATES: NodeState[] = ['joining', 'ready', 'suspect', 'down', 'cordoned', 'draining'];
 
@@ -54,14 +55,7 @@ export class HealthReconciler implements Controller {
     for (const t of result.transitions) {
       const row = rows.get(t.nodeId);
       if (!row) continue;
-      this.ctx.bus.publish({
-        type: 'node.state_changed',
-        node: toNode(row),
-        from: t.fromState as NodeState,
-        to: t.toState as NodeState,
-        reason: t.reason,
-        at: new Date(t.at).toISOString(),
-      });
+      this.ctx.bus.publish(stateChangedEvent(t, toNode(row)));
     }
   }
 }

@@ -6,6 +6,7 @@ import { AuroraError } from '../platform/http/errors.js';
 import type { NodeRow } from '../platform/store/index.js';
 import type { ClusterContext } from './context.js';
 import { fromHealth, toHealth, toNode } from './node-view.js';
+import { stateChangedEvent } from './state-events.js';
 import { assertStorableText } from './text-safety.js';
 import { parseRange } from './time-range.js';
 
@@ -107,14 +108,7 @@ export async function registerNodeRoutes(app: FastifyInstance, ctx: ClusterConte
         if (!updated) throw new AuroraError('AURORA_NODE_NOT_FOUND', `node "${row.name}" was deleted meanwhile`);
         const node = toNode(updated);
         for (const t of result.transitions) {
-          ctx.bus.publish({
-            type: 'node.state_changed',
-            node,
-            from: t.fromState as NodeState,
-            to: t.toState as NodeState,
-            reason: t.reason,
-            at: new Date(t.at).toISOString(),
-          });
+          ctx.bus.publish(stateChangedEvent(t, node));
         }
         return node;
       },
