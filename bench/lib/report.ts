@@ -26,12 +26,15 @@ export function quantile(values: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
 }
 
-/** Prints rows as an aligned table on stdout. */
-export function printTable(header: string[], rows: (string | number)[][]): void {
+/** Formats rows as an aligned table: first column left-aligned, the rest right-aligned, a rule under the header. */
+export function formatTable(header: string[], rows: (string | number)[][]): string {
   const cells = rows.map((r) => r.map(String));
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((r) => (r[i] ?? '').length)));
   const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  console.log(line(header));
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const r of cells) console.log(line(r));
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
+}
+
+/** Prints rows as an aligned table on stdout. */
+export function printTable(header: string[], rows: (string | number)[][]): void {
+  console.log(formatTable(header, rows));
 }

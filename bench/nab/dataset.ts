@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { repoRoot } from '../lib/report.js';
 
 /** The repository root, found from this file so the harness runs from any folder. */
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export { repoRoot };
 
 /** The environment variable that points at a NAB checkout instead of the default. */
 export const NAB_DIR_ENV = 'AURORA_NAB_DIR';

@@ -3,10 +3,10 @@
  * Benchmark (or any corpus in its layout), scores them with NAB's rules and prints
  * them beside NAB's published scoreboard. See bench/nab/README.md.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createDetector, detectorFactories } from '@aurora/core';
+import { writeResult } from '../lib/report.js';
 import { nabPaths, repoRoot } from './dataset.js';
 import { parseRunArgs, USAGE } from './runner/args.js';
 import { type BenchmarkReport, type DetectorSpec, runBenchmark } from './runner/benchmark.js';
@@ -31,10 +31,6 @@ function detectorSpecs(names: readonly string[]): DetectorSpec[] {
 
 function resultJson(report: BenchmarkReport, extra: Record<string, unknown>) {
   return {
-    date: new Date().toISOString(),
-    node: process.version,
-    cpu: os.cpus()[0]?.model ?? 'unknown',
-    cores: os.cpus().length,
     ...extra,
     skippedScoring: report.skippedScoring,
     detectors: report.detectors.map((d) => ({
@@ -99,14 +95,12 @@ async function main(): Promise<void> {
   }
 
   const name = isNab ? 'nab' : `nab-${path.basename(dataDir)}`;
-  const file = path.join(repoRoot, 'bench', 'results', `${name}.json`);
-  mkdirSync(path.dirname(file), { recursive: true });
   const extra = {
     corpus: { data: relative(dataDir), labels: relative(labelsFile), files: corpus.length, points },
     jobs: options.jobs,
     scoreboard: published,
   };
-  writeFileSync(file, `${JSON.stringify(resultJson(report, extra), null, 2)}\n`);
+  const file = writeResult(name, resultJson(report, extra));
   console.log(`\nwrote ${relative(file)}`);
 }
 

@@ -1,3 +1,4 @@
+import { formatTable } from '../../lib/report.js';
 import type { DetectorReport } from './benchmark.js';
 
 /** One line of the printed table. */
@@ -37,7 +38,5 @@ export function formatScoreboard(rows: readonly ScoreRow[], profiles: readonly s
     ...profiles.map((p) => (r.scores[p] === undefined ? '-' : r.scores[p]!.toFixed(2))),
     r.pointsPerSecond === undefined ? '-' : Math.round(r.pointsPerSecond).toLocaleString('en-US'),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (c: string[]) => c.map((v, i) => (i === 0 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join('  ');
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
+  return formatTable(header, cells);
 }
