@@ -1,12 +1,9 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { AuroraApiError, AuroraClient } from '@aurora/sdk';
+import { readSavedAdminToken } from './admin-token-file.js';
 import type { FlagSpecs, ParsedFlags } from './args.js';
 import { stringFlag } from './args.js';
 import { CliError } from './cli-error.js';
-
-/** Name of the file, inside the data dir, where `aurora up` keeps a generated admin token (mode 0600). */
-export const ADMIN_TOKEN_FILE = 'admin-token';
 
 /** Flags every operator verb takes to reach a control plane. */
 export const connectionFlags: FlagSpecs = {
@@ -25,7 +22,9 @@ export const connectionFlags: FlagSpecs = {
 /** Builds an SDK client from flags, then environment, then the locally saved admin token. */
 export function connect(flags: ParsedFlags, env: NodeJS.ProcessEnv): AuroraClient {
   const baseUrl = stringFlag(flags, 'server') ?? env.AURORA_SERVER ?? `http://127.0.0.1:${env.AURORA_PORT ?? 7070}`;
-  const token = stringFlag(flags, 'token') ?? env.AURORA_TOKEN ?? readSavedToken(env) ?? env.AURORA_ADMIN_TOKEN;
+  const dataDir = env.AURORA_DATA_DIR ?? path.join('.aurora', 'data');
+  const token =
+    stringFlag(flags, 'token') ?? env.AURORA_TOKEN ?? readSavedAdminToken(dataDir) ?? env.AURORA_ADMIN_TOKEN;
   if (!token) {
     throw new CliError(
       'no admin token',
@@ -33,15 +32,6 @@ export function connect(flags: ParsedFlags, env: NodeJS.ProcessEnv): AuroraClien
     );
   }
   return new AuroraClient({ baseUrl, token });
-}
-
-function readSavedToken(env: NodeJS.ProcessEnv): string | undefined {
-  const dataDir = env.AURORA_DATA_DIR ?? path.join('.aurora', 'data');
-  try {
-    return readFileSync(path.join(dataDir, ADMIN_TOKEN_FILE), 'utf8').trim() || undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Turns API and network failures into one-line errors with a hint. */

@@ -1,16 +1,3 @@
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { ADMIN_TOKEN_FILE } from '../connection.js';
-
-/** Keeps a newly generated admin token where the local CLI finds it, readable by its owner only. */
-export function saveAdminToken(dataDir: string, token: string): string {
-  mkdirSync(dataDir, { recursive: true });
-  const file = path.join(dataDir, ADMIN_TOKEN_FILE);
-  writeFileSync(file, `${token}\n`, { mode: 0o600 });
-  chmodSync(file, 0o600);
-  return file;
-}
-
 /** The banner printed when the control plane is up: where to open it and how to sign in. */
 export function announce(options: {
   url: string;

@@ -1,7 +1,8 @@
 import { startServer } from '@aurora/server';
+import { saveAdminToken } from '../admin-token-file.js';
 import { type CommandSpec, parseFlags } from '../args.js';
 import { waitForSignal } from '../signals.js';
-import { announce, saveAdminToken } from './announce.js';
+import { announce } from './announce.js';
 import { configFromFlags, serverFlags } from './server-flags.js';
 
 export const serverCommand: CommandSpec = {

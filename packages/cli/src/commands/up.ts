@@ -1,13 +1,12 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startAgent } from '@aurora/agent';
 import { AuroraClient } from '@aurora/sdk';
 import { startServer } from '@aurora/server';
 import { pino } from 'pino';
+import { readSavedAdminToken, saveAdminToken } from '../admin-token-file.js';
 import { type CommandSpec, parseFlags } from '../args.js';
-import { ADMIN_TOKEN_FILE } from '../connection.js';
 import { waitForSignal } from '../signals.js';
-import { announce, saveAdminToken } from './announce.js';
+import { announce } from './announce.js';
 import { configFromFlags, serverFlags } from './server-flags.js';
 
 export const upCommand: CommandSpec = {
@@ -20,14 +19,6 @@ export const upCommand: CommandSpec = {
   },
   examples: ['aurora up', 'aurora up --port 8080 --data-dir /srv/aurora'],
 };
-
-function savedToken(dataDir: string): string | undefined {
-  try {
-    return readFileSync(path.join(dataDir, ADMIN_TOKEN_FILE), 'utf8').trim() || undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * The local agent joins with a single-use token minted through the API with the
@@ -48,7 +39,7 @@ export async function runUp(argv: string[], env: NodeJS.ProcessEnv): Promise<str
   const tokenFile = server.adminToken ? saveAdminToken(config.dataDir, server.adminToken) : undefined;
   let agent: Awaited<ReturnType<typeof startAgent>> | undefined;
   if (!flags['no-agent']) {
-    const adminToken = server.adminToken ?? env.AURORA_ADMIN_TOKEN ?? savedToken(config.dataDir);
+    const adminToken = server.adminToken ?? env.AURORA_ADMIN_TOKEN ?? readSavedAdminToken(config.dataDir);
     const joinToken = await mintLocalJoinToken(server.url, adminToken).catch(() => undefined);
     agent = await startAgent({
       server: server.url,
