@@ -4,41 +4,30 @@
  * heartbeats are in flight, restarted on the same data dir (taking over the
  * dead process's lock), and every batch is replayed.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { AuroraClient, type HeartbeatRequest, type NodeFacts } from '@aurora/sdk';
 import { afterAll, expect, test } from 'vitest';
+import { type AuroraProcess, bannerUrl, hasExited, spawnAurora, stopAurora } from './testing/aurora-process.js';
 
-const cliMain = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'main.js');
 const ADMIN = 'crash-admin-token-0123456789abcdef';
 const dir = mkdtempSync(path.join(os.tmpdir(), 'aurora-crash-'));
-const children: ChildProcess[] = [];
+const processes: AuroraProcess[] = [];
 
 afterAll(() => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const run of processes) if (!hasExited(run)) run.child.kill('SIGKILL');
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function startServer(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [cliMain, 'server', '--port', '0', '--data-dir', path.join(dir, 'data')], {
-    env: { ...process.env, AURORA_ADMIN_TOKEN: ADMIN, AURORA_LOG_LEVEL: 'warn' },
-  });
-  children.push(child);
-  let out = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      const match = /Console\s+(http:\/\/\S+?)\/\s/.exec(out);
-      if (match?.[1]) resolve(match[1]);
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
-  });
-  return { child, url };
+async function startServer(): Promise<{ run: AuroraProcess; url: string }> {
+  const run = spawnAurora(
+    ['server', '--port', '0', '--data-dir', path.join(dir, 'data')],
+    { AURORA_ADMIN_TOKEN: ADMIN, AURORA_LOG_LEVEL: 'warn' },
+    dir,
+  );
+  processes.push(run);
+  return { run, url: await bannerUrl(run) };
 }
 
 const facts: NodeFacts = {
@@ -82,17 +71,13 @@ test('a control plane killed mid-ingest keeps every acknowledged batch, and repl
     agent.heartbeat(credential, heartbeat(i, 0)).then(
       () => {
         acknowledged.add(i);
-        first.child.kill('SIGKILL');
+        first.run.child.kill('SIGKILL');
       },
       () => undefined,
     ),
   );
   await Promise.all(inFlight);
-  first.child.kill('SIGKILL');
-  // A process killed by a signal keeps exitCode null; signalCode tells that it is gone.
-  if (first.child.exitCode === null && first.child.signalCode === null) {
-    await new Promise((r) => first.child.once('exit', r));
-  }
+  await stopAurora(first.run, 'SIGKILL');
   expect(acknowledged.size).toBeGreaterThan(TOTAL / 2);
 
   // The restart takes over the dead process's lock, and the agent replays everything with new values.
@@ -117,5 +102,5 @@ test('a control plane killed mid-ingest keeps every acknowledged batch, and repl
     // Never acknowledged: stored before the crash or by the replay, but exactly once either way.
     else expect([i, i + 1000], `batch ${i}`).toContain(value);
   }
-  second.child.kill('SIGTERM');
+  await stopAurora(second.run);
 }, 90_000);

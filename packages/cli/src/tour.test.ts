@@ -3,39 +3,13 @@
  * the compiled `aurora` command talking over real HTTP, with short health
  * timings so "suspect" and "down" arrive in seconds instead of minutes.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type AuroraProcess, bannerUrl, runAurora, spawnAurora, stopAurora } from './testing/aurora-process.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const cliMain = path.resolve(here, '..', 'dist', 'main.js');
 const ADMIN = 'tour-admin-token-0123456789abcdef';
-
-interface Running {
-  child: ChildProcess;
-  output: () => string;
-}
-
-function aurora(args: string[], env: Record<string, string>, cwd: string): Running {
-  const child = spawn(process.execPath, [cliMain, ...args], { cwd, env: { ...process.env, ...env } });
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  child.stderr?.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  return { child, output: () => out };
-}
-
-async function auroraOnce(args: string[], env: Record<string, string>, cwd: string) {
-  const run = aurora(args, env, cwd);
-  const code = await new Promise<number>((resolve) => run.child.on('exit', (c) => resolve(c ?? -1)));
-  return { code, output: run.output() };
-}
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -52,16 +26,9 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
   throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }
 
-async function stop(run: Running): Promise<void> {
-  if (run.child.exitCode !== null) return;
-  const exited = new Promise((r) => run.child.once('exit', r));
-  run.child.kill('SIGTERM');
-  await exited;
-}
-
 describe('the README tour', () => {
   let dir: string;
-  let up: Running;
+  let up: AuroraProcess;
   let url: string;
   const env = (extra: Record<string, string> = {}) => ({
     AURORA_ADMIN_TOKEN: ADMIN,
@@ -78,14 +45,13 @@ describe('the README tour', () => {
   const stateOf = async (name: string) => (await nodes()).find((n) => n.name === name)?.state;
 
   beforeAll(async () => {
-    if (!existsSync(cliMain)) throw new Error(`${cliMain} is missing: \`npm test\` builds it with \`tsc -b\` first`);
     dir = mkdtempSync(path.join(os.tmpdir(), 'aurora-tour-'));
-    up = aurora(['up', '--port', '0', '--data-dir', path.join(dir, 'data')], env(), dir);
-    url = await until('aurora up to print its URL', async () => /Console\s+(http:\/\/\S+?)\/\s/.exec(up.output())?.[1]);
+    up = spawnAurora(['up', '--port', '0', '--data-dir', path.join(dir, 'data')], env(), dir);
+    url = await bannerUrl(up);
   }, 60_000);
 
   afterAll(async () => {
-    if (up) await stop(up);
+    if (up) await stopAurora(up);
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -97,49 +63,49 @@ describe('the README tour', () => {
   });
 
   test('a second agent joins with a token, then turns suspect, down and ready again', async () => {
-    const created = await auroraOnce(['token', 'create', '--server', url, '--token', ADMIN], env(), dir);
+    const created = await runAurora(['token', 'create', '--server', url, '--token', ADMIN], env(), dir);
     expect(created.code, created.output).toBe(0);
     const token = created.output.split('\n')[0]!.trim();
     const agentArgs = ['agent', '--server', url, '--token', token, '--name', 'second', '--interval', '1s'];
     const agentArgsAgain = ['agent', '--server', url, '--name', 'second', '--interval', '1s'];
     const stateDir = ['--state-dir', path.join(dir, 'second')];
-    let agent = aurora([...agentArgs, ...stateDir], env(), dir);
+    let agent = spawnAurora([...agentArgs, ...stateDir], env(), dir);
     await until('second to be ready', async () => ((await stateOf('second')) === 'ready' ? true : undefined));
 
-    const listed = await auroraOnce(['nodes', '--server', url, '--token', ADMIN], env(), dir);
+    const listed = await runAurora(['nodes', '--server', url, '--token', ADMIN], env(), dir);
     expect(listed.code).toBe(0);
     expect(listed.output).toMatch(/second\s+ready/);
 
-    await stop(agent);
+    await stopAurora(agent);
     await until('second to be suspect', async () => ((await stateOf('second')) === 'suspect' ? true : undefined));
     await until('second to be down', async () => ((await stateOf('second')) === 'down' ? true : undefined));
 
     // Restarting needs no token: the agent kept its credential.
-    agent = aurora([...agentArgsAgain, ...stateDir], env(), dir);
+    agent = spawnAurora([...agentArgsAgain, ...stateDir], env(), dir);
     await until('second to be ready again', async () => ((await stateOf('second')) === 'ready' ? true : undefined));
-    await stop(agent);
+    await stopAurora(agent);
   }, 60_000);
 
   test('drain and uncordon from the CLI change the node state', async () => {
     const local = await until('the local node to be ready', async () =>
       (await nodes()).find((n) => n.name !== 'second' && n.state === 'ready'),
     );
-    const drained = await auroraOnce(['node', local.name, 'drain', '--server', url, '--token', ADMIN], env(), dir);
+    const drained = await runAurora(['node', local.name, 'drain', '--server', url, '--token', ADMIN], env(), dir);
     expect(drained.code, drained.output).toBe(0);
     expect(await stateOf(local.name)).toBe('draining');
-    const back = await auroraOnce(['node', local.name, 'uncordon', '--server', url, '--token', ADMIN], env(), dir);
+    const back = await runAurora(['node', local.name, 'uncordon', '--server', url, '--token', ADMIN], env(), dir);
     expect(back.code, back.output).toBe(0);
     expect(await stateOf(local.name)).toBe('ready');
   });
 
   test('a second aurora up on the same data dir refuses with a clear message', async () => {
-    const second = await auroraOnce(['up', '--port', '0', '--data-dir', path.join(dir, 'data')], env(), dir);
+    const second = await runAurora(['up', '--port', '0', '--data-dir', path.join(dir, 'data')], env(), dir);
     expect(second.code).not.toBe(0);
     expect(second.output).toMatch(/in use|already/i);
   });
 
   test('a bad setting names the key and the fix', async () => {
-    const bad = await auroraOnce(['server', '--port', 'abc'], env(), dir);
+    const bad = await runAurora(['server', '--port', 'abc'], env(), dir);
     expect(bad.code).not.toBe(0);
     expect(bad.output).toMatch(/port/);
     expect(bad.output).toMatch(/AURORA_PORT|--port/);
