@@ -5,3 +5,4 @@
 
 export * from './cluster/index.js';
 export * from './detection/index.js';
+export * from './units/index.js';
