@@ -10,17 +10,12 @@
  * bench/results/heartbeats.json.
  */
 import { parseArgs } from 'node:util';
+import { parseDuration } from '@aurora/core';
 import { printTable, quantile, writeResult } from '../lib/report.js';
 import { Fleet } from './fleet.js';
 import { freshPostgresDatabase, startServerProcess } from './server-process.js';
 
 const ADMIN = 'bench-admin-token-0123456789';
-
-function duration(text: string): number {
-  const m = /^(\d+)(ms|s|m)?$/.exec(text);
-  if (!m) throw new Error(`not a duration: ${text} (use 30s, 2m or milliseconds)`);
-  return Number(m[1]) * ({ ms: 1, s: 1000, m: 60_000 }[m[2] ?? 'ms'] ?? 1);
-}
 
 const { values } = parseArgs({
   options: {
@@ -38,8 +33,15 @@ const { values } = parseArgs({
 });
 const sizes = values.nodes.split(',').map(Number);
 const engines = values.engines.split(',') as ('pglite' | 'postgres')[];
-const intervalMs = duration(values.interval);
-const durationMs = duration(values.duration);
+function durationFlag(name: 'interval' | 'duration'): number {
+  try {
+    return parseDuration(values[name]);
+  } catch (error) {
+    throw new Error(`--${name}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+const intervalMs = durationFlag('interval');
+const durationMs = durationFlag('duration');
 const samplesPerBeat = Number(values.samples);
 
 async function cpuSeconds(url: string): Promise<number> {

@@ -1,4 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { DurationSyntaxError, parseDuration as parseCoreDuration } from '@aurora/core';
 import { CliError } from './cli-error.js';
 
 /** One flag of a command, with the text `--help` prints for it. */
@@ -72,12 +73,12 @@ export function keyValueFlag(flags: ParsedFlags, name: string): Record<string, s
   return out;
 }
 
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/** Parses a duration such as `90s`, `15m`, `24h`, `7d`, or plain milliseconds. */
+/** Parses a duration flag such as `--ttl 24h` with core's one grammar, naming the flag when it is not one. */
 export function parseDuration(text: string, flagName: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(text.trim());
-  if (!match)
-    throw new CliError(`--${flagName} ${text}: not a duration`, 'use a number with a unit: 90s, 15m, 24h, 7d');
-  return Math.round(Number(match[1]) * UNIT_MS[match[2] ?? 'ms']!);
+  try {
+    return parseCoreDuration(text);
+  } catch (error) {
+    if (!(error instanceof DurationSyntaxError)) throw error;
+    throw new CliError(`--${flagName}: ${error.message}`);
+  }
 }

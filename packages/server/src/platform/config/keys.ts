@@ -1,3 +1,5 @@
+import { DURATION_FORMS, tryParseDuration } from '@aurora/core';
+
 /** Parses one raw value (string from env/file/flag, or an already typed value) or returns an error message. */
 type Parser<T> = (raw: unknown) => { ok: true; value: T } | { ok: false; expected: string };
 
@@ -10,16 +12,11 @@ const integer =
       : { ok: false, expected: `must be an integer ${min}-${max}` };
   };
 
-const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/** Parses `1500`, `"1500"`, `"30s"`, `"5m"`, `"2h"`, `"7d"` into milliseconds. */
-export function parseDurationMs(raw: unknown): number | undefined {
-  if (typeof raw === 'number') return Number.isFinite(raw) && raw >= 0 ? raw : undefined;
-  if (typeof raw !== 'string') return undefined;
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/.exec(raw);
-  if (!m) return undefined;
-  return Math.round(Number(m[1]) * (DURATION_UNITS[m[2] ?? 'ms'] ?? 1));
-}
+/**
+ * Durations in settings and query parameters use core's one grammar; kept
+ * under this name for the server's callers, `undefined` when not a duration.
+ */
+export const parseDurationMs: (raw: unknown) => number | undefined = tryParseDuration;
 
 const duration =
   (min: number): Parser<number> =>
@@ -27,7 +24,7 @@ const duration =
     const ms = parseDurationMs(raw);
     return ms !== undefined && ms >= min
       ? { ok: true, value: ms }
-      : { ok: false, expected: `must be a duration of at least ${min} ms (e.g. 5000, "30s", "5m")` };
+      : { ok: false, expected: `must be a duration of at least ${min} ms: ${DURATION_FORMS}` };
   };
 
 const text =
