@@ -57,7 +57,8 @@ describe('joining and heartbeats', () => {
     const count = await server.store.db.execute<{ n: number }>(
       // direct count: the range query averages, so duplicates would hide there
       (await import('drizzle-orm'))
-        .sql`select count(*)::int as n from metric_samples where name = 'cpu.usage_pct' and value = 42`,
+        .sql`select count(*)::int as n from metric_chunks, json_array_elements(samples::json) as s
+          where s->>0 = 'cpu.usage_pct' and (s->>2)::float8 = 42`,
     );
     expect(Number((count as unknown as { rows: { n: number }[] }).rows[0]?.n)).toBe(1);
   });

@@ -22,3 +22,6 @@ export const migrationsFolder = fileURLToPath(new URL('../../../drizzle', import
 
 /** Advisory lock key that serialises migrations across replicas ("aurora" in ASCII). */
 export const MIGRATION_LOCK_KEY = 0x6175726f7261;
+
+/** A transaction handle, or the database itself where no transaction is open. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0] | Db;

@@ -2,6 +2,7 @@ import type { MetricSample } from '@aurora/sdk';
 import { asc, getTableColumns, inArray, sql } from 'drizzle-orm';
 import type { Db } from './engine.js';
 import { insertTransitions, type NodeRow, type NodeTransitionRow, type Tx } from './node-repo.js';
+import { encodeChunk } from './sample-chunk.js';
 import { nodes } from './schema.js';
 
 /** One heartbeat to apply. */
@@ -41,8 +42,8 @@ export interface IngestResult {
   storedBatches: Set<string>;
 }
 
-/** Samples per INSERT: bounds one statement's memory while keeping statements few. */
-const SAMPLE_CHUNK = 20_000;
+/** Encoded sample text per INSERT: bounds one statement's memory while keeping statements few. */
+const STATEMENT_BYTES = 8 * 1024 * 1024;
 
 /** One array-valued bind parameter (drizzle would otherwise expand a JS array into a list). */
 const arr = (values: unknown[], type: string) => sql`${sql.param(values)}::${sql.raw(type)}[]`;
@@ -74,11 +75,10 @@ export class IngestRepo {
       await updateNodes(tx, updates);
       await insertTransitions(tx, transitions);
       const live = new Set(updates.map((u) => u.id));
-      const stored = await insertBatches(
+      const stored = await insertChunks(
         tx,
         writes.filter((w) => live.has(w.nodeId)),
       );
-      await insertSamples(tx, writes, stored);
       return { updated: new Map(updates.map((u) => [u.id, u])), transitions, storedBatches: stored };
     });
   }
@@ -131,68 +131,51 @@ async function updateNodes(tx: Tx, updates: HeartbeatNodeUpdate[]): Promise<void
     where nodes.id = v.id`);
 }
 
-/** Inserts batch ids, ignoring ones already stored; returns `${nodeId}/${batchId}` of the new ones. */
-async function insertBatches(tx: Tx, writes: HeartbeatWrite[]): Promise<Set<string>> {
-  const candidates = new Map<string, { nodeId: string; batchId: string; receivedAt: number }>();
-  for (const w of writes) {
-    for (const b of w.batches) {
-      candidates.set(`${w.nodeId}/${b.id}`, { nodeId: w.nodeId, batchId: b.id, receivedAt: w.receivedAt });
-    }
-  }
+/**
+ * Stores each new batch as one chunk row, skipping batch ids already stored
+ * (a replay); returns `${nodeId}/${batchId}` of the chunks this call stored.
+ */
+async function insertChunks(tx: Tx, writes: HeartbeatWrite[]): Promise<Set<string>> {
   const stored = new Set<string>();
-  if (candidates.size === 0) return stored;
-  const list = [...candidates.values()];
-  const result = await tx.execute<{
-    node_id: string;
-    batch_id: string;
-  }>(sql`insert into metric_batches (node_id, batch_id, received_at)
-    select * from unnest(${arr(
-      list.map((c) => c.nodeId),
-      'text',
-    )}, ${arr(
-      list.map((c) => c.batchId),
-      'text',
-    )}, ${arr(
-      list.map((c) => c.receivedAt),
-      'bigint',
-    )})
-    on conflict do nothing returning node_id, batch_id`);
-  for (const r of rowsOf<{ node_id: string; batch_id: string }>(result)) stored.add(`${r.node_id}/${r.batch_id}`);
-  return stored;
-}
-
-async function insertSamples(tx: Tx, writes: HeartbeatWrite[], stored: Set<string>): Promise<void> {
+  const seen = new Set<string>();
   const nodeId: string[] = [];
-  const ts: number[] = [];
-  const name: string[] = [];
-  // Unlabelled samples (most of them) travel as NULL and become one constant '{}' in SQL, not a jsonb parse per row.
-  const labels: (string | null)[] = [];
-  const value: number[] = [];
+  const batchId: string[] = [];
   const receivedAt: number[] = [];
-  const taken = new Set<string>();
+  const tsMin: number[] = [];
+  const tsMax: number[] = [];
+  const count: number[] = [];
+  const text: string[] = [];
+  let bytes = 0;
   const flush = async () => {
     if (nodeId.length === 0) return;
-    await tx.execute(sql`insert into metric_samples (node_id, ts, name, labels, value, received_at)
-      select n, t, k, coalesce(l, '{}'::jsonb), v, r from unnest(${arr(nodeId, 'text')}, ${arr(ts, 'bigint')}, ${arr(name, 'text')}, ${arr(labels, 'jsonb')}, ${arr(value, 'float8')}, ${arr(receivedAt, 'bigint')}) as u(n, t, k, l, v, r)`);
-    for (const a of [nodeId, ts, name, labels, value, receivedAt]) a.length = 0;
+    const result = await tx.execute(sql`insert into metric_chunks
+      (node_id, batch_id, received_at, ts_min, ts_max, sample_count, samples)
+      select * from unnest(${arr(nodeId, 'text')}, ${arr(batchId, 'text')}, ${arr(receivedAt, 'bigint')},
+        ${arr(tsMin, 'bigint')}, ${arr(tsMax, 'bigint')}, ${arr(count, 'integer')}, ${arr(text, 'text')})
+      on conflict do nothing returning node_id, batch_id`);
+    for (const r of rowsOf<{ node_id: string; batch_id: string }>(result)) stored.add(`${r.node_id}/${r.batch_id}`);
+    for (const column of [nodeId, batchId, receivedAt, tsMin, tsMax, count, text]) column.length = 0;
+    bytes = 0;
   };
   for (const w of writes) {
     for (const b of w.batches) {
       const key = `${w.nodeId}/${b.id}`;
-      if (!stored.has(key) || taken.has(key)) continue;
-      taken.add(key);
-      for (const s of b.samples) {
-        nodeId.push(w.nodeId);
-        ts.push(Math.round(s.ts));
-        name.push(s.name);
-        labels.push(s.labels ? JSON.stringify(s.labels) : null);
-        value.push(s.value);
-        receivedAt.push(w.receivedAt);
-        if (nodeId.length >= SAMPLE_CHUNK) await flush();
-      }
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const chunk = encodeChunk(b.samples);
+      nodeId.push(w.nodeId);
+      batchId.push(b.id);
+      receivedAt.push(w.receivedAt);
+      tsMin.push(chunk.tsMin);
+      tsMax.push(chunk.tsMax);
+      count.push(chunk.count);
+      text.push(chunk.text);
+      bytes += chunk.text.length;
+      if (bytes >= STATEMENT_BYTES) await flush();
     }
   }
   await flush();
+  return stored;
 }
 
 /** Rows of a raw `execute`, which PGlite and node-postgres both return under `rows`. */

@@ -1,6 +1,7 @@
 import { and, asc, eq, getTableColumns, inArray, type SQL, sql } from 'drizzle-orm';
-import type { Db } from './engine.js';
-import { metricBatches, metricSamples, nodes, nodeTransitions } from './schema.js';
+import type { Db, Tx } from './engine.js';
+import { MetricRepo } from './metric-repo.js';
+import { nodes, nodeTransitions } from './schema.js';
 
 /** A node row as stored. */
 export type NodeRow = typeof nodes.$inferSelect;
@@ -19,8 +20,7 @@ export interface NodeFilter {
   labels?: Record<string, string>;
 }
 
-/** A transaction or the database itself. */
-export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0] | Db;
+export type { Tx } from './engine.js';
 
 /** Nodes and their recorded transitions. */
 export class NodeRepo {
@@ -60,13 +60,12 @@ export class NodeRepo {
     return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
   }
 
-  /** Deletes a node with its samples, batches and history; returns the deleted row. */
+  /** Deletes a node with its samples and history; returns the deleted row. */
   async deleteByName(name: string): Promise<NodeRow | undefined> {
     return this.db.transaction(async (tx) => {
       const [row] = await tx.delete(nodes).where(eq(nodes.name, name)).returning();
       if (!row) return undefined;
-      await tx.delete(metricSamples).where(eq(metricSamples.nodeId, row.id));
-      await tx.delete(metricBatches).where(eq(metricBatches.nodeId, row.id));
+      await MetricRepo.deleteNode(tx, row.id);
       await tx.delete(nodeTransitions).where(eq(nodeTransitions.nodeId, row.id));
       return row;
     });

@@ -6,17 +6,7 @@
  * and server times are compared without time-zone conversions.
  */
 import type { NodeCondition, NodeFacts } from '@aurora/sdk';
-import {
-  bigint,
-  bigserial,
-  doublePrecision,
-  index,
-  integer,
-  jsonb,
-  pgTable,
-  primaryKey,
-  text,
-} from 'drizzle-orm/pg-core';
+import { bigint, bigserial, index, integer, jsonb, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
 
 const ms = (name: string) => bigint(name, { mode: 'number' });
 
@@ -56,32 +46,31 @@ export const joinTokens = pgTable('join_tokens', {
   createdAt: ms('created_at').notNull(),
 });
 
-/** Metric batches already stored, keyed by the agent's batch id, so a replay is stored once. */
-export const metricBatches = pgTable(
-  'metric_batches',
+/**
+ * Metric samples, one row per batch an agent sent: the batch id makes a
+ * replay a no-op, and the samples travel as one compact JSON text (see
+ * `sample-chunk.ts`). A row per sample cost about five times as much to
+ * insert on the embedded store, which decided how many nodes one process
+ * can take. `ts_min`/`ts_max` bound the agent timestamps inside, so a range
+ * query reads only the chunks that overlap it; `received_at` is the
+ * server's clock and drives retention.
+ */
+export const metricChunks = pgTable(
+  'metric_chunks',
   {
     nodeId: text('node_id').notNull(),
     batchId: text('batch_id').notNull(),
     receivedAt: ms('received_at').notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.nodeId, t.batchId] }), index('metric_batches_received_idx').on(t.receivedAt)],
-);
-
-/** Raw metric samples; `ts` is the agent's clock, `received_at` the server's. */
-export const metricSamples = pgTable(
-  'metric_samples',
-  {
-    nodeId: text('node_id').notNull(),
-    ts: ms('ts').notNull(),
-    name: text('name').notNull(),
-    labels: jsonb('labels').$type<Record<string, string>>().notNull(),
-    value: doublePrecision('value').notNull(),
-    receivedAt: ms('received_at').notNull(),
+    tsMin: ms('ts_min').notNull(),
+    tsMax: ms('ts_max').notNull(),
+    sampleCount: integer('sample_count').notNull(),
+    samples: text('samples').notNull(),
   },
   (t) => [
-    index('metric_samples_range_idx').on(t.nodeId, t.name, t.ts),
+    primaryKey({ columns: [t.nodeId, t.batchId] }),
+    index('metric_chunks_range_idx').on(t.nodeId, t.tsMax),
     // BRIN: received_at grows with insertion, so a block-range index serves the retention sweep at almost no write cost.
-    index('metric_samples_received_brin').using('brin', t.receivedAt),
+    index('metric_chunks_received_brin').using('brin', t.receivedAt),
   ],
 );
 
@@ -115,4 +104,4 @@ export const settings = pgTable('settings', {
 });
 
 /** All tables, for Drizzle's relational typing. */
-export const schema = { nodes, joinTokens, metricBatches, metricSamples, nodeTransitions, settings, leases };
+export const schema = { nodes, joinTokens, metricChunks, nodeTransitions, settings, leases };

@@ -1,0 +1,52 @@
+import type { MetricSample } from '@aurora/sdk';
+
+/**
+ * The stored form of one batch of samples: a JSON array of
+ * `[name, ts, value]`, or `[name, ts, value, labels]` when labelled.
+ *
+ * JSON text rather than a row per sample or a jsonb value: the database
+ * stores it without parsing it, and JSON carries every finite double and
+ * millisecond timestamp exactly. Migration 0004 writes the same form with
+ * `json_build_array`, so both paths must stay in step.
+ */
+export type StoredSample = [name: string, ts: number, value: number, labels?: Record<string, string>];
+
+/** One encoded batch and the bounds a range query filters on. */
+export interface EncodedChunk {
+  text: string;
+  tsMin: number;
+  tsMax: number;
+  count: number;
+}
+
+export function encodeChunk(samples: readonly MetricSample[]): EncodedChunk {
+  let tsMin = Number.POSITIVE_INFINITY;
+  let tsMax = Number.NEGATIVE_INFINITY;
+  const rows: StoredSample[] = new Array(samples.length);
+  for (let i = 0; i < samples.length; i++) {
+    const s = samples[i] as MetricSample;
+    // Timestamps are whole milliseconds everywhere else (bigint columns, bucket arithmetic).
+    const ts = Math.round(s.ts);
+    if (ts < tsMin) tsMin = ts;
+    if (ts > tsMax) tsMax = ts;
+    rows[i] = s.labels && Object.keys(s.labels).length > 0 ? [s.name, ts, s.value, s.labels] : [s.name, ts, s.value];
+  }
+  if (samples.length === 0) tsMin = tsMax = 0;
+  return { text: JSON.stringify(rows), tsMin, tsMax, count: samples.length };
+}
+
+export function decodeChunk(text: string): StoredSample[] {
+  return JSON.parse(text) as StoredSample[];
+}
+
+/**
+ * A key that is equal for equal label sets whatever order their keys came in:
+ * agents send them in any order and the migrated rows come in jsonb's order.
+ */
+export function labelsKey(labels: Record<string, string> | undefined): string {
+  if (!labels) return '';
+  const keys = Object.keys(labels);
+  if (keys.length === 0) return '';
+  keys.sort();
+  return JSON.stringify(keys.map((k) => [k, labels[k]]));
+}
