@@ -59,3 +59,23 @@ test('a night as busy as a day is explained as an hour unlike recent days', () =
   }
   expect(explanations.some((e) => /unlike this hour on recent days/.test(e))).toBe(true);
 });
+
+test('an event still climbing a few points after its alarm is damped unless it grows by half', () => {
+  const d = ensembleFactory.create();
+  for (let i = 0; i < 3000; i++) d.update(i * 5 * MINUTE, daily(i));
+  const first = d.update(3000 * 5 * MINUTE, 100);
+  // Scores 1 against the range widened to 100: beyond the slow memory's 8 % margin, not 1.5× the alarm.
+  const climbing = d.update(3001 * 5 * MINUTE, 200);
+  expect(first.score).toBeGreaterThan(0.5);
+  expect(first.score * 1.08).toBeLessThan(1);
+  expect(climbing.score).toBe(0.5);
+  expect(climbing.explanation).toMatch(/repeat of a recent alarm, damped/);
+});
+
+test('a much larger excursion soon after an alarm still raises a new one', () => {
+  const d = ensembleFactory.create();
+  for (let i = 0; i < 3000; i++) d.update(i * 5 * MINUTE, daily(i));
+  d.update(3000 * 5 * MINUTE, 76);
+  const larger = d.update(3001 * 5 * MINUTE, 200);
+  expect(larger.score).toBeGreaterThan(0.9);
+});

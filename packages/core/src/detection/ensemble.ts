@@ -35,6 +35,10 @@ export interface EnsembleConfig {
   refractoryDamping: number;
   /** How much a score must beat the remembered peak by to count as a new alarm (1 = any excess). */
   repeatMargin: number;
+  /** Per-point decay of a second, short memory of each kind's peak (the event still unfolding). */
+  burstDecay: number;
+  /** How much a score must beat that short-memory peak by to count as a new alarm. */
+  burstMargin: number;
 }
 
 /** Everything the ensemble remembers. */
@@ -49,6 +53,10 @@ export interface EnsembleState {
   peak: number;
   /** Decaying peak of range scores. */
   rangePeak: number;
+  /** Fast-decaying peak of pattern (and residual, seasonal) scores. */
+  burst: number;
+  /** Fast-decaying peak of range scores. */
+  rangeBurst: number;
 }
 
 const defaults: EnsembleConfig = {
@@ -60,10 +68,17 @@ const defaults: EnsembleConfig = {
   patterns: [
     { weight: 1, step: 10, dim: 5 },
     { weight: 1, step: 30, dim: 4, calibrateAfter: 7 },
+    // The same half-hour scale on how much the metric moves from point to point: a flat line
+    // turning into an oscillation (or noise going quiet) can stay inside every level seen before.
+    { weight: 1, step: 30, dim: 4, calibrateAfter: 7, feature: 'volatility' },
   ],
   peakDecay: 0.998,
   refractoryDamping: 0.5,
   repeatMargin: 1.08,
+  // An event still unfolding (within about a dozen points of its last alarm) was already announced:
+  // a score that only creeps up on it is no news, each extra point above threshold a false positive.
+  burstDecay: 0.95,
+  burstMargin: 1.5,
 };
 
 function merge(config: Partial<EnsembleConfig> | undefined): EnsembleConfig {
@@ -106,9 +121,15 @@ class Ensemble implements Detector<EnsembleState> {
     // Only a new high within the recent past is news: repeats of an alarm are damped, so one event
     // raises one alarm instead of a run of them (each extra point above threshold is a false positive).
     // Range and pattern alarms are tracked apart: a pattern alarm must not silence the first value
-    // outside the range, which is a different kind of news.
+    // outside the range, which is a different kind of news. Each kind has two memories: a slow one
+    // (a new high within the recent past) and a fast one that asks more of a score arriving while
+    // the last alarm's event is still unfolding.
     const other = Math.max(pattern, residual, seasonal);
-    const repeat = range <= s.rangePeak * c.repeatMargin && other <= s.peak * c.repeatMargin;
+    const repeat =
+      (range <= s.rangePeak * c.repeatMargin || range <= s.rangeBurst * c.burstMargin) &&
+      (other <= s.peak * c.repeatMargin || other <= s.burst * c.burstMargin);
+    s.burst = Math.max(other, s.burst * c.burstDecay);
+    s.rangeBurst = Math.max(range, s.rangeBurst * c.burstDecay);
     const score = repeat ? raw * c.refractoryDamping : raw;
     s.rangePeak = Math.max(range, s.rangePeak * c.peakDecay);
     s.peak = Math.max(other, s.peak * c.peakDecay);
@@ -153,6 +174,8 @@ export const ensembleFactory: DetectorFactory<EnsembleConfig, EnsembleState> = {
       patterns: c.patterns.map((p) => createKnnNovelty(p)),
       peak: 0,
       rangePeak: 0,
+      burst: 0,
+      rangeBurst: 0,
     });
   },
   restore(state) {
