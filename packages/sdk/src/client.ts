@@ -19,6 +19,8 @@ import type {
   Node,
   NodeList,
   NodeState,
+  NodeTransitionPage,
+  NodeTransitionsQuery,
   Problem,
 } from './contract.js';
 
@@ -118,6 +120,20 @@ export class AuroraClient {
     for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
     const qs = params.toString();
     return this.request('GET', `/v1/nodes/${encodeURIComponent(name)}/metrics${qs ? `?${qs}` : ''}`);
+  }
+  /**
+   * A node's recorded state changes, newest first. Pass a page's `next` as
+   * `before` to read the older ones.
+   *
+   * @example
+   * const latest = await aurora.nodeTransitions('web-1', { limit: 20 });
+   * if (latest.next !== null) await aurora.nodeTransitions('web-1', { limit: 20, before: latest.next });
+   */
+  nodeTransitions(name: string, query: NodeTransitionsQuery = {}): Promise<NodeTransitionPage> {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
+    const qs = params.toString();
+    return this.request('GET', `/v1/nodes/${encodeURIComponent(name)}/transitions${qs ? `?${qs}` : ''}`);
   }
   clusterSummary(): Promise<ClusterSummary> {
     return this.request('GET', '/v1/cluster/summary');

@@ -135,6 +135,38 @@ export type Node = Static<typeof Node>;
 export const NodeList = Type.Object({ items: Type.Array(Node) });
 export type NodeList = Static<typeof NodeList>;
 
+/** One recorded state change of a node: what it was, what it became and why. */
+export const NodeTransition = Type.Object({
+  at: Type.String({ format: 'date-time' }),
+  // References, not copies: one schema may hold a given $id only once.
+  from: Type.Ref(NodeState),
+  to: Type.Ref(NodeState),
+  reason: Type.String(),
+});
+export type NodeTransition = Static<typeof NodeTransition>;
+
+/** Query of `GET /v1/nodes/:name/transitions`. */
+export const NodeTransitionsQuery = Type.Object({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000, default: 100, description: 'page size' })),
+  before: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      maximum: Number.MAX_SAFE_INTEGER,
+      description: 'the `next` of the previous page: only transitions recorded before it',
+    }),
+  ),
+});
+export type NodeTransitionsQuery = Static<typeof NodeTransitionsQuery>;
+
+/** A page of a node's transitions, newest first, in the order they were recorded. */
+export const NodeTransitionPage = Type.Object({
+  items: Type.Array(NodeTransition),
+  next: Type.Union([Type.Integer(), Type.Null()], {
+    description: 'pass as `before` to read the next, older page; null when this page is the last',
+  }),
+});
+export type NodeTransitionPage = Static<typeof NodeTransitionPage>;
+
 export const MetricSeries = Type.Object({
   name: Type.String(),
   labels: Type.Record(Type.String(), Type.String()),

@@ -1,5 +1,5 @@
 import { stepHealth } from '@aurora/core';
-import { MetricRange, Node, NodeList, NodeState, Problem } from '@aurora/sdk';
+import { MetricRange, Node, NodeList, NodeState, NodeTransitionPage, NodeTransitionsQuery, Problem } from '@aurora/sdk';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { AuroraError } from '../platform/http/errors.js';
@@ -13,6 +13,7 @@ import { parseRange } from './time-range.js';
 const NameParams = Type.Object({ name: Type.String({ minLength: 1, maxLength: 63 }) });
 const errors = { 400: Problem, 401: Problem, 403: Problem, 404: Problem };
 const security = [{ admin: [] }];
+const DEFAULT_TRANSITIONS_PAGE = 100;
 
 function parseLabelSelectors(raw: string | string[] | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -32,7 +33,7 @@ async function mustFind(ctx: ClusterContext, name: string): Promise<NodeRow> {
   return row;
 }
 
-/** Node routes for operators: list, get, cordon/uncordon/drain, delete, metrics. */
+/** Node routes for operators: list, get, cordon/uncordon/drain, delete, metrics, transitions. */
 export async function registerNodeRoutes(app: FastifyInstance, ctx: ClusterContext): Promise<void> {
   app.get(
     '/v1/nodes',
@@ -167,6 +168,43 @@ export async function registerNodeRoutes(app: FastifyInstance, ctx: ClusterConte
         ...range,
       });
       return { series };
+    },
+  );
+
+  app.get(
+    '/v1/nodes/:name/transitions',
+    {
+      schema: {
+        summary: 'State changes of a node, newest first',
+        description:
+          'Every recorded transition with its reason, in the order it was recorded. ' +
+          'When `next` is not null, pass it as `before` to read the older ones.',
+        tags: ['nodes'],
+        security,
+        params: NameParams,
+        querystring: NodeTransitionsQuery,
+        response: { 200: NodeTransitionPage, ...errors },
+      },
+    },
+    async (request): Promise<NodeTransitionPage> => {
+      const query = request.query as NodeTransitionsQuery;
+      const limit = query.limit ?? DEFAULT_TRANSITIONS_PAGE;
+      const row = await mustFind(ctx, (request.params as { name: string }).name);
+      // One row more than asked says whether an older page exists without a count.
+      const rows = await ctx.store.nodes.transitions(row.id, {
+        limit: limit + 1,
+        ...(query.before !== undefined ? { before: query.before } : {}),
+      });
+      const page = rows.slice(0, limit);
+      return {
+        items: page.map((t) => ({
+          at: new Date(t.at).toISOString(),
+          from: t.fromState as NodeState,
+          to: t.toState as NodeState,
+          reason: t.reason,
+        })),
+        next: rows.length > limit ? (page.at(-1)?.seq ?? null) : null,
+      };
     },
   );
 }

@@ -1,4 +1,4 @@
-import { and, asc, eq, getTableColumns, inArray, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, inArray, lt, type SQL, sql } from 'drizzle-orm';
 import type { Db, Tx } from './engine.js';
 import { MetricRepo } from './metric-repo.js';
 import { nodes, nodeTransitions } from './schema.js';
@@ -107,14 +107,24 @@ export class NodeRepo {
     return this.db.select().from(nodes).where(inArray(nodes.id, ids));
   }
 
-  /** The recorded transitions of one node, newest first. */
-  transitions(nodeId: string, limit = 100): Promise<NodeTransitionRow[]> {
+  /**
+   * The recorded transitions of one node, newest first, with their `seq`.
+   * Ordered by `seq`, the order they were written under the node's row
+   * lock, rather than by `at`: replicas' clocks may disagree, the chain of
+   * from/to states may not. `before` pages: only transitions with a smaller `seq`.
+   */
+  transitions(
+    nodeId: string,
+    page: { limit?: number; before?: number } = {},
+  ): Promise<(NodeTransitionRow & { seq: number })[]> {
+    const where = [eq(nodeTransitions.nodeId, nodeId)];
+    if (page.before !== undefined) where.push(lt(nodeTransitions.seq, page.before));
     return this.db
       .select()
       .from(nodeTransitions)
-      .where(eq(nodeTransitions.nodeId, nodeId))
-      .orderBy(sql`${nodeTransitions.at} desc, ${nodeTransitions.seq} desc`)
-      .limit(limit);
+      .where(and(...where))
+      .orderBy(desc(nodeTransitions.seq))
+      .limit(page.limit ?? 100);
   }
 }
 
