@@ -108,6 +108,33 @@ describe('input validation of public routes', () => {
     );
   });
 
+  it('random history paging parameters never cause a 5xx, and a page never exceeds its limit', async () => {
+    const param = fc.oneof(
+      fc.string(),
+      fc.integer({ min: 1, max: 1_000 }).map(String),
+      fc.integer().map(String),
+      fc.double().map(String),
+      fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }).map(String),
+    );
+    await fc.assert(
+      fc.asyncProperty(param, param, fc.constantFrom('fuzz-1', 'no-such-node'), async (limit, before, name) => {
+        const res = await server.app.inject({
+          method: 'GET',
+          url: `/v1/nodes/${name}/transitions?limit=${encodeURIComponent(limit)}&before=${encodeURIComponent(before)}`,
+          headers: server.admin,
+        });
+        expect(res.statusCode).toBeLessThan(500);
+        if (res.statusCode >= 400) {
+          expect(res.headers['content-type']).toContain('application/problem+json');
+          expect(res.json().code).toMatch(/^AURORA_/);
+        } else {
+          expect(res.json().items.length).toBeLessThanOrEqual(Number(limit));
+        }
+      }),
+      { numRuns: 120 },
+    );
+  });
+
   it('garbage that is not JSON answers 400, not 500', async () => {
     const res = await server.app.inject({
       method: 'POST',
