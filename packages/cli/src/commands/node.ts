@@ -1,28 +1,65 @@
-import { type CommandSpec, parseFlags } from '../args.js';
+import type { AuroraClient } from '@aurora/sdk';
+import { type CommandSpec, parseFlags, stringFlag } from '../args.js';
 import { CliError } from '../cli-error.js';
 import { callApi, connect, connectionFlags } from '../connection.js';
-import { ago } from '../table.js';
+import { ago, formatTable } from '../table.js';
 
-const ACTIONS = ['show', 'cordon', 'uncordon', 'drain', 'delete'] as const;
+const ACTIONS = ['show', 'history', 'cordon', 'uncordon', 'drain', 'delete'] as const;
 type Action = (typeof ACTIONS)[number];
+const HISTORY_DEFAULT = 20;
+const HISTORY_MAX = 1_000;
 
 export const nodeCommand: CommandSpec = {
   name: 'node',
-  summary: 'show one node, or cordon, uncordon, drain or delete it',
-  usage: `aurora node NAME [${ACTIONS.join('|')}] [--json]`,
-  flags: { ...connectionFlags, json: { type: 'boolean', description: 'print the API answer as JSON' } },
-  examples: ['aurora node web-1', 'aurora node web-1 drain', 'aurora node web-1 uncordon'],
+  summary: 'show one node or its state history, or cordon, uncordon, drain or delete it',
+  usage: `aurora node NAME [${ACTIONS.join('|')}] [--limit N] [--json]`,
+  flags: {
+    ...connectionFlags,
+    limit: {
+      type: 'string',
+      placeholder: 'n',
+      description: `history: how many of the latest state changes to print (default ${HISTORY_DEFAULT}, at most ${HISTORY_MAX})`,
+    },
+    json: { type: 'boolean', description: 'print the API answer as JSON' },
+  },
+  examples: [
+    'aurora node web-1',
+    'aurora node web-1 history --limit 50',
+    'aurora node web-1 drain',
+    'aurora node web-1 uncordon',
+  ],
 };
+
+/** The latest state changes of a node as a table, newest first. */
+async function history(client: AuroraClient, name: string, limitText: string | undefined, json: boolean) {
+  const limit = limitText === undefined ? HISTORY_DEFAULT : Number(limitText);
+  if (!Number.isInteger(limit) || limit < 1 || limit > HISTORY_MAX) {
+    throw new CliError(`--limit ${limitText}: must be a whole number from 1 to ${HISTORY_MAX}`);
+  }
+  const page = await callApi(`reading the history of node ${name}`, () => client.nodeTransitions(name, { limit }));
+  if (json) return JSON.stringify(page, null, 2);
+  if (page.items.length === 0) return `Node ${name} has not changed state since it joined.`;
+  const table = formatTable(
+    ['AT', 'FROM', 'TO', 'REASON'],
+    page.items.map((t) => [t.at, t.from, t.to, t.reason]),
+  );
+  const more = `(older changes not shown; raise --limit, up to ${HISTORY_MAX})`;
+  return page.next === null ? table : `${table}\n${more}`;
+}
 
 export async function runNode(argv: string[], env: NodeJS.ProcessEnv): Promise<string> {
   const { flags, positionals } = parseFlags(nodeCommand, argv);
   const [name, rawAction = 'show'] = positionals;
-  if (!name) throw new CliError('which node?', 'usage: aurora node NAME [show|cordon|uncordon|drain|delete]');
+  if (!name) throw new CliError('which node?', `usage: aurora node NAME [${ACTIONS.join('|')}]`);
   if (!ACTIONS.includes(rawAction as Action)) {
     throw new CliError(`unknown action "${rawAction}"`, `use one of ${ACTIONS.join(', ')}`);
   }
   const action = rawAction as Action;
+  if (action !== 'history' && flags.limit !== undefined) {
+    throw new CliError('--limit applies to history only', `aurora node ${name} history --limit N`);
+  }
   const client = connect(flags, env);
+  if (action === 'history') return history(client, name, stringFlag(flags, 'limit'), flags.json === true);
   if (action === 'delete') {
     await callApi(`deleting node ${name}`, () => client.deleteNode(name));
     return `node ${name} deleted`;

@@ -1,0 +1,96 @@
+/**
+ * `aurora node NAME history` against a real control plane in this process,
+ * over real HTTP on an ephemeral port.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { AuroraClient, type NodeFacts } from '@aurora/sdk';
+import { compileConfig, type RunningServer, startServer } from '@aurora/server';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { formatHelp } from '../args.js';
+import { CliError } from '../cli-error.js';
+import { nodeCommand, runNode } from './node.js';
+
+const ADMIN = 'node-history-admin-token-0123456789';
+const facts: NodeFacts = {
+  hostname: 'history-probe',
+  os: { platform: 'linux', distro: 'test', release: '1', kernel: '1' },
+  arch: 'x64',
+  cpus: { count: 1, model: 'test' },
+  memoryBytes: 1,
+  disks: [],
+  addresses: [],
+  labels: {},
+  agentVersion: 'test',
+};
+
+describe('aurora node NAME history', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'aurora-node-history-'));
+  let server: RunningServer;
+  let connection: string[];
+  const env = {};
+
+  beforeAll(async () => {
+    server = await startServer(
+      compileConfig({
+        env: { AURORA_ADMIN_TOKEN: ADMIN, AURORA_LOG_LEVEL: 'silent' },
+        overrides: { port: 0, dataDir: path.join(dir, 'data') },
+      }),
+      { manualControllers: true, consoleDir: path.join(dir, 'no-console') },
+    );
+    connection = ['--server', server.url, '--token', ADMIN];
+    const admin = new AuroraClient({ baseUrl: server.url, token: ADMIN });
+    const { token } = await admin.createJoinToken({ uses: 2 });
+    const joined = await admin.join({ token, name: 'web-1', facts });
+    await admin.heartbeat(joined.credential, { sentAt: Date.now(), facts, batches: [] });
+    await admin.cordonNode('web-1');
+    await admin.uncordonNode('web-1');
+    await admin.join({ token, name: 'idle-1', facts });
+  });
+  afterAll(async () => {
+    await server?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('prints the stored state changes newest first, with their reasons', async () => {
+    const lines = (await runNode(['web-1', 'history', ...connection], env)).split('\n');
+    expect(lines[0]).toMatch(/^AT\s+FROM\s+TO\s+REASON$/);
+    const fromTo = (line: string) => line.split(/\s{3,}/).slice(1, 3).join('>');
+    expect(lines.slice(1).map(fromTo)).toEqual(['cordoned>ready', 'ready>cordoned', 'joining>ready']);
+    expect(lines[2]).toContain('cordoned by an operator');
+  });
+
+  test('--limit shows the latest changes and says that older ones exist', async () => {
+    const out = await runNode(['web-1', 'history', '--limit', '1', ...connection], env);
+    expect(out.split('\n')).toHaveLength(3);
+    expect(out).toMatch(/cordoned\s+ready/);
+    expect(out).toContain('older changes not shown');
+  });
+
+  test('--json prints the API page', async () => {
+    const page = JSON.parse(await runNode(['web-1', 'history', '--json', ...connection], env));
+    expect(page.next).toBeNull();
+    expect(page.items.map((t: { to: string }) => t.to)).toEqual(['ready', 'cordoned', 'ready']);
+  });
+
+  test('a node that never changed state says so', async () => {
+    expect(await runNode(['idle-1', 'history', ...connection], env)).toBe(
+      'Node idle-1 has not changed state since it joined.',
+    );
+  });
+
+  test('an unknown node or a bad limit is a one-line error with a hint', async () => {
+    await expect(runNode(['nope', 'history', ...connection], env)).rejects.toThrow(/AURORA_NODE_NOT_FOUND/);
+    for (const limit of ['0', '1001', 'ten']) {
+      await expect(runNode(['web-1', 'history', '--limit', limit, ...connection], env)).rejects.toThrow(CliError);
+    }
+    await expect(runNode(['web-1', 'cordon', '--limit', '5', ...connection], env)).rejects.toThrow(/history only/);
+  });
+
+  test('--help names the history action and its flag', () => {
+    const help = formatHelp(nodeCommand);
+    expect(help).toContain('history');
+    expect(help).toContain('--limit <n>');
+  });
+});
