@@ -13,7 +13,7 @@ export interface LatestReadings {
   at: number;
 }
 
-/** One state change seen on the event stream. */
+/** One state change of a node, stored by the server or seen on the event stream. */
 export interface StateTransition {
   from: NodeState;
   to: NodeState;
@@ -26,18 +26,22 @@ export interface FleetState {
   /** Nodes by name. */
   nodes: ReadonlyMap<string, Node>;
   readings: ReadonlyMap<string, LatestReadings>;
-  /** State changes per node since the console connected, oldest first, bounded. */
+  /** State changes per node, oldest first, bounded: the stored ones a node page loaded, then live ones. */
   history: ReadonlyMap<string, readonly StateTransition[]>;
   /** False until the first node list arrives. */
   loaded: boolean;
 }
 
-/** What can change the fleet picture: a full listing, events (one or a batch), or a node returned by an action. */
+/**
+ * What can change the fleet picture: a full listing, events (one or a batch), a node returned by an
+ * action, or a node's stored state changes (oldest first) read from `GET /v1/nodes/:name/transitions`.
+ */
 export type FleetAction =
   | { type: 'listed'; nodes: readonly Node[] }
   | { type: 'event'; event: AuroraEvent }
   | { type: 'events'; events: readonly AuroraEvent[] }
-  | { type: 'node.updated'; node: Node };
+  | { type: 'node.updated'; node: Node }
+  | { type: 'history.loaded'; name: string; transitions: readonly StateTransition[] };
 
 /** State changes kept per node; older ones fall off. */
 export const HISTORY_LIMIT = 50;
@@ -90,6 +94,8 @@ function applyEvent(draft: Draft, event: AuroraEvent): void {
     case 'node.deleted':
       draft.nodes.delete(event.name);
       draft.readings.delete(event.name);
+      // A node that joins again under this name starts a new history.
+      draft.history.delete(event.name);
       return;
     default:
       return; // event types newer than this console are ignored
@@ -107,6 +113,23 @@ function applyEvents(state: FleetState, events: readonly AuroraEvent[]): FleetSt
   return { ...draft, loaded: state.loaded };
 }
 
+const transitionKey = (t: StateTransition) => `${t.at}|${t.from}|${t.to}|${t.reason}`;
+
+/**
+ * A node's stored transitions (oldest first, in the order the server recorded them) followed by
+ * those seen live that the store did not return yet: a change seen both ways is kept once, and
+ * live ones older than the stored page are dropped, since the page already ends the history there.
+ */
+export function mergeHistory(
+  stored: readonly StateTransition[],
+  live: readonly StateTransition[],
+): readonly StateTransition[] {
+  const known = new Set(stored.map(transitionKey));
+  const oldest = stored[0] ? Date.parse(stored[0].at) : Number.NEGATIVE_INFINITY;
+  const newer = live.filter((t) => !known.has(transitionKey(t)) && Date.parse(t.at) >= oldest);
+  return [...stored, ...newer].slice(-HISTORY_LIMIT);
+}
+
 /** Applies one action to the fleet picture. A listing replaces nodes but keeps readings and history. */
 export function fleetReducer(state: FleetState, action: FleetAction): FleetState {
   switch (action.type) {
@@ -116,6 +139,11 @@ export function fleetReducer(state: FleetState, action: FleetAction): FleetState
       const nodes = new Map(state.nodes);
       nodes.set(action.node.name, action.node);
       return { ...state, nodes };
+    }
+    case 'history.loaded': {
+      const history = new Map(state.history);
+      history.set(action.name, mergeHistory(action.transitions, state.history.get(action.name) ?? []));
+      return { ...state, history };
     }
     case 'event':
       return applyEvents(state, [action.event]);

@@ -1,6 +1,6 @@
-/** The facts, conditions and observed state changes of one node. */
+/** The facts, conditions and state changes of one node. */
 import type { Node } from '@aurora/sdk';
-import type { StateTransition } from '../live/fleet.js';
+import { HISTORY_LIMIT, type StateTransition } from '../live/fleet.js';
 import { LabelChips } from '../nodes/NodeTable.js';
 import { formatAgo, formatBytes, formatTime } from '../ui/format.js';
 import { StateBadge } from '../ui/StateBadge.js';
@@ -89,8 +89,17 @@ export function NodeConditions({ node }: { node: Node }) {
   );
 }
 
-/** State changes seen on the event stream, newest first, ending with how the current state began. */
-export function StateHistory({ node, history }: { node: Node; history: readonly StateTransition[] }) {
+/** Stored and live state changes, newest first; without any, how the current state began. */
+export function StateHistory({
+  node,
+  history,
+  problem,
+}: {
+  node: Node;
+  history: readonly StateTransition[];
+  /** Why the stored history could not be read, when it could not. */
+  problem?: string | undefined;
+}) {
   const newestFirst = [...history].reverse();
   return (
     <section className="card" aria-labelledby="history-title">
@@ -115,7 +124,12 @@ export function StateHistory({ node, history }: { node: Node; history: readonly 
           </li>
         )}
       </ol>
-      <p className="muted small">Changes appear here live while the console is open.</p>
+      {problem && (
+        <p className="error small" role="alert" data-testid="history-problem">
+          {problem}
+        </p>
+      )}
+      <p className="muted small">The latest {HISTORY_LIMIT} changes the control plane stored; new ones appear live.</p>
     </section>
   );
 }

@@ -1,9 +1,10 @@
 /** One node: its state and actions, live charts, facts, conditions and state history. */
 import { AuroraApiError } from '@aurora/sdk';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link } from '../app/router.js';
 import { NodeCharts } from '../charts/NodeCharts.js';
 import { useFleet } from '../live/FleetProvider.js';
+import { HISTORY_LIMIT } from '../live/fleet.js';
 import { formatAgo } from '../ui/format.js';
 import { StateBadge } from '../ui/StateBadge.js';
 import { useNow } from '../ui/use-now.js';
@@ -12,8 +13,11 @@ import { NodeConditions, NodeFacts, StateHistory } from './NodeDetails.js';
 
 /** The page at `/nodes/:name`. */
 export function NodePage({ name }: { name: string }) {
-  const { client, fleet, apply } = useFleet();
+  const { client, fleet, apply, status } = useFleet();
   const [error, setError] = useState<string | undefined>(undefined);
+  const [historyProblem, setHistoryProblem] = useState<string | undefined>(undefined);
+  const streamOpen = status === 'open';
+  const historyLoadedFor = useRef<string | undefined>(undefined);
   const now = useNow();
   const node = fleet.nodes.get(name);
 
@@ -31,6 +35,29 @@ export function NodePage({ name }: { name: string }) {
       live = false;
     };
   }, [client, apply, name]);
+
+  // Stored history on open, and again whenever the stream reopens: changes made while it was
+  // down arrived as no event. Live ones are appended by the fleet reducer meanwhile.
+  useEffect(() => {
+    if (!streamOpen && historyLoadedFor.current === name) return;
+    historyLoadedFor.current = name;
+    let live = true;
+    client.nodeTransitions(name, { limit: HISTORY_LIMIT }).then(
+      (page) => {
+        if (!live) return;
+        setHistoryProblem(undefined);
+        apply({ type: 'history.loaded', name, transitions: [...page.items].reverse() });
+      },
+      (e: unknown) => {
+        // A missing node is reported by the page itself.
+        if (!live || (e instanceof AuroraApiError && e.status === 404)) return;
+        setHistoryProblem(`stored history not loaded: ${e instanceof Error ? e.message : String(e)}`);
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [client, apply, name, streamOpen]);
 
   if (!node) {
     return (
@@ -67,7 +94,7 @@ export function NodePage({ name }: { name: string }) {
       <div className="grid-3">
         <NodeFacts node={node} now={now} />
         <NodeConditions node={node} />
-        <StateHistory node={node} history={fleet.history.get(node.name) ?? []} />
+        <StateHistory node={node} history={fleet.history.get(node.name) ?? []} problem={historyProblem} />
       </div>
     </div>
   );
