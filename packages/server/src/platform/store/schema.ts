@@ -86,7 +86,8 @@ export const nodeTransitions = pgTable(
     toState: text('to_state').notNull(),
     reason: text('reason').notNull(),
   },
-  (t) => [index('node_transitions_node_idx').on(t.nodeId, t.at)],
+  // History pages read one node's transitions newest first by seq; without this a node with a long history sorts it all.
+  (t) => [index('node_transitions_node_seq_idx').on(t.nodeId, t.seq)],
 );
 
 /** Leases that elect one replica to run the controllers; `epoch` fences a deposed holder. */
