@@ -94,29 +94,3 @@ describe('k-NN pattern novelty', () => {
     expect(novel).toBeGreaterThan(quiet);
   });
 });
-
-describe('k-NN volatility novelty', () => {
-  // A level series with a step every 40 points: every level stays inside the range seen before.
-  const level = (i: number) => 10 + (Math.floor(i / 40) % 3) * 5;
-
-  test('a steady level turning into an oscillation between known levels stands out', () => {
-    const k = createKnnNovelty({ step: 10, dim: 4, feature: 'volatility' });
-    let quiet = 0;
-    for (let i = 0; i < 6000; i++) {
-      const score = updateKnnNovelty(k, level(i));
-      if (i >= 4000) quiet = Math.max(quiet, score);
-    }
-    let novel = 0;
-    for (let i = 0; i < 80; i++) novel = Math.max(novel, updateKnnNovelty(k, i % 2 === 0 ? 10 : 20));
-    expect(novel).toBeGreaterThan(0.5);
-    expect(novel).toBeGreaterThan(quiet);
-  });
-
-  test('steps of values near the largest double stay finite', () => {
-    const k = createKnnNovelty({ step: 2, dim: 2, calibrateAfter: 2, learningPeriod: 2, feature: 'volatility' });
-    for (let i = 0; i < 200; i++) {
-      const score = updateKnnNovelty(k, i % 2 === 0 ? Number.MAX_VALUE : -Number.MAX_VALUE);
-      expect(Number.isFinite(score)).toBe(true);
-    }
-  });
-});

@@ -68,9 +68,6 @@ const defaults: EnsembleConfig = {
   patterns: [
     { weight: 1, step: 10, dim: 5 },
     { weight: 1, step: 30, dim: 4, calibrateAfter: 7 },
-    // The same half-hour scale on how much the metric moves from point to point: a flat line
-    // turning into an oscillation (or noise going quiet) can stay inside every level seen before.
-    { weight: 1, step: 30, dim: 4, calibrateAfter: 7, feature: 'volatility' },
   ],
   peakDecay: 0.998,
   refractoryDamping: 0.5,

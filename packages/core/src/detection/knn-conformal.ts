@@ -18,9 +18,7 @@ export interface KnnConformalState {
 export function describePattern(k: KnnNoveltyState): string {
   const ratio = k.typicalAlpha > 0 ? k.alpha / k.typicalAlpha : 0;
   const span = k.config.dim * k.config.step;
-  const what = k.config.feature === 'volatility' ? 'how the last' : 'the last';
-  const shape = k.config.feature === 'volatility' ? 'move forms a pattern' : 'form a pattern';
-  return `${what} ${span} points ${shape} ${ratio.toFixed(1)}× further from anything seen recently than usual`;
+  return `the last ${span} points form a pattern ${ratio.toFixed(1)}× further from anything seen recently than usual`;
 }
 
 // Alone, the detector judges every point (buckets of one) instead of the ensemble's coarse buckets.

@@ -30,11 +30,6 @@ export interface KnnNoveltyConfig {
   distanceFloor: number;
   /** Distance ratio to the typical one below which scores are scaled down (≤ 1 = off). */
   minRatio: number;
-  /**
-   * What a bucket summarises: `level` its mean, `volatility` the mean absolute step between
-   * consecutive points (so a flat line turning noisy, or noise going quiet, is a new pattern).
-   */
-  feature: 'level' | 'volatility';
 }
 
 /** Everything the k-NN novelty component remembers. */
@@ -42,8 +37,6 @@ export interface KnnNoveltyState {
   config: KnnNoveltyConfig;
   bucketSum: number;
   bucketCount: number;
-  /** The previous raw value (for the volatility feature). */
-  previous: number | null;
   /**
    * Bucket averages, newest last, at most `memory + 2 × dim`. Every pattern is a
    * run of `dim` consecutive entries, so patterns are never stored twice.
@@ -70,7 +63,6 @@ export const knnNoveltyDefaults: KnnNoveltyConfig = {
   calibrateAfter: 20,
   distanceFloor: 0.02,
   minRatio: 2.75,
-  feature: 'level',
 };
 
 /** Creates an empty component. */
@@ -80,7 +72,6 @@ export function createKnnNovelty(config: Partial<KnnNoveltyConfig> = {}): KnnNov
     config: c,
     bucketSum: 0,
     bucketCount: 0,
-    previous: null,
     history: [],
     min: null,
     max: null,
@@ -130,16 +121,8 @@ function nearestDistance(s: KnnNoveltyState, firstEnd: number, quarterRange: num
 /** Feeds one raw value; returns the novelty score in [0, 1] when a bucket completes, 0 in between. */
 export function updateKnnNovelty(s: KnnNoveltyState, value: number): number {
   const { step, dim, memory } = s.config;
-  // Summing x / step keeps even values near the largest double finite.
-  if (s.config.feature === 'volatility') {
-    // Half the step (distances are relative to the range, so the scale does not matter):
-    // halving before subtracting keeps it finite for values near the largest double.
-    const halfChange = s.previous === null ? 0 : Math.abs(value * 0.5 - s.previous * 0.5);
-    s.previous = value;
-    s.bucketSum += halfChange / step;
-  } else {
-    s.bucketSum += value / step;
-  }
+  // Summing value / step keeps even values near the largest double finite.
+  s.bucketSum += value / step;
   s.bucketCount++;
   if (s.bucketCount < step) return 0;
   const mean = s.bucketSum; // the bucket is full: the sum of value / step is its mean
