@@ -1,11 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
+import { createDensityNovelty, updateDensityNovelty } from './density-novelty.js';
 import { createExceedance, updateExceedance } from './exceedance.js';
 import { normalTail } from './gaussian.js';
 import { createKnnNovelty, updateKnnNovelty } from './knn-novelty.js';
 import { createRangeNovelty, updateRangeNovelty } from './range-novelty.js';
 import { createRing, pushRing, ringAt, ringMean, ringVariance } from './ring.js';
-import { createSortedWindow, medianAbsDeviation, pushSorted, quantile } from './sorted-window.js';
+import { countWithin, createSortedWindow, medianAbsDeviation, pushSorted, quantile } from './sorted-window.js';
 
 const values = fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: 1, maxLength: 300 });
 
@@ -23,6 +24,27 @@ describe('sorted window', () => {
       }),
     );
   });
+});
+
+test('countWithin counts the kept values inside a closed interval', () => {
+  fc.assert(
+    fc.property(
+      values,
+      fc.integer({ min: 1, max: 50 }),
+      fc.double({ min: -1e6, max: 1e6, noNaN: true }),
+      fc.double({ min: 0, max: 1e6, noNaN: true }),
+      (xs, capacity, lo, width) => {
+        const w = createSortedWindow(capacity);
+        for (const x of xs) pushSorted(w, x);
+        const hi = lo + width;
+        const expected = xs.slice(-capacity).filter((x) => x >= lo && x <= hi).length;
+        expect(countWithin(w, lo, hi)).toBe(expected);
+      },
+    ),
+  );
+  const w = createSortedWindow(10);
+  for (const x of [1, 2, 2, 2, 3]) pushSorted(w, x);
+  expect(countWithin(w, 2, 2)).toBe(3);
 });
 
 describe('ring', () => {
@@ -92,5 +114,46 @@ describe('k-NN pattern novelty', () => {
     for (let i = 0; i < 20; i++) novel = Math.max(novel, updateKnnNovelty(k, i % 2 === 0 ? 1 : -1));
     expect(novel).toBeGreaterThan(0.5);
     expect(novel).toBeGreaterThan(quiet);
+  });
+});
+
+describe('density novelty', () => {
+  // A job that idles at 10 or runs at 90, never in between.
+  const twoLevels = (i: number) => (Math.floor(i / 50) % 2 === 0 ? 10 : 90) + ((i * 7919) % 7) / 10;
+
+  test('a value between two well-worn levels stands out although it is inside the range', () => {
+    const d = createDensityNovelty();
+    let quiet = 0;
+    for (let i = 0; i < 6000; i++) {
+      const score = updateDensityNovelty(d, twoLevels(i));
+      if (i >= 5000) quiet = Math.max(quiet, score);
+    }
+    const between = updateDensityNovelty(d, 50);
+    expect(between).toBeGreaterThan(0.5);
+    expect(quiet).toBeLessThan(0.1);
+    expect(d.neighbours).toBe(0);
+  });
+
+  test('values outside the recent range and values before warm-up are left to other components', () => {
+    const d = createDensityNovelty({ warmup: 100 });
+    for (let i = 0; i < 99; i++) expect(updateDensityNovelty(d, twoLevels(i))).toBe(0);
+    for (let i = 99; i < 6000; i++) updateDensityNovelty(d, twoLevels(i));
+    expect(updateDensityNovelty(d, 500)).toBe(0);
+  });
+
+  test('a metric that visits some rare place every few days does not alarm on each visit', () => {
+    // Mostly near 10, with a burst to a different height every 701 points (about 2.4 days at 5 minutes):
+    // a calibration of a few hundred points would see each burst as the rarest value yet.
+    const bursty = (i: number) => (i % 701 === 0 ? 20 + ((i * 7919) % 61) : 10 + ((i * 31) % 5) / 10);
+    const d = createDensityNovelty();
+    const short = createDensityNovelty({ calibration: 500, upper: 0.999 });
+    let alarms = 0;
+    let shortAlarms = 0;
+    for (let i = 0; i < 30000; i++) {
+      if (updateDensityNovelty(d, bursty(i)) > 0.5 && i > 6000) alarms++;
+      if (updateDensityNovelty(short, bursty(i)) > 0.5 && i > 6000) shortAlarms++;
+    }
+    expect(alarms).toBe(0);
+    expect(shortAlarms).toBeGreaterThan(10);
   });
 });

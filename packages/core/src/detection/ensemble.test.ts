@@ -79,3 +79,12 @@ test('a much larger excursion soon after an alarm still raises a new one', () =>
   const larger = d.update(3001 * 5 * MINUTE, 200);
   expect(larger.score).toBeGreaterThan(0.9);
 });
+
+test('a value between two levels the metric keeps to is explained as a place it rarely goes', () => {
+  const d = ensembleFactory.create();
+  const twoLevels = (i: number) => (Math.floor(i / 50) % 2 === 0 ? 10 : 90) + ((i * 7919) % 7) / 10;
+  for (let i = 0; i < 6000; i++) d.update(i * 5 * MINUTE, twoLevels(i));
+  const r = d.update(6000 * 5 * MINUTE, 50);
+  expect(r.score).toBeGreaterThan(0.4);
+  expect(r.explanation).toMatch(/^value 50 where the metric rarely goes \(0 recent values near it, usually \d+\)$/);
+});

@@ -1,3 +1,9 @@
+import {
+  createDensityNovelty,
+  type DensityNoveltyConfig,
+  type DensityNoveltyState,
+  updateDensityNovelty,
+} from './density-novelty.js';
 import { cloneState, formatValue, rejectInput } from './input.js';
 import { describePattern } from './knn-conformal.js';
 import { createKnnNovelty, type KnnNoveltyConfig, type KnnNoveltyState, updateKnnNovelty } from './knn-novelty.js';
@@ -23,6 +29,8 @@ export type Weighted<C> = Partial<C> & { weight: number };
 export interface EnsembleConfig {
   /** Values outside the range seen recently. */
   range: Weighted<RangeNoveltyConfig>;
+  /** Values inside the range but where the metric rarely goes. */
+  density: Weighted<DensityNoveltyConfig>;
   /** Each hour of the day against the same hour on the last days (seasonality breaks). */
   seasonal: Weighted<SeasonalNoveltyConfig>;
   /** Surprise against a short-term forecast (off by default: on NAB it adds more false alarms than finds). */
@@ -46,6 +54,7 @@ export interface EnsembleState {
   config: EnsembleConfig;
   lastTimestamp: number | null;
   range: RangeNoveltyState;
+  density: DensityNoveltyState;
   residual: ResidualState;
   seasonal: SeasonalNoveltyState;
   patterns: KnnNoveltyState[];
@@ -61,6 +70,9 @@ export interface EnsembleState {
 
 const defaults: EnsembleConfig = {
   range: { weight: 1 },
+  // A rarely visited value is weaker evidence than one outside the range: at 70 % its score passes
+  // the other components' usual alarm level only well beyond the rarest values of recent weeks.
+  density: { weight: 0.7 },
   residual: { weight: 0 },
   // A same-hour comparison over a few days is noisier evidence than range or pattern novelty, so its
   // scores count at 90 %: a slot must go beyond the usual quantile to alarm (at 1 near-misses alarm too).
@@ -84,6 +96,7 @@ function merge(config: Partial<EnsembleConfig> | undefined): EnsembleConfig {
     ...defaults,
     ...c,
     range: { ...defaults.range, ...c.range },
+    density: { ...defaults.density, ...c.density },
     residual: { ...defaults.residual, ...c.residual },
     seasonal: { ...defaults.seasonal, ...c.seasonal },
     patterns: (c.patterns ?? defaults.patterns).map((p) => ({ ...p })),
@@ -102,6 +115,7 @@ class Ensemble implements Detector<EnsembleState> {
     const learnedMin = s.range.min;
     const learnedMax = s.range.max;
     const range = updateRangeNovelty(s.range, value) * c.range.weight;
+    const density = c.density.weight > 0 ? updateDensityNovelty(s.density, value) * c.density.weight : 0;
     const residual = c.residual.weight > 0 ? updateResidual(s.residual, value) * c.residual.weight : 0;
     const seasonal =
       c.seasonal.weight > 0 ? updateSeasonalNovelty(s.seasonal, timestamp, value) * c.seasonal.weight : 0;
@@ -114,14 +128,15 @@ class Ensemble implements Detector<EnsembleState> {
         patternIndex = i;
       }
     }
-    const raw = Math.min(1, Math.max(range, residual, pattern, seasonal));
+    const raw = Math.min(1, Math.max(range, residual, pattern, seasonal, density));
     // Only a new high within the recent past is news: repeats of an alarm are damped, so one event
     // raises one alarm instead of a run of them (each extra point above threshold is a false positive).
     // Range and pattern alarms are tracked apart: a pattern alarm must not silence the first value
-    // outside the range, which is a different kind of news. Each kind has two memories: a slow one
-    // (a new high within the recent past) and a fast one that asks more of a score arriving while
-    // the last alarm's event is still unfolding.
-    const other = Math.max(pattern, residual, seasonal);
+    // outside the range, which is a different kind of news. A rarely visited value goes with the
+    // patterns: it is usually the same event as the new shape it makes. Each kind has two memories:
+    // a slow one (a new high within the recent past) and a fast one that asks more of a score
+    // arriving while the last alarm's event is still unfolding.
+    const other = Math.max(pattern, residual, seasonal, density);
     const repeat =
       (range <= s.rangePeak * c.repeatMargin || range <= s.rangeBurst * c.burstMargin) &&
       (other <= s.peak * c.repeatMargin || other <= s.burst * c.burstMargin);
@@ -132,7 +147,9 @@ class Ensemble implements Detector<EnsembleState> {
     s.peak = Math.max(other, s.peak * c.peakDecay);
     if (raw < 0.1) return { score, explanation: `normal: ${formatValue(value)} fits the learned behaviour` };
     let explanation: string;
-    if (seasonal > range && seasonal > residual && seasonal > pattern) {
+    if (density > Math.max(range, seasonal, residual, pattern)) {
+      explanation = `value ${formatValue(value)} where the metric rarely goes (${s.density.neighbours} recent values near it, usually ${s.density.typicalNeighbours})`;
+    } else if (seasonal > range && seasonal > residual && seasonal > pattern) {
       explanation = `hourly average ${formatValue(s.seasonal.mean)} unlike this hour on recent days (nearest ${formatValue(s.seasonal.nearest)})`;
     } else if (range >= residual && range >= pattern) {
       explanation = `value ${formatValue(value)} outside its learned range ${formatValue(learnedMin)}–${formatValue(learnedMax)}`;
@@ -152,13 +169,13 @@ class Ensemble implements Detector<EnsembleState> {
 }
 
 /**
- * Aurora's default detector: range novelty and multi-scale k-NN pattern
- * novelty, each calibrated to [0, 1] on its own history, combined by maximum,
- * with repeats of an alarm damped so one event raises one alarm.
+ * Aurora's default detector: range, density, multi-scale k-NN pattern and
+ * seasonal novelty, each calibrated to [0, 1] on its own history, combined by
+ * maximum, with repeats of an alarm damped so one event raises one alarm.
  */
 export const ensembleFactory: DetectorFactory<EnsembleConfig, EnsembleState> = {
   name: 'aurora-ensemble',
-  description: 'max of calibrated range novelty and multi-scale k-NN pattern novelty, with alarm damping',
+  description: 'max of calibrated range, density, multi-scale k-NN pattern and seasonal novelty, with alarm damping',
   defaults,
   create(config) {
     const c = merge(config);
@@ -166,6 +183,7 @@ export const ensembleFactory: DetectorFactory<EnsembleConfig, EnsembleState> = {
       config: c,
       lastTimestamp: null,
       range: createRangeNovelty(c.range),
+      density: createDensityNovelty(c.density),
       residual: createResidual(c.residual),
       seasonal: createSeasonalNovelty(c.seasonal),
       patterns: c.patterns.map((p) => createKnnNovelty(p)),

@@ -1,3 +1,4 @@
+export type { DensityNoveltyConfig } from './density-novelty.js';
 export type { EnsembleConfig, Weighted } from './ensemble.js';
 export type { KnnNoveltyConfig } from './knn-novelty.js';
 export type { RangeNoveltyConfig } from './range-novelty.js';

@@ -29,6 +29,14 @@ function lowerBound(sorted: readonly number[], value: number): number {
   return lo;
 }
 
+/** How many values of the window lie in [lo, hi] (O(log n)). */
+export function countWithin(w: SortedWindowState, lo: number, hi: number): number {
+  // The first index above hi is the lower bound of the next larger double.
+  let above = lowerBound(w.sorted, hi);
+  while (above < w.sorted.length && w.sorted[above]! <= hi) above++;
+  return above - lowerBound(w.sorted, lo);
+}
+
 /** Adds a value, evicting the oldest when full. */
 export function pushSorted(w: SortedWindowState, value: number): void {
   if (w.fifo.length >= w.capacity) {
