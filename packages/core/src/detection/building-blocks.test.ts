@@ -157,3 +157,15 @@ describe('density novelty', () => {
     expect(shortAlarms).toBeGreaterThan(10);
   });
 });
+
+describe('range novelty while young', () => {
+  test('a small excess is forgiven right after warm-up but not once the range is well learned', () => {
+    const young = createRangeNovelty({ warmup: 100, tolerance: 0.02, youngTolerance: 0.03 });
+    const old = createRangeNovelty({ warmup: 100, tolerance: 0.02, youngTolerance: 0.03 });
+    for (let i = 0; i < 100; i++) updateRangeNovelty(young, i % 50);
+    for (let i = 0; i < 10000; i++) updateRangeNovelty(old, i % 50);
+    // 4 % of the 0–49 range above its top: within 2 % + 3 % at first, beyond 2 % + 0.3 % later.
+    expect(updateRangeNovelty(young, 51)).toBe(0);
+    expect(updateRangeNovelty(old, 51)).toBeGreaterThanOrEqual(0.5);
+  });
+});

@@ -9,6 +9,12 @@
 export interface RangeNoveltyConfig {
   /** Fraction of the seen range a value must exceed it by to count. */
   tolerance: number;
+  /**
+   * Extra tolerance (a fraction of the range) right after warm-up, shrinking as √(warmup / seen):
+   * the extremes of a few hundred points understate a metric's spread, so a young range is
+   * exceeded by chance far more often than one learned over weeks.
+   */
+  youngTolerance: number;
   /** Points to see before judging (the range is meaningless before). */
   warmup: number;
   /** How many recent points the range covers; 0 keeps the range since the start. */
@@ -32,7 +38,12 @@ export interface RangeNoveltyState {
 const BLOCKS = 32;
 
 /** Defaults tuned once on the whole NAB corpus. */
-export const rangeNoveltyDefaults: RangeNoveltyConfig = { tolerance: 0.02, warmup: 150, horizon: 8640 };
+export const rangeNoveltyDefaults: RangeNoveltyConfig = {
+  tolerance: 0.02,
+  youngTolerance: 0.03,
+  warmup: 150,
+  horizon: 8640,
+};
 
 /** Creates an empty component. */
 export function createRangeNovelty(config: Partial<RangeNoveltyConfig> = {}): RangeNoveltyState {
@@ -87,7 +98,8 @@ export function updateRangeNovelty(s: RangeNoveltyState, value: number): number 
   if (s.seen >= s.config.warmup) {
     const range = s.max - s.min;
     const excess = value > s.max ? value - s.max : value < s.min ? s.min - value : 0;
-    const slack = s.config.tolerance * range;
+    const { tolerance, youngTolerance, warmup } = s.config;
+    const slack = (tolerance + youngTolerance * Math.sqrt(warmup / Math.max(1, s.seen))) * range;
     if (excess > slack) {
       const relative = range > 0 ? (excess - slack) / range : 1;
       score = 0.5 + 0.5 * Math.min(1, relative);
