@@ -148,8 +148,9 @@ export const configKeys = [
   key({
     name: 'ingestFlushMs',
     env: 'AURORA_INGEST_FLUSH_MS',
-    default: 5,
-    description: 'wait before writing coalesced heartbeats (more also queue while a write runs)',
+    default: 25,
+    description:
+      'wait before writing coalesced heartbeats (more also queue while a write runs); longer waits write more per transaction',
     parse: duration(0),
   }),
   key({

@@ -1,7 +1,7 @@
 import type { MetricSample } from '@aurora/sdk';
-import { asc, getTableColumns, inArray, sql } from 'drizzle-orm';
+import { asc, getTableColumns, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Db } from './engine.js';
-import { insertTransitions, type NodeRow, type NodeTransitionRow, type Tx } from './node-repo.js';
+import type { NodeRow, NodeTransitionRow } from './node-repo.js';
 import { encodeChunk } from './sample-chunk.js';
 import { nodes } from './schema.js';
 
@@ -52,9 +52,13 @@ const arr = (values: unknown[], type: string) => sql`${sql.param(values)}::${sql
 const { facts: _facts, ...lockColumns } = getTableColumns(nodes);
 
 /**
- * Writes many heartbeats in one transaction with a handful of statements whose
- * rows travel as array parameters (`unnest`): building one bind parameter per
- * value costs more than the write itself at thousands of rows.
+ * Writes many heartbeats in one transaction of two statements: one locks
+ * the node rows, one writes node changes, transitions and sample chunks
+ * (data-modifying CTEs). Rows travel as array parameters (`unnest`), since
+ * building one bind parameter per value costs more than the write itself at
+ * thousands of rows. Few statements matter on the embedded store, where
+ * each costs about a millisecond of protocol round trips and planning
+ * whatever its size: that fixed cost, not the rows, dominated small flushes.
  */
 export class IngestRepo {
   constructor(private readonly db: Db) {}
@@ -72,24 +76,31 @@ export class IngestRepo {
         .orderBy(asc(nodes.id))
         .for('update');
       const { updates, transitions } = decide(locked.map((r) => ({ ...r, facts: null })));
-      await updateNodes(tx, updates);
-      await insertTransitions(tx, transitions);
       const live = new Set(updates.map((u) => u.id));
-      const stored = await insertChunks(
-        tx,
-        writes.filter((w) => live.has(w.nodeId)),
-      );
+      const [first, ...rest] = encodeChunks(writes.filter((w) => live.has(w.nodeId)));
+      const steps = [updateNodesStep(updates), insertTransitionsStep(transitions)].filter((x) => x !== undefined);
+      const stored = new Set<string>();
+      const collect = (result: unknown) => {
+        for (const r of rowsOf<{ node_id: string; batch_id: string }>(result)) stored.add(`${r.node_id}/${r.batch_id}`);
+      };
+      if (first || steps.length > 0) {
+        const ctes = steps.map((step, i) => sql`${sql.raw(`w${i}`)} as (${step})`);
+        const final = first ? insertChunksStep(first) : sql`select null as node_id, null as batch_id where false`;
+        collect(await tx.execute(ctes.length > 0 ? sql`with ${sql.join(ctes, sql`, `)} ${final}` : final));
+      }
+      // Only a flush carrying more than STATEMENT_BYTES of samples gets here.
+      for (const group of rest) collect(await tx.execute(insertChunksStep(group)));
       return { updated: new Map(updates.map((u) => [u.id, u])), transitions, storedBatches: stored };
     });
   }
 }
 
-async function updateNodes(tx: Tx, updates: HeartbeatNodeUpdate[]): Promise<void> {
-  if (updates.length === 0) return;
+function updateNodesStep(updates: HeartbeatNodeUpdate[]): SQL | undefined {
+  if (updates.length === 0) return undefined;
   const json = (f: (u: HeartbeatNodeUpdate) => unknown) => updates.map((u) => JSON.stringify(f(u)));
   const unlessUnchanged = (f: (u: HeartbeatNodeUpdate) => unknown) =>
     updates.map((u) => (u.factsUnchanged ? null : JSON.stringify(f(u))));
-  await tx.execute(sql`update nodes set facts = case when v.kept then nodes.facts else v.facts end,
+  return sql`update nodes set facts = case when v.kept then nodes.facts else v.facts end,
     labels = case when v.kept then nodes.labels else v.labels end,
     zone = case when v.kept then nodes.zone else v.zone end, conditions = v.conditions,
     last_heartbeat_at = v.hb, state = v.state, state_reason = v.reason, state_since = v.since, health = v.health
@@ -128,54 +139,81 @@ async function updateNodes(tx: Tx, updates: HeartbeatNodeUpdate[]): Promise<void
       'jsonb',
     )})
     as v(id, kept, facts, labels, zone, conditions, hb, state, reason, since, health)
-    where nodes.id = v.id`);
+    where nodes.id = v.id`;
+}
+
+function insertTransitionsStep(rows: NodeTransitionRow[]): SQL | undefined {
+  if (rows.length === 0) return undefined;
+  return sql`insert into node_transitions (node_id, at, from_state, to_state, reason)
+    select node_id, at, from_state, to_state, reason from unnest(${arr(
+      rows.map((r) => r.nodeId),
+      'text',
+    )}, ${arr(
+      rows.map((r) => r.at),
+      'bigint',
+    )}, ${arr(
+      rows.map((r) => r.fromState),
+      'text',
+    )}, ${arr(
+      rows.map((r) => r.toState),
+      'text',
+    )}, ${arr(
+      rows.map((r) => r.reason),
+      'text',
+    )})
+    with ordinality as t(node_id, at, from_state, to_state, reason, ord) order by ord`;
+}
+
+/** Chunk rows as columns, ready to travel as array parameters. */
+interface ChunkColumns {
+  nodeId: string[];
+  batchId: string[];
+  receivedAt: number[];
+  tsMin: number[];
+  tsMax: number[];
+  count: number[];
+  text: string[];
 }
 
 /**
- * Stores each new batch as one chunk row, skipping batch ids already stored
- * (a replay); returns `${nodeId}/${batchId}` of the chunks this call stored.
+ * Encodes each batch once (a batch repeated within the flush is one row),
+ * in groups of at most STATEMENT_BYTES of sample text.
  */
-async function insertChunks(tx: Tx, writes: HeartbeatWrite[]): Promise<Set<string>> {
-  const stored = new Set<string>();
+function encodeChunks(writes: HeartbeatWrite[]): ChunkColumns[] {
+  const groups: ChunkColumns[] = [];
   const seen = new Set<string>();
-  const nodeId: string[] = [];
-  const batchId: string[] = [];
-  const receivedAt: number[] = [];
-  const tsMin: number[] = [];
-  const tsMax: number[] = [];
-  const count: number[] = [];
-  const text: string[] = [];
+  let group: ChunkColumns | undefined;
   let bytes = 0;
-  const flush = async () => {
-    if (nodeId.length === 0) return;
-    const result = await tx.execute(sql`insert into metric_chunks
-      (node_id, batch_id, received_at, ts_min, ts_max, sample_count, samples)
-      select * from unnest(${arr(nodeId, 'text')}, ${arr(batchId, 'text')}, ${arr(receivedAt, 'bigint')},
-        ${arr(tsMin, 'bigint')}, ${arr(tsMax, 'bigint')}, ${arr(count, 'integer')}, ${arr(text, 'text')})
-      on conflict do nothing returning node_id, batch_id`);
-    for (const r of rowsOf<{ node_id: string; batch_id: string }>(result)) stored.add(`${r.node_id}/${r.batch_id}`);
-    for (const column of [nodeId, batchId, receivedAt, tsMin, tsMax, count, text]) column.length = 0;
-    bytes = 0;
-  };
   for (const w of writes) {
     for (const b of w.batches) {
       const key = `${w.nodeId}/${b.id}`;
       if (seen.has(key)) continue;
       seen.add(key);
       const chunk = encodeChunk(b.samples);
-      nodeId.push(w.nodeId);
-      batchId.push(b.id);
-      receivedAt.push(w.receivedAt);
-      tsMin.push(chunk.tsMin);
-      tsMax.push(chunk.tsMax);
-      count.push(chunk.count);
-      text.push(chunk.text);
+      if (!group || bytes + chunk.text.length > STATEMENT_BYTES) {
+        group = { nodeId: [], batchId: [], receivedAt: [], tsMin: [], tsMax: [], count: [], text: [] };
+        groups.push(group);
+        bytes = 0;
+      }
+      group.nodeId.push(w.nodeId);
+      group.batchId.push(b.id);
+      group.receivedAt.push(w.receivedAt);
+      group.tsMin.push(chunk.tsMin);
+      group.tsMax.push(chunk.tsMax);
+      group.count.push(chunk.count);
+      group.text.push(chunk.text);
       bytes += chunk.text.length;
-      if (bytes >= STATEMENT_BYTES) await flush();
     }
   }
-  await flush();
-  return stored;
+  return groups;
+}
+
+/** Inserts chunks, skipping batch ids already stored (a replay); returns the node and batch ids it stored. */
+function insertChunksStep(c: ChunkColumns): SQL {
+  return sql`insert into metric_chunks (node_id, batch_id, received_at, ts_min, ts_max, sample_count, samples)
+    select * from unnest(${arr(c.nodeId, 'text')}, ${arr(c.batchId, 'text')}, ${arr(c.receivedAt, 'bigint')},
+      ${arr(c.tsMin, 'bigint')}, ${arr(c.tsMax, 'bigint')}, ${arr(c.count, 'integer')}, ${arr(c.text, 'text')})
+    on conflict do nothing returning node_id, batch_id`;
 }
 
 /** Rows of a raw `execute`, which PGlite and node-postgres both return under `rows`. */
