@@ -56,7 +56,11 @@ describe('aurora node NAME history', () => {
   test('prints the stored state changes newest first, with their reasons', async () => {
     const lines = (await runNode(['web-1', 'history', ...connection], env)).split('\n');
     expect(lines[0]).toMatch(/^AT\s+FROM\s+TO\s+REASON$/);
-    const fromTo = (line: string) => line.split(/\s{3,}/).slice(1, 3).join('>');
+    const fromTo = (line: string) =>
+      line
+        .split(/\s{3,}/)
+        .slice(1, 3)
+        .join('>');
     expect(lines.slice(1).map(fromTo)).toEqual(['cordoned>ready', 'ready>cordoned', 'joining>ready']);
     expect(lines[2]).toContain('cordoned by an operator');
   });
