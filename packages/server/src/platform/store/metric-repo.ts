@@ -1,6 +1,6 @@
 import { and, asc, eq, gte, lt, lte, sql } from 'drizzle-orm';
 import type { Db, Tx } from './engine.js';
-import { decodeChunk, labelsKey } from './sample-chunk.js';
+import { decodeChunk, decodeChunkSamplesNamed, labelsKey } from './sample-chunk.js';
 import { metricChunks } from './schema.js';
 
 /** A range query over one node's samples. */
@@ -55,7 +55,8 @@ export class MetricRepo {
       .orderBy(asc(metricChunks.tsMax));
     const series = new Map<string, Bucketing>();
     for (const chunk of chunks) {
-      for (const [name, ts, value, labels] of decodeChunk(chunk.samples)) {
+      const samples = q.name === undefined ? decodeChunk(chunk.samples) : decodeChunkSamplesNamed(chunk.samples, q.name);
+      for (const [name, ts, value, labels] of samples) {
         if (ts < q.from || ts > q.to || (q.name !== undefined && name !== q.name)) continue;
         const lk = labelsKey(labels);
         const key = `${name}\u0000${lk}`;

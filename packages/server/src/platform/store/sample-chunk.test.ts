@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeChunk, encodeChunk, labelsKey } from './sample-chunk.js';
+import { decodeChunk, decodeChunkSamplesNamed, encodeChunk, labelsKey } from './sample-chunk.js';
 
 const labels = fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), fc.string({ maxLength: 12 }), { maxKeys: 4 });
 const sample = fc.record(
@@ -33,6 +33,31 @@ describe('sample chunks', () => {
           expect(chunk.tsMin).toBe(Math.min(...samples.map((s) => s.ts)));
           expect(chunk.tsMax).toBe(Math.max(...samples.map((s) => s.ts)));
         }
+      }),
+    );
+  });
+
+  it('picks the samples of one name exactly as a full decode would, whatever the labels hold', () => {
+    // Label text that looks like sample syntax must not be mistaken for a sample or end one early.
+    const tricky = fc.constantFrom('["cpu.usage_pct",', ']', '}', '\\', '\\"]', '{"a":[1]}', '"');
+    const trickyLabels = fc.dictionary(fc.oneof(tricky, fc.string({ maxLength: 4 })), fc.oneof(tricky, fc.string()), {
+      maxKeys: 3,
+    });
+    const named = fc.record(
+      {
+        ts: fc.integer({ min: 0, max: 1e13 }),
+        name: fc.constantFrom('cpu.usage_pct', 'cpu.usage_pct2', 'mem.used_bytes'),
+        value: fc.double({ noNaN: true, noDefaultInfinity: true }),
+        labels: trickyLabels,
+      },
+      { requiredKeys: ['ts', 'name', 'value'] },
+    );
+    fc.assert(
+      fc.property(fc.array(named, { maxLength: 30 }), (samples) => {
+        const text = encodeChunk(samples).text;
+        expect(decodeChunkSamplesNamed(text, 'cpu.usage_pct')).toEqual(
+          decodeChunk(text).filter(([name]) => name === 'cpu.usage_pct'),
+        );
       }),
     );
   });
