@@ -82,7 +82,7 @@ export const HeartbeatRequest = Type.Object({
 export type HeartbeatRequest = Static<typeof HeartbeatRequest>;
 
 export const HeartbeatResponse = Type.Object({
-  acknowledged: Type.Array(Type.String(), { description: 'batch ids now durably stored' }),
+  acknowledged: Type.Array(Type.String(), { description: 'batch ids now committed to the store' }),
   serverTime: Type.Number(),
   heartbeatIntervalMs: Type.Integer(),
   state: NodeState,

@@ -47,7 +47,8 @@ export interface HeartbeatQueueOptions {
 /**
  * Coalesces concurrent heartbeats into one transaction per short tick and
  * acknowledges each only after that transaction commits, so "acknowledged"
- * always means "durably stored".
+ * always means "committed" (on PostgreSQL, durable; on the embedded store,
+ * safe from a crash of this process but not from power loss, see the README).
  */
 export class HeartbeatQueue {
   #pending: Pending[] = [];
