@@ -1,7 +1,8 @@
 /**
  * End-to-end: the built console in Chromium against a real control plane and
  * a real node agent on this machine. Proves the whole path a user sees: login,
- * a node turning ready live, and a node page whose charts fill with points.
+ * a node turning ready live, a node page whose charts fill with points, and
+ * its state history from events and, after a reload, from the store.
  */
 
 import { randomBytes } from 'node:crypto';
@@ -177,6 +178,11 @@ describe.skipIf(!haveBrowser)(`console in Chromium${haveBrowser ? '' : ` (skippe
     await page.locator('[data-testid=state-history] [data-testid=history-to][data-state=cordoned]').waitFor();
     await page.getByTestId('action-uncordon').click();
     await expect.poll(() => page.getByTestId('node-page-state').getAttribute('data-state')).not.toBe('cordoned');
+
+    // A fresh page has seen no events: its history comes from the store, so the cordon is still listed.
+    await page.reload();
+    await page.getByTestId('node-page').waitFor();
+    await page.locator('[data-testid=state-history] [data-testid=history-to][data-state=cordoned]').waitFor();
 
     expect(pageErrors).toEqual([]);
   }, 180_000);
