@@ -55,7 +55,8 @@ export class MetricRepo {
       .orderBy(asc(metricChunks.tsMax));
     const series = new Map<string, Bucketing>();
     for (const chunk of chunks) {
-      const samples = q.name === undefined ? decodeChunk(chunk.samples) : decodeChunkSamplesNamed(chunk.samples, q.name);
+      const samples =
+        q.name === undefined ? decodeChunk(chunk.samples) : decodeChunkSamplesNamed(chunk.samples, q.name);
       for (const [name, ts, value, labels] of samples) {
         if (ts < q.from || ts > q.to || (q.name !== undefined && name !== q.name)) continue;
         const lk = labelsKey(labels);
