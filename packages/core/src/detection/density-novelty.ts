@@ -1,5 +1,14 @@
-import { createExceedance, type ExceedanceState, updateExceedance } from './exceedance.js';
-import { countWithin, createSortedWindow, pushSorted, quantile, type SortedWindowState } from './sorted-window.js';
+import {
+  type ChunkedWindowState,
+  chunkedMax,
+  chunkedMin,
+  chunkedSize,
+  countWithinChunked,
+  createChunkedWindow,
+  pushChunked,
+  quantileChunked,
+} from './chunked-window.js';
+import { exceedanceScore } from './exceedance.js';
 
 /**
  * Values in a part of the range the metric rarely visits. A metric that has
@@ -34,8 +43,10 @@ export interface DensityNoveltyConfig {
 /** Everything the density component remembers. */
 export interface DensityNoveltyState {
   config: DensityNoveltyConfig;
-  values: SortedWindowState;
-  calibration: ExceedanceState;
+  /** Recent values, in chunked sorted windows: both are updated on every point. */
+  values: ChunkedWindowState;
+  /** Recent rarities, judged against as `exceedance.ts` judges its history. */
+  rarities: ChunkedWindowState;
   /** The last judgement, for explanations: neighbours found and a typical value's count. */
   neighbours: number;
   typicalNeighbours: number;
@@ -57,8 +68,8 @@ export function createDensityNovelty(config: Partial<DensityNoveltyConfig> = {})
   const c = { ...densityNoveltyDefaults, ...config };
   return {
     config: c,
-    values: createSortedWindow(c.memory),
-    calibration: createExceedance({ history: c.calibration, upper: c.upper, learningPeriod: c.learningPeriod }),
+    values: createChunkedWindow(c.memory),
+    rarities: createChunkedWindow(c.calibration),
     neighbours: 0,
     typicalNeighbours: 0,
   };
@@ -71,21 +82,25 @@ export function createDensityNovelty(config: Partial<DensityNoveltyConfig> = {})
 export function updateDensityNovelty(s: DensityNoveltyState, value: number): number {
   const c = s.config;
   const w = s.values;
-  const n = w.sorted.length;
+  const n = chunkedSize(w);
   let score = 0;
-  if (n >= c.warmup && value >= w.sorted[0]! && value <= w.sorted[n - 1]!) {
+  const lowest = chunkedMin(w);
+  const highest = chunkedMax(w);
+  if (n >= c.warmup && lowest !== undefined && highest !== undefined && value >= lowest && value <= highest) {
     // Halving before subtracting keeps the range finite for values near the largest double.
-    const halfRange = w.sorted[n - 1]! * 0.5 - w.sorted[0]! * 0.5;
+    const halfRange = highest * 0.5 - lowest * 0.5;
     const band = 2 * c.bandwidth * halfRange;
-    const count = band > 0 ? countWithin(w, value - band, value + band) : n;
+    const count = band > 0 ? countWithinChunked(w, value - band, value + band) : n;
     const rarity = Math.log((n + 1) / (count + 1));
-    const typical = quantile(s.calibration.window, 0.5);
-    score = updateExceedance(s.calibration, rarity).score;
+    const r = s.rarities;
+    const typical = quantileChunked(r, 0.5);
+    if (chunkedSize(r) >= c.learningPeriod) score = exceedanceScore(rarity, typical, quantileChunked(r, c.upper));
+    pushChunked(r, rarity);
     // Rare is not enough: the neighbourhood must also be far emptier than a typical value's.
     if (c.minRatio > 1) score *= Math.max(0, Math.min(1, (rarity - typical) / Math.log(c.minRatio)));
     s.neighbours = count;
     s.typicalNeighbours = Math.round((n + 1) / Math.exp(typical) - 1);
   }
-  pushSorted(w, value);
+  pushChunked(w, value);
   return score;
 }

@@ -39,10 +39,23 @@ export function updateExceedance(s: ExceedanceState, x: number): { score: number
   if (s.window.fifo.length >= s.config.learningPeriod) {
     const mid = quantile(s.window, 0.5);
     const hi = quantile(s.window, s.config.upper);
-    const spread = hi - mid || Math.abs(hi) * 1e-3 || 1e-9;
-    excess = (x - hi) / spread;
-    score = excess > 0 ? 0.5 + (0.5 * excess) / (1 + excess) : 0.45 * Math.max(0, (x - mid) / spread);
+    score = exceedanceScore(x, mid, hi);
+    excess = (x - hi) / spreadOf(mid, hi);
   }
   pushSorted(s.window, x);
   return { score, excess };
+}
+
+function spreadOf(mid: number, hi: number): number {
+  return hi - mid || Math.abs(hi) * 1e-3 || 1e-9;
+}
+
+/**
+ * The judgement itself, for callers that keep their history in another window:
+ * `x` against the history's median `mid` and its upper quantile `hi`.
+ */
+export function exceedanceScore(x: number, mid: number, hi: number): number {
+  const spread = spreadOf(mid, hi);
+  const excess = (x - hi) / spread;
+  return excess > 0 ? 0.5 + (0.5 * excess) / (1 + excess) : 0.45 * Math.max(0, (x - mid) / spread);
 }
