@@ -103,6 +103,26 @@ function merge(config: Partial<EnsembleConfig> | undefined): EnsembleConfig {
   };
 }
 
+/**
+ * Nearly every point is normal and nearly no caller reads why, so the sentence is only
+ * formatted when read (formatting a number costs about as much as judging the point).
+ * `toJSON` keeps it in serialised results.
+ */
+class NormalResult implements DetectionResult {
+  constructor(
+    readonly score: number,
+    private readonly value: number,
+  ) {}
+
+  get explanation(): string {
+    return `normal: ${formatValue(this.value)} fits the learned behaviour`;
+  }
+
+  toJSON(): DetectionResult {
+    return { score: this.score, explanation: this.explanation };
+  }
+}
+
 class Ensemble implements Detector<EnsembleState> {
   constructor(private readonly state: EnsembleState) {}
 
@@ -145,7 +165,7 @@ class Ensemble implements Detector<EnsembleState> {
     const score = repeat ? raw * c.refractoryDamping : raw;
     s.rangePeak = Math.max(range, s.rangePeak * c.peakDecay);
     s.peak = Math.max(other, s.peak * c.peakDecay);
-    if (raw < 0.1) return { score, explanation: `normal: ${formatValue(value)} fits the learned behaviour` };
+    if (raw < 0.1) return new NormalResult(score, value);
     let explanation: string;
     if (density > Math.max(range, seasonal, residual, pattern)) {
       explanation = `value ${formatValue(value)} where the metric rarely goes (${s.density.neighbours} recent values near it, usually ${s.density.typicalNeighbours})`;
