@@ -43,6 +43,8 @@ test('quiet stretches are explained as normal', () => {
   for (let i = 0; i < 2000; i++) last = d.update(i * 5 * MINUTE, daily(i));
   expect(last.score).toBeLessThan(0.1);
   expect(last.explanation).toMatch(/^normal: .* fits the learned behaviour$/);
+  // The sentence is formatted on demand; a serialised result must still carry it.
+  expect(JSON.parse(JSON.stringify(last))).toEqual({ score: last.score, explanation: last.explanation });
 });
 
 test('a night as busy as a day is explained as an hour unlike recent days', () => {

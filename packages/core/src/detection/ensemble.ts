@@ -105,7 +105,8 @@ function merge(config: Partial<EnsembleConfig> | undefined): EnsembleConfig {
 
 /**
  * Nearly every point is normal and nearly no caller reads why, so the sentence is only
- * formatted when read (formatting a number costs about as much as judging the point).
+ * formatted when read (formatting the value took about a seventh of the time per point in a
+ * profile of the NAB run).
  * `toJSON` keeps it in serialised results.
  */
 class NormalResult implements DetectionResult {

@@ -96,21 +96,26 @@ function nearestDistance(s: KnnNoveltyState, firstEnd: number, quarterRange: num
   const lastEnd = h.length - 1 - dim - 1;
   const unit = quarterRange > 0 ? 1 / quarterRange : 0;
   const best = new Array<number>(k).fill(Number.POSITIVE_INFINITY);
+  // The newest pattern, quartered once; the k-th best distance kept in a local for the early exit.
+  const target = new Array<number>(dim);
+  for (let i = 0; i < dim; i++) target[i] = h[newest + i]! * 0.25;
+  let worst = Number.POSITIVE_INFINITY;
   for (let end = firstEnd; end <= lastEnd; end++) {
     const off = end - dim + 1;
     let d = 0;
     for (let i = 0; i < dim; i++) {
-      const diff = (h[off + i]! * 0.25 - h[newest + i]! * 0.25) * unit;
+      const diff = (h[off + i]! * 0.25 - target[i]!) * unit;
       d += diff * diff;
-      if (d >= best[k - 1]!) break;
+      if (d >= worst) break;
     }
-    if (d < best[k - 1]!) {
+    if (d < worst) {
       let p = k - 1;
       while (p > 0 && best[p - 1]! > d) {
         best[p] = best[p - 1]!;
         p--;
       }
       best[p] = d;
+      worst = best[k - 1]!;
     }
   }
   let sum = 0;
