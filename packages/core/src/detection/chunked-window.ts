@@ -84,7 +84,6 @@ function refresh(w: ChunkedWindowState, c: number): void {
 
 function split(w: ChunkedWindowState, c: number): void {
   const run = w.chunks[c]!;
-  if (run.length < 2 * CHUNK) return;
   w.chunks.splice(c + 1, 0, run.splice(CHUNK));
   w.tops.splice(c + 1, 0, 0);
   w.sizes.splice(c + 1, 0, 0);
@@ -109,7 +108,7 @@ function insert(w: ChunkedWindowState, value: number): void {
   for (; i > place; i--) run[i] = run[i - 1]!;
   run[place] = value;
   refresh(w, c);
-  split(w, c);
+  if (run.length >= 2 * CHUNK) split(w, c);
 }
 
 function remove(w: ChunkedWindowState, value: number): void {
@@ -119,8 +118,15 @@ function remove(w: ChunkedWindowState, value: number): void {
   const end = run.length - 1;
   for (let i = lowerBound(run, value); i < end; i++) run[i] = run[i + 1]!;
   run.pop();
-  if (run.length >= CHUNK / 4 || w.chunks.length === 1) {
-    if (run.length > 0) refresh(w, c);
+  // Kept apart so this hot path stays small enough to be inlined.
+  if (end < CHUNK / 4) mergeShort(w, c);
+  else refresh(w, c);
+}
+
+/** A short chunk joins a neighbour so the number of chunks, and every walk over them, stays small. */
+function mergeShort(w: ChunkedWindowState, c: number): void {
+  if (w.chunks.length === 1) {
+    if (w.chunks[0]!.length > 0) refresh(w, 0);
     else {
       w.chunks.length = 0;
       w.tops.length = 0;
@@ -128,14 +134,13 @@ function remove(w: ChunkedWindowState, value: number): void {
     }
     return;
   }
-  // A short chunk joins a neighbour so the number of chunks, and every walk over them, stays small.
   const left = c > 0 ? c - 1 : c;
   const merged = w.chunks[left]!.concat(w.chunks[left + 1]!);
   w.chunks.splice(left, 2, merged);
   w.tops.splice(left, 1);
   w.sizes.splice(left, 1);
   refresh(w, left);
-  split(w, left);
+  if (merged.length >= 2 * CHUNK) split(w, left);
 }
 
 /** Adds a value, evicting the oldest when full. */
