@@ -43,7 +43,7 @@ export interface DensityNoveltyConfig {
 /** Everything the density component remembers. */
 export interface DensityNoveltyState {
   config: DensityNoveltyConfig;
-  /** Recent values, in chunked sorted windows: both are updated on every point. */
+  /** Recent values. Both windows change on every point and hold thousands, hence chunked. */
   values: ChunkedWindowState;
   /** Recent rarities, judged against as `exceedance.ts` judges its history. */
   rarities: ChunkedWindowState;
