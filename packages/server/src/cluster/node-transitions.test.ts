@@ -1,7 +1,7 @@
 import { AuroraApiError, AuroraClient, type NodeTransition } from '@aurora/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEngines } from '../testing/engines.js';
-import { joinNode, sampleFacts, startTestServer, type TestServer } from '../testing/harness.js';
+import { joinNode, sendHeartbeat, startTestServer, type TestServer } from '../testing/harness.js';
 
 for (const engine of testEngines()) {
   describe.skipIf(engine.skip !== undefined)(`node state history on ${engine.name}`, () => {
@@ -10,15 +10,8 @@ for (const engine of testEngines()) {
     /** What happened to web-1, oldest first, as the test drove it. */
     const expected: Pick<NodeTransition, 'from' | 'to' | 'at'>[] = [];
 
-    const heartbeat = async (credential: string) => {
-      const res = await server.app.inject({
-        method: 'POST',
-        url: '/v1/agent/heartbeat',
-        headers: { authorization: `Bearer ${credential}` },
-        payload: { sentAt: server.clock.now(), facts: sampleFacts(), batches: [] },
-      });
-      expect(res.statusCode).toBe(200);
-    };
+    const heartbeat = (credential: string) => sendHeartbeat(server, credential);
+
     const act = async (name: string, action: 'cordon' | 'uncordon' | 'drain') => {
       const res = await server.app.inject({
         method: 'POST',

@@ -1,6 +1,6 @@
 import type { AuroraEvent } from '@aurora/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { joinNode, sampleFacts, startTestServer, type TestServer } from '../testing/harness.js';
+import { joinNode, sampleFacts, sendHeartbeat, startTestServer, type TestServer } from '../testing/harness.js';
 
 describe('health reconciler', () => {
   let server: TestServer;
@@ -11,16 +11,8 @@ describe('health reconciler', () => {
   });
   afterAll(async () => server?.close());
 
-  async function heartbeat(credential: string) {
-    const res = await server.app.inject({
-      method: 'POST',
-      url: '/v1/agent/heartbeat',
-      headers: { authorization: `Bearer ${credential}` },
-      payload: { sentAt: server.clock.now(), facts: sampleFacts(), batches: [] },
-    });
-    expect(res.statusCode).toBe(200);
-    return res.json();
-  }
+  const heartbeat = (credential: string) => sendHeartbeat(server, credential);
+
   const node = async (name: string) =>
     (await server.app.inject({ method: 'GET', url: `/v1/nodes/${name}`, headers: server.admin })).json();
 

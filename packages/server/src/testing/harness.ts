@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { NodeFacts } from '@aurora/sdk';
+import type { HeartbeatResponse, NodeFacts } from '@aurora/sdk';
 import { ManualClock } from '../platform/clock.js';
 import { compileConfig } from '../platform/config/index.js';
 import { type RunningServer, startServer } from '../server.js';
@@ -91,4 +91,16 @@ export async function joinNode(
   });
   if (joined.statusCode !== 201) throw new Error(`join failed: ${joined.body}`);
   return joined.json();
+}
+
+/** Sends one heartbeat with the sample facts and no samples; throws unless it is accepted. */
+export async function sendHeartbeat(server: TestServer, credential: string): Promise<HeartbeatResponse> {
+  const res = await server.app.inject({
+    method: 'POST',
+    url: '/v1/agent/heartbeat',
+    headers: { authorization: `Bearer ${credential}` },
+    payload: { sentAt: server.clock.now(), facts: sampleFacts(), batches: [] },
+  });
+  if (res.statusCode !== 200) throw new Error(`heartbeat answered ${res.statusCode}: ${res.body}`);
+  return res.json();
 }
