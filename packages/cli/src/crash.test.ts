@@ -7,9 +7,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { AuroraClient, type HeartbeatRequest, type NodeFacts } from '@aurora/sdk';
+import { AuroraClient, type HeartbeatRequest } from '@aurora/sdk';
 import { afterAll, expect, test } from 'vitest';
 import { type AuroraProcess, bannerUrl, hasExited, spawnAurora, stopAurora } from './testing/aurora-process.js';
+import { probeFacts } from './testing/probe-facts.js';
 
 const ADMIN = 'crash-admin-token-0123456789abcdef';
 const dir = mkdtempSync(path.join(os.tmpdir(), 'aurora-crash-'));
@@ -30,17 +31,7 @@ async function startServer(): Promise<{ run: AuroraProcess; url: string }> {
   return { run, url: await bannerUrl(run) };
 }
 
-const facts: NodeFacts = {
-  hostname: 'crash-probe',
-  os: { platform: 'linux', distro: 'test', release: '1', kernel: '1' },
-  arch: 'x64',
-  cpus: { count: 1, model: 'test' },
-  memoryBytes: 1,
-  disks: [],
-  addresses: [],
-  labels: {},
-  agentVersion: 'test',
-};
+const facts = probeFacts('crash-probe');
 
 // Whole seconds, so each sample sits alone at the start of its one-second bucket.
 const base = Math.floor((Date.now() - 10 * 60_000) / 1000) * 1000;

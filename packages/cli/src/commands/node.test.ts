@@ -5,25 +5,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { AuroraClient, type NodeFacts } from '@aurora/sdk';
+import { AuroraClient } from '@aurora/sdk';
 import { compileConfig, type RunningServer, startServer } from '@aurora/server';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { formatHelp } from '../args.js';
 import { CliError } from '../cli-error.js';
+import { probeFacts } from '../testing/probe-facts.js';
 import { nodeCommand, runNode } from './node.js';
 
 const ADMIN = 'node-history-admin-token-0123456789';
-const facts: NodeFacts = {
-  hostname: 'history-probe',
-  os: { platform: 'linux', distro: 'test', release: '1', kernel: '1' },
-  arch: 'x64',
-  cpus: { count: 1, model: 'test' },
-  memoryBytes: 1,
-  disks: [],
-  addresses: [],
-  labels: {},
-  agentVersion: 'test',
-};
+const facts = probeFacts('history-probe');
 
 describe('aurora node NAME history', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'aurora-node-history-'));
