@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { type SQL, sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { schema } from './schema.js';
 
@@ -25,3 +26,13 @@ export const MIGRATION_LOCK_KEY = 0x6175726f7261;
 
 /** A transaction handle, or the database itself where no transaction is open. */
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0] | Db;
+
+/** Rows of a raw `execute`, which PGlite and node-postgres both return under `rows`. */
+export function rowsOf<T>(result: unknown): T[] {
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}
+
+/** One array-valued bind parameter (drizzle would otherwise expand a JS array into a list), for `unnest`. */
+export function arrayParam(values: unknown[], type: string): SQL {
+  return sql`${sql.param(values)}::${sql.raw(type)}[]`;
+}

@@ -1,7 +1,7 @@
 import type { MetricSample } from '@aurora/sdk';
 import { asc, getTableColumns, inArray, type SQL, sql } from 'drizzle-orm';
-import type { Db } from './engine.js';
-import type { NodeRow, NodeTransitionRow } from './node-repo.js';
+import { arrayParam as arr, type Db, rowsOf } from './engine.js';
+import { insertTransitionsStatement, type NodeRow, type NodeTransitionRow } from './node-repo.js';
 import { encodeChunk } from './sample-chunk.js';
 import { nodes } from './schema.js';
 
@@ -45,9 +45,6 @@ export interface IngestResult {
 /** Encoded sample text per INSERT: bounds one statement's memory while keeping statements few. */
 const STATEMENT_BYTES = 8 * 1024 * 1024;
 
-/** One array-valued bind parameter (drizzle would otherwise expand a JS array into a list). */
-const arr = (values: unknown[], type: string) => sql`${sql.param(values)}::${sql.raw(type)}[]`;
-
 /** The node columns a flush reads: everything but the facts, which it overwrites anyway. */
 const { facts: _facts, ...lockColumns } = getTableColumns(nodes);
 
@@ -78,7 +75,7 @@ export class IngestRepo {
       const { updates, transitions } = decide(locked.map((r) => ({ ...r, facts: null })));
       const live = new Set(updates.map((u) => u.id));
       const [first, ...rest] = encodeChunks(writes.filter((w) => live.has(w.nodeId)));
-      const steps = [updateNodesStep(updates), insertTransitionsStep(transitions)].filter((x) => x !== undefined);
+      const steps = [updateNodesStep(updates), insertTransitionsStatement(transitions)].filter((x) => x !== undefined);
       const stored = new Set<string>();
       const collect = (result: unknown) => {
         for (const r of rowsOf<{ node_id: string; batch_id: string }>(result)) stored.add(`${r.node_id}/${r.batch_id}`);
@@ -142,28 +139,6 @@ function updateNodesStep(updates: HeartbeatNodeUpdate[]): SQL | undefined {
     where nodes.id = v.id`;
 }
 
-function insertTransitionsStep(rows: NodeTransitionRow[]): SQL | undefined {
-  if (rows.length === 0) return undefined;
-  return sql`insert into node_transitions (node_id, at, from_state, to_state, reason)
-    select node_id, at, from_state, to_state, reason from unnest(${arr(
-      rows.map((r) => r.nodeId),
-      'text',
-    )}, ${arr(
-      rows.map((r) => r.at),
-      'bigint',
-    )}, ${arr(
-      rows.map((r) => r.fromState),
-      'text',
-    )}, ${arr(
-      rows.map((r) => r.toState),
-      'text',
-    )}, ${arr(
-      rows.map((r) => r.reason),
-      'text',
-    )})
-    with ordinality as t(node_id, at, from_state, to_state, reason, ord) order by ord`;
-}
-
 /** Chunk rows as columns, ready to travel as array parameters. */
 interface ChunkColumns {
   nodeId: string[];
@@ -214,9 +189,4 @@ function insertChunksStep(c: ChunkColumns): SQL {
     select * from unnest(${arr(c.nodeId, 'text')}, ${arr(c.batchId, 'text')}, ${arr(c.receivedAt, 'bigint')},
       ${arr(c.tsMin, 'bigint')}, ${arr(c.tsMax, 'bigint')}, ${arr(c.count, 'integer')}, ${arr(c.text, 'text')})
     on conflict do nothing returning node_id, batch_id`;
-}
-
-/** Rows of a raw `execute`, which PGlite and node-postgres both return under `rows`. */
-function rowsOf<T>(result: unknown): T[] {
-  return ((result as { rows?: T[] }).rows ?? []) as T[];
 }

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, getTableColumns, inArray, lt, type SQL, sql } from 'drizzle-orm';
-import type { Db, Tx } from './engine.js';
+import { arrayParam, type Db, rowsOf, type Tx } from './engine.js';
 import { MetricRepo } from './metric-repo.js';
 import { nodes, nodeTransitions } from './schema.js';
 
@@ -83,7 +83,7 @@ export class NodeRepo {
     fence?: SQL,
   ): Promise<{ changes: NodeChange[]; transitions: NodeTransitionRow[] }> {
     return this.db.transaction(async (tx) => {
-      if (fence && rowCount(await tx.execute(fence)) === 0) throw new FencedWriteError();
+      if (fence && rowsOf(await tx.execute(fence)).length === 0) throw new FencedWriteError();
       const { facts: _facts, ...columns } = getTableColumns(nodes);
       const filters = [ids ? inArray(nodes.id, ids) : undefined, where].filter((f): f is SQL => f !== undefined);
       const rows = await tx
@@ -136,11 +136,23 @@ export class FencedWriteError extends Error {
   }
 }
 
-function rowCount(result: unknown): number {
-  return ((result as { rows?: unknown[] }).rows ?? []).length;
-}
-
 /** Inserts transitions in one statement. */
 export async function insertTransitions(tx: Tx, rows: NodeTransitionRow[]): Promise<void> {
-  if (rows.length > 0) await tx.insert(nodeTransitions).values(rows);
+  const statement = insertTransitionsStatement(rows);
+  if (statement) await tx.execute(statement);
+}
+
+/**
+ * The insert of `rows` in their order (so `seq` follows it), as one statement
+ * whose rows travel as array parameters; the heartbeat flush folds it into
+ * its write. Undefined when there is nothing to insert.
+ */
+export function insertTransitionsStatement(rows: NodeTransitionRow[]): SQL | undefined {
+  if (rows.length === 0) return undefined;
+  const column = (f: (r: NodeTransitionRow) => unknown, type: string) => arrayParam(rows.map(f), type);
+  return sql`insert into node_transitions (node_id, at, from_state, to_state, reason)
+    select node_id, at, from_state, to_state, reason from unnest(${column((r) => r.nodeId, 'text')},
+      ${column((r) => r.at, 'bigint')}, ${column((r) => r.fromState, 'text')}, ${column((r) => r.toState, 'text')},
+      ${column((r) => r.reason, 'text')})
+    with ordinality as t(node_id, at, from_state, to_state, reason, ord) order by ord`;
 }
