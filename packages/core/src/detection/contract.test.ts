@@ -136,11 +136,12 @@ describe.each(detectorFactories.map((f) => f.name))('detector %s', (name) => {
   test('the state stays bounded however long the stream runs', () => {
     const d = createDetector(name);
     const sizeAt: number[] = [];
-    // Five-minute samples, so the first checkpoint (35 days) is past every window a detector keeps,
-    // including those measured in days (three weeks of hourly slots for seasonal novelty).
+    // Five-minute samples, so the first checkpoint (52 days) is past every window a detector keeps,
+    // including those measured in weeks (weekly novelty judges from day 14 and keeps four weeks of
+    // 3-hour slots, full by day 42).
     for (let i = 0; i < 30_000; i++) {
       d.update(i * 5 * MINUTE, 50 + 10 * Math.sin(i / 30) + (i % 13));
-      if (i === 9_999 || i === 29_999) sizeAt.push(JSON.stringify(d.snapshot()).length);
+      if (i === 14_999 || i === 29_999) sizeAt.push(JSON.stringify(d.snapshot()).length);
     }
     expect(sizeAt[1]!).toBeLessThan(sizeAt[0]! * 1.2);
   });

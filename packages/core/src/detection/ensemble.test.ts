@@ -90,3 +90,39 @@ test('a value between two levels the metric keeps to is explained as a place it 
   expect(r.score).toBeGreaterThan(0.4);
   expect(r.explanation).toMatch(/^value 50 where the metric rarely goes \(0 recent values near it, usually \d+\)$/);
 });
+
+/** Busy from 8:00 to 20:00 on weekdays, quiet at night and all weekend (1970-01-01 was a Thursday). */
+function weekdays(i: number): number {
+  const day = Math.floor(i / 288);
+  const weekend = (day + 3) % 7 >= 5;
+  const hour = Math.floor((i % 288) / 12);
+  return (!weekend && hour >= 8 && hour < 20 ? 100 : 10) + ((i * 7919) % 11) / 5;
+}
+
+test('a weekday as quiet as a weekend is reported against the same time on recent weeks', () => {
+  const d = ensembleFactory.create();
+  const holiday = 6 * 7 + 6; // a Wednesday in the seventh week
+  const explanations: string[] = [];
+  for (let i = 0; i < (holiday + 1) * 288; i++) {
+    const quiet = Math.floor(i / 288) === holiday;
+    const r = d.update(i * 5 * MINUTE, quiet ? 10 + ((i * 7919) % 11) / 5 : weekdays(i));
+    if (quiet && r.score > 0.4) explanations.push(r.explanation);
+  }
+  // The last seven days hold two quiet weekend days, so no hour of the holiday is new against them.
+  expect(explanations.some((e) => /unlike this hour on recent days/.test(e))).toBe(false);
+  expect(explanations[0]).toMatch(
+    /^3-hour average 1\d(\.\d+)? unlike this time of the week on recent weeks \(nearest 41\)$/,
+  );
+});
+
+test('a snapshot taken before weekly novelty existed resumes with weekly novelty learning from then on', () => {
+  const d = ensembleFactory.create();
+  for (let i = 0; i < 2000; i++) d.update(i * 5 * MINUTE, daily(i));
+  const { weekly: _weekly, ...older } = d.snapshot();
+  const { weekly: _weeklyConfig, ...olderConfig } = older.config;
+  const resumed = ensembleFactory.restore({ ...older, config: olderConfig } as never);
+  const next = resumed.update(2000 * 5 * MINUTE, daily(2000));
+  expect(next.score).toBeLessThan(0.1);
+  expect(resumed.snapshot().weekly.past.every((slot) => slot.length === 0)).toBe(true);
+  expect(resumed.snapshot().config.weekly).toEqual(ensembleFactory.defaults.weekly);
+});

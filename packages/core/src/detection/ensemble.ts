@@ -33,6 +33,8 @@ export interface EnsembleConfig {
   density: Weighted<DensityNoveltyConfig>;
   /** Each hour of the day against the same hour on the last days (seasonality breaks). */
   seasonal: Weighted<SeasonalNoveltyConfig>;
+  /** Each few hours of the week against the same time on the last weeks (holidays, a weekday gone quiet). */
+  weekly: Weighted<SeasonalNoveltyConfig>;
   /** Surprise against a short-term forecast (off by default: on NAB it adds more false alarms than finds). */
   residual: Weighted<ResidualConfig>;
   /** Pattern novelty at several time scales, so hour-long shapes and day-long ones are both judged. */
@@ -57,6 +59,7 @@ export interface EnsembleState {
   density: DensityNoveltyState;
   residual: ResidualState;
   seasonal: SeasonalNoveltyState;
+  weekly: SeasonalNoveltyState;
   patterns: KnnNoveltyState[];
   /** Decaying peak of pattern (and residual) scores. */
   peak: number;
@@ -77,6 +80,20 @@ const defaults: EnsembleConfig = {
   // A same-hour comparison over a few days is noisier evidence than range or pattern novelty, so its
   // scores count at 90 %: a slot must go beyond the usual quantile to alarm (at 1 near-misses alarm too).
   seasonal: { weight: 0.9 },
+  // A holiday looks like a weekend day, so against the last seven days every hour of it is ordinary; only
+  // the same weekday on past weeks shows it. Slots are 3 hours so a metric sampled every 30 minutes still
+  // fills one (6 points); four weeks are kept, and slots are judged only after two weeks of them, so a
+  // metric needs about a month before this component speaks. At 80 % (70–90 % measure the same on
+  // NAB) a slot must clearly beat its usual distance.
+  weekly: {
+    weight: 0.8,
+    period: 7 * 86_400_000,
+    slots: 56,
+    seasons: 4,
+    minSeasons: 2,
+    calibration: 224,
+    learningPeriod: 112,
+  },
   patterns: [
     { weight: 1, step: 10, dim: 5 },
     { weight: 1, step: 30, dim: 4, calibrateAfter: 7 },
@@ -99,6 +116,7 @@ function merge(config: Partial<EnsembleConfig> | undefined): EnsembleConfig {
     density: { ...defaults.density, ...c.density },
     residual: { ...defaults.residual, ...c.residual },
     seasonal: { ...defaults.seasonal, ...c.seasonal },
+    weekly: { ...defaults.weekly, ...c.weekly },
     patterns: (c.patterns ?? defaults.patterns).map((p) => ({ ...p })),
   };
 }
@@ -124,6 +142,10 @@ class NormalResult implements DetectionResult {
   }
 }
 
+function slotHours(s: SeasonalNoveltyState): string {
+  return formatValue(s.config.period / s.config.slots / 3_600_000);
+}
+
 class Ensemble implements Detector<EnsembleState> {
   constructor(private readonly state: EnsembleState) {}
 
@@ -138,8 +160,10 @@ class Ensemble implements Detector<EnsembleState> {
     const range = updateRangeNovelty(s.range, value) * c.range.weight;
     const density = c.density.weight > 0 ? updateDensityNovelty(s.density, value) * c.density.weight : 0;
     const residual = c.residual.weight > 0 ? updateResidual(s.residual, value) * c.residual.weight : 0;
-    const seasonal =
+    const seasonalDaily =
       c.seasonal.weight > 0 ? updateSeasonalNovelty(s.seasonal, timestamp, value) * c.seasonal.weight : 0;
+    const weekly = c.weekly.weight > 0 ? updateSeasonalNovelty(s.weekly, timestamp, value) * c.weekly.weight : 0;
+    const seasonal = Math.max(seasonalDaily, weekly);
     let pattern = 0;
     let patternIndex = 0;
     for (let i = 0; i < s.patterns.length; i++) {
@@ -170,6 +194,8 @@ class Ensemble implements Detector<EnsembleState> {
     let explanation: string;
     if (density > Math.max(range, seasonal, residual, pattern)) {
       explanation = `value ${formatValue(value)} where the metric rarely goes (${s.density.neighbours} recent values near it, usually ${s.density.typicalNeighbours})`;
+    } else if (seasonal > range && seasonal > residual && seasonal > pattern && weekly > seasonalDaily) {
+      explanation = `${slotHours(s.weekly)}-hour average ${formatValue(s.weekly.mean)} unlike this time of the week on recent weeks (nearest ${formatValue(s.weekly.nearest)})`;
     } else if (seasonal > range && seasonal > residual && seasonal > pattern) {
       explanation = `hourly average ${formatValue(s.seasonal.mean)} unlike this hour on recent days (nearest ${formatValue(s.seasonal.nearest)})`;
     } else if (range >= residual && range >= pattern) {
@@ -190,13 +216,14 @@ class Ensemble implements Detector<EnsembleState> {
 }
 
 /**
- * Aurora's default detector: range, density, multi-scale k-NN pattern and
- * seasonal novelty, each calibrated to [0, 1] on its own history, combined by
+ * Aurora's default detector: range, density, multi-scale k-NN pattern, daily
+ * and weekly seasonal novelty, each calibrated to [0, 1] on its own history, combined by
  * maximum, with repeats of an alarm damped so one event raises one alarm.
  */
 export const ensembleFactory: DetectorFactory<EnsembleConfig, EnsembleState> = {
   name: 'aurora-ensemble',
-  description: 'max of calibrated range, density, multi-scale k-NN pattern and seasonal novelty, with alarm damping',
+  description:
+    'max of calibrated range, density, multi-scale k-NN pattern, daily and weekly seasonal novelty, with alarm damping',
   defaults,
   create(config) {
     const c = merge(config);
@@ -207,6 +234,7 @@ export const ensembleFactory: DetectorFactory<EnsembleConfig, EnsembleState> = {
       density: createDensityNovelty(c.density),
       residual: createResidual(c.residual),
       seasonal: createSeasonalNovelty(c.seasonal),
+      weekly: createSeasonalNovelty(c.weekly),
       patterns: c.patterns.map((p) => createKnnNovelty(p)),
       peak: 0,
       rangePeak: 0,
@@ -215,6 +243,12 @@ export const ensembleFactory: DetectorFactory<EnsembleConfig, EnsembleState> = {
     });
   },
   restore(state) {
-    return new Ensemble(cloneState(state));
+    const s = cloneState(state);
+    // Snapshots taken before weekly novelty existed resume with it starting to learn.
+    if (!s.weekly) {
+      s.config = { ...s.config, weekly: { ...defaults.weekly } };
+      s.weekly = createSeasonalNovelty(s.config.weekly);
+    }
+    return new Ensemble(s);
   },
 };
