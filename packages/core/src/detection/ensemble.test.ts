@@ -59,7 +59,9 @@ test('a night as busy as a day is explained as an hour unlike recent days', () =
     const r = d.update(i * 5 * MINUTE, i < 20 * 288 + 36 ? 100 : busy(i));
     if (r.score > 0.5) explanations.push(r.explanation);
   }
-  expect(explanations.some((e) => /unlike this hour on recent days/.test(e))).toBe(true);
+  expect(explanations).toContainEqual(
+    expect.stringMatching(/^hourly average 10\d(\.\d+)? for 00:00–01:00 UTC unlike this hour on recent days \(nearest/),
+  );
 });
 
 test('an event still climbing a few points after its alarm is damped unless it grows by half', () => {
@@ -111,7 +113,7 @@ test('a weekday as quiet as a weekend is reported against the same time on recen
   // The last seven days hold two quiet weekend days, so no hour of the holiday is new against them.
   expect(explanations.some((e) => /unlike this hour on recent days/.test(e))).toBe(false);
   expect(explanations[0]).toMatch(
-    /^3-hour average 1\d(\.\d+)? unlike this time of the week on recent weeks \(nearest 41\)$/,
+    /^3-hour average 1\d(\.\d+)? for Wednesday 06:00–09:00 UTC unlike this time of the week on recent weeks \(nearest 41\)$/,
   );
 });
 

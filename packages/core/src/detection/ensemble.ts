@@ -16,6 +16,7 @@ import {
 import { createResidual, type ResidualConfig, type ResidualState, updateResidual } from './residual.js';
 import {
   createSeasonalNovelty,
+  describeSlot,
   type SeasonalNoveltyConfig,
   type SeasonalNoveltyState,
   updateSeasonalNovelty,
@@ -142,6 +143,11 @@ class NormalResult implements DetectionResult {
   }
 }
 
+function during(s: SeasonalNoveltyState): string {
+  const slot = describeSlot(s);
+  return slot ? ` for ${slot}` : '';
+}
+
 function slotHours(s: SeasonalNoveltyState): string {
   return formatValue(s.config.period / s.config.slots / 3_600_000);
 }
@@ -195,9 +201,9 @@ class Ensemble implements Detector<EnsembleState> {
     if (density > Math.max(range, seasonal, residual, pattern)) {
       explanation = `value ${formatValue(value)} where the metric rarely goes (${s.density.neighbours} recent values near it, usually ${s.density.typicalNeighbours})`;
     } else if (seasonal > range && seasonal > residual && seasonal > pattern && weekly > seasonalDaily) {
-      explanation = `${slotHours(s.weekly)}-hour average ${formatValue(s.weekly.mean)} unlike this time of the week on recent weeks (nearest ${formatValue(s.weekly.nearest)})`;
+      explanation = `${slotHours(s.weekly)}-hour average ${formatValue(s.weekly.mean)}${during(s.weekly)} unlike this time of the week on recent weeks (nearest ${formatValue(s.weekly.nearest)})`;
     } else if (seasonal > range && seasonal > residual && seasonal > pattern) {
-      explanation = `hourly average ${formatValue(s.seasonal.mean)} unlike this hour on recent days (nearest ${formatValue(s.seasonal.nearest)})`;
+      explanation = `hourly average ${formatValue(s.seasonal.mean)}${during(s.seasonal)} unlike this hour on recent days (nearest ${formatValue(s.seasonal.nearest)})`;
     } else if (range >= residual && range >= pattern) {
       explanation = `value ${formatValue(value)} outside its learned range ${formatValue(learnedMin)}–${formatValue(learnedMax)}`;
     } else if (residual >= pattern) {

@@ -51,6 +51,8 @@ export interface SeasonalNoveltyState {
   score: number;
   mean: number;
   nearest: number;
+  /** Start of the last judged slot, ms since the epoch (absent in states saved before it existed). */
+  judgedStart?: number;
 }
 
 /** Defaults tuned once on the whole NAB corpus (never per file). */
@@ -105,6 +107,7 @@ function judgeSlot(s: SeasonalNoveltyState, slot: number, mean: number): number 
     }
     s.mean = mean;
     s.nearest = nearest;
+    s.judgedStart = slot * (c.period / c.slots);
   }
   past.push(mean);
   if (past.length > c.seasons) past.shift();
@@ -126,4 +129,23 @@ export function updateSeasonalNovelty(s: SeasonalNoveltyState, timestamp: number
   s.sum += (value - s.sum) / s.count;
   s.score = score;
   return score;
+}
+
+const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
+function clockOf(ms: number): string {
+  const d = new Date(ms);
+  return `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
+}
+
+/**
+ * When the last judged slot ran, as a reader finds it on a dashboard: "14:00–15:00 UTC", with
+ * the weekday when the season is longer than a day. Empty before any judgement.
+ */
+export function describeSlot(s: SeasonalNoveltyState): string {
+  if (s.judgedStart === undefined) return '';
+  const start = s.judgedStart;
+  const end = start + s.config.period / s.config.slots;
+  const day = s.config.period > 86_400_000 ? `${WEEKDAYS[new Date(start).getUTCDay()]} ` : '';
+  return `${day}${clockOf(start)}–${clockOf(end)} UTC`;
 }
