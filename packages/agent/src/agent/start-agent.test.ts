@@ -128,6 +128,7 @@ describe('the agent against a control plane on 127.0.0.1', () => {
     await plane.stop();
     await waitUntil(() => agent.stats().droppedSamples >= 3, 'drops');
     expect(agent.stats().pendingSamples).toBeLessThanOrEqual(4);
+    source.pause();
     await plane.start();
     const target = source.collected;
     await waitUntil(

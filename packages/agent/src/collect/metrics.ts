@@ -93,6 +93,9 @@ export function createSystemMetricsSource(options: SystemMetricsOptions = {}): M
 
       await safely('cpu', () => {
         const current = readCpuTimes();
+        // No clock tick between two readings (collections a few ms apart) says nothing about usage:
+        // keep the older reading so the next collection measures the whole interval.
+        if (previousCpu && current.totalMs === previousCpu.totalMs) return;
         if (previousCpu) sink.add('cpu.usage_pct', cpuUsagePct(previousCpu, current));
         previousCpu = current;
       });

@@ -8,9 +8,18 @@ import type { MetricsSource } from '../collect/metrics.js';
 /** A {@link MetricsSource} counting its collections in `test.seq` samples. */
 export class SequenceSource implements MetricsSource {
   collected = 0;
+  private paused = false;
   /** `first` continues the sequence of an earlier run. */
   constructor(readonly first = 0) {}
+  /**
+   * Collections return nothing from now on, so a backlog can drain: on a loaded machine an agent
+   * collecting every 20 ms may otherwise keep overflowing a tiny buffer for as long as a test waits.
+   */
+  pause() {
+    this.paused = true;
+  }
   async collect() {
+    if (this.paused) return [];
     return [{ ts: Date.now(), name: 'test.seq', value: this.first + this.collected++ }];
   }
 }
