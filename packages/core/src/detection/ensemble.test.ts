@@ -128,3 +128,28 @@ test('a snapshot taken before weekly novelty existed resumes with weekly novelty
   expect(resumed.snapshot().weekly.past.every((slot) => slot.length === 0)).toBe(true);
   expect(resumed.snapshot().config.weekly).toEqual(ensembleFactory.defaults.weekly);
 });
+
+test('a snapshot taken while daily and weekly novelty are judging resumes with identical scores and sentences', () => {
+  const holiday = 6 * 7 + 6;
+  const value = (i: number) =>
+    Math.floor(i / 288) === holiday ? 10 + ((i * 7919) % 11) / 5 : weekdays(i) + ((i * 104_729) % 17) / 4;
+  const original = ensembleFactory.create();
+  const cut = 45 * 288 + 100;
+  for (let i = 0; i < cut; i++) original.update(i * 5 * MINUTE, value(i));
+  const snapshot = original.snapshot();
+  // Both seasonal comparisons have been judging (and calibrated) for weeks by now.
+  expect(snapshot.seasonal.calibration.window.fifo.length).toBeGreaterThan(100);
+  expect(snapshot.weekly.calibration.window.fifo.length).toBeGreaterThan(100);
+  const resumed = ensembleFactory.restore(JSON.parse(JSON.stringify(snapshot)));
+  let weeklyAlarms = 0;
+  for (let i = cut; i < (holiday + 1) * 288; i++) {
+    const expected = original.update(i * 5 * MINUTE, value(i));
+    const actual = resumed.update(i * 5 * MINUTE, value(i));
+    expect({ score: actual.score, explanation: actual.explanation }).toEqual({
+      score: expected.score,
+      explanation: expected.explanation,
+    });
+    if (actual.score > 0.4 && /recent weeks/.test(actual.explanation)) weeklyAlarms++;
+  }
+  expect(weeklyAlarms).toBeGreaterThan(0);
+});
