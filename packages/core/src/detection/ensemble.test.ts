@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { expect, test } from 'vitest';
 import { ensembleFactory } from './ensemble.js';
 
@@ -152,4 +153,26 @@ test('a snapshot taken while daily and weekly novelty are judging resumes with i
     if (actual.score > 0.4 && /recent weeks/.test(actual.explanation)) weeklyAlarms++;
   }
   expect(weeklyAlarms).toBeGreaterThan(0);
+});
+
+test('with every component judging, the score at time t never depends on values after t', () => {
+  const end = 7 * 7 * 288;
+  const scores = (values: (i: number) => number, upTo: number) => {
+    const d = ensembleFactory.create();
+    const out: number[] = [];
+    for (let i = 0; i <= upTo; i++) out.push(d.update(i * 5 * MINUTE, values(i)).score);
+    return out;
+  };
+  const reference = scores(weekdays, end);
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 5 * 7 * 288, max: end - 1 }),
+      fc.double({ min: -1e4, max: 1e4, noNaN: true }),
+      (cut, replacement) => {
+        const altered = scores((i) => (i > cut ? replacement + i : weekdays(i)), cut + 300);
+        expect(altered.slice(0, cut + 1)).toEqual(reference.slice(0, cut + 1));
+      },
+    ),
+    { numRuns: 4 },
+  );
 });
