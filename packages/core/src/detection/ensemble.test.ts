@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
 import { ensembleFactory } from './ensemble.js';
+// Read through the test runner's bundler, so this test needs no file-system API.
+import readme from './README.md?raw';
 
 const MINUTE = 60_000;
 
@@ -175,4 +177,13 @@ test('with every component judging, the score at time t never depends on values 
     ),
     { numRuns: 4 },
   );
+});
+
+test('the README documents every setting of the ensemble, and no other', () => {
+  const section = readme.slice(readme.indexOf('### Settings of `aurora-ensemble`'), readme.indexOf('Why the ensemble'));
+  const documented = section
+    .split('\n')
+    .filter((line) => line.startsWith('| `'))
+    .map((line) => /^\| `([a-zA-Z]+)`/.exec(line)?.[1]);
+  expect(documented.sort()).toEqual(Object.keys(ensembleFactory.defaults).sort());
 });
