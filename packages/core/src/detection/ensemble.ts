@@ -20,6 +20,7 @@ import {
   type SeasonalNoveltyConfig,
   type SeasonalNoveltyState,
   updateSeasonalNovelty,
+  upgradeSeasonalNovelty,
 } from './seasonal-novelty.js';
 import type { DetectionResult, Detector, DetectorFactory } from './types.js';
 
@@ -83,13 +84,14 @@ const defaults: EnsembleConfig = {
   seasonal: { weight: 0.9 },
   // A holiday looks like a weekend day, so against the last seven days every hour of it is ordinary; only
   // the same weekday on past weeks shows it. Slots are 3 hours so a metric sampled every 30 minutes still
-  // fills one (6 points); four weeks are kept, and slots are judged only after two weeks of them, so a
-  // metric needs about a month before this component speaks. At 80 % (70–90 % measure the same on
-  // NAB) a slot must clearly beat its usual distance.
+  // fills one (6 points), each seen through windows ending every hour; four weeks are kept, and slots are
+  // judged only after two weeks of them, so a metric needs about a month before this component speaks.
+  // At 80 % (60–90 % measure the same on NAB) a slot must clearly beat its usual distance.
   weekly: {
     weight: 0.8,
     period: 7 * 86_400_000,
     slots: 56,
+    hops: 3,
     seasons: 4,
     minSeasons: 2,
     calibration: 224,
@@ -255,6 +257,8 @@ export const ensembleFactory: DetectorFactory<EnsembleConfig, EnsembleState> = {
       s.config = { ...s.config, weekly: { ...defaults.weekly } };
       s.weekly = createSeasonalNovelty(s.config.weekly);
     }
+    upgradeSeasonalNovelty(s.seasonal);
+    upgradeSeasonalNovelty(s.weekly);
     return new Ensemble(s);
   },
 };

@@ -8,15 +8,23 @@ import { quantile } from './sorted-window.js';
  * pattern novelty (both shapes occur every day, just not at this hour). The
  * distance to the nearest same-slot average, in units of the range of slot
  * averages seen, is judged against its own history as pattern novelty is.
+ *
+ * An event rarely starts on the hour. Each slot is therefore looked at through
+ * `hops` windows of a slot's length, ending at even steps inside it (on the hour
+ * and on the half hour for two), and judged once, by the window that differs most
+ * from its own past: an event from 14:30 to 15:30 counts in full instead of being
+ * split across two hourly averages, and a slot still raises at most one alarm.
  */
 export interface SeasonalNoveltyConfig {
   /** Length of one season in ms (a day). */
   period: number;
   /** Slots per season. */
   slots: number;
-  /** Past seasons kept per slot. */
+  /** Windows per slot, ending at even steps (1 = the slot alone). */
+  hops: number;
+  /** Past seasons kept per window. */
   seasons: number;
-  /** Past seasons a slot needs before it is judged. */
+  /** Past seasons a window needs before it is compared. */
   minSeasons: number;
   /** Distances kept to judge the current one (three weeks of hourly slots, so weekly rhythms are in it). */
   calibration: number;
@@ -31,19 +39,34 @@ export interface SeasonalNoveltyConfig {
   distanceFloor: number;
   /** Distance ratio to the typical one below which scores are scaled down (≤ 1 = off). */
   minRatio: number;
-  /** Points a slot must hold to be judged or remembered (an average of one or two points is mostly noise). */
+  /** Points a window must hold to be compared or remembered (an average of one or two points is mostly noise). */
   minPoints: number;
+}
+
+/** A window compared with its past, waiting for its slot to be judged. */
+export interface SeasonalCandidate {
+  /** The slot it belongs to, counted since the epoch. */
+  slot: number;
+  /** Start of the window, ms since the epoch. */
+  start: number;
+  distance: number;
+  mean: number;
+  nearest: number;
 }
 
 /** Everything the seasonal component remembers. */
 export interface SeasonalNoveltyState {
   config: SeasonalNoveltyConfig;
-  /** The slot being filled, as a count of slot lengths since the epoch. */
+  /** The step being filled (a slot / hops), counted since the epoch. */
   slot: number | null;
   sum: number;
   count: number;
-  /** Per slot of the season, its averages on past seasons, newest last. */
+  /** The last closed steps, newest last: [step, average, points]. */
+  recent: [number, number, number][];
+  /** Per step of the season, the averages of the windows ending there on past seasons, newest last. */
   past: number[][];
+  /** The window of the current slot furthest from its past so far. */
+  candidate: SeasonalCandidate | null;
   min: number | null;
   max: number | null;
   calibration: ExceedanceState;
@@ -51,7 +74,7 @@ export interface SeasonalNoveltyState {
   score: number;
   mean: number;
   nearest: number;
-  /** Start of the last judged slot, ms since the epoch (absent in states saved before it existed). */
+  /** Start of the window behind the last judgement, ms since the epoch (absent in states saved before it existed). */
   judgedStart?: number;
 }
 
@@ -59,6 +82,7 @@ export interface SeasonalNoveltyState {
 export const seasonalNoveltyDefaults: SeasonalNoveltyConfig = {
   period: 86_400_000,
   slots: 24,
+  hops: 2,
   seasons: 7,
   minSeasons: 5,
   calibration: 500,
@@ -77,7 +101,9 @@ export function createSeasonalNovelty(config: Partial<SeasonalNoveltyConfig> = {
     slot: null,
     sum: 0,
     count: 0,
-    past: Array.from({ length: c.slots }, () => []),
+    recent: [],
+    past: Array.from({ length: c.slots * c.hops }, () => []),
+    candidate: null,
     min: null,
     max: null,
     calibration: createExceedance({ history: c.calibration, upper: c.upper, learningPeriod: c.learningPeriod }),
@@ -87,40 +113,89 @@ export function createSeasonalNovelty(config: Partial<SeasonalNoveltyConfig> = {
   };
 }
 
-function judgeSlot(s: SeasonalNoveltyState, slot: number, mean: number): number {
+/**
+ * Brings a state saved before windows per slot existed up to date: it keeps judging
+ * each slot by itself (one window), exactly as it did when it was saved.
+ */
+export function upgradeSeasonalNovelty(s: SeasonalNoveltyState): SeasonalNoveltyState {
+  s.config.hops ??= 1;
+  s.recent ??= [];
+  s.candidate ??= null;
+  return s;
+}
+
+function stepMs(c: SeasonalNoveltyConfig): number {
+  return c.period / (c.slots * c.hops);
+}
+
+/** The slot's verdict: its most distant window against the history of verdicts. */
+function judge(s: SeasonalNoveltyState, candidate: SeasonalCandidate): number {
+  const c = s.config;
+  const typical = Math.exp(quantile(s.calibration.window, 0.5));
+  let score = updateExceedance(s.calibration, Math.log(candidate.distance + c.distanceFloor)).score;
+  if (c.minRatio > 1) {
+    // Rare is not enough for noisy metrics: the slot must also be clearly further than usual.
+    const lr = Math.log((candidate.distance + c.distanceFloor) / typical);
+    score *= Math.max(0, Math.min(1, lr / Math.log(c.minRatio)));
+  }
+  s.mean = candidate.mean;
+  s.nearest = candidate.nearest;
+  s.judgedStart = candidate.start;
+  return score;
+}
+
+/** Compares the window ending with `step` to the same window on past seasons and remembers it. */
+function closeWindow(s: SeasonalNoveltyState, step: number, mean: number): number {
   const c = s.config;
   s.min = s.min === null ? mean : Math.min(s.min, mean);
   s.max = s.max === null ? mean : Math.max(s.max, mean);
-  const past = s.past[((slot % c.slots) + c.slots) % c.slots]!;
+  const steps = c.slots * c.hops;
+  const past = s.past[((step % steps) + steps) % steps]!;
+  const slot = Math.floor(step / c.hops);
   let score = 0;
+  // A gap in the data can skip the step that ends a slot: judge what that slot had before moving on.
+  if (s.candidate && s.candidate.slot !== slot) {
+    score = judge(s, s.candidate);
+    s.candidate = null;
+  }
   if (past.length >= c.minSeasons) {
     let nearest = past[0]!;
     for (const p of past) if (Math.abs(p - mean) < Math.abs(nearest - mean)) nearest = p;
     const range = s.max * 0.5 - s.min * 0.5 || 0.5;
     const distance = Math.abs(nearest * 0.5 - mean * 0.5) / range;
-    const typical = Math.exp(quantile(s.calibration.window, 0.5));
-    score = updateExceedance(s.calibration, Math.log(distance + c.distanceFloor)).score;
-    if (c.minRatio > 1) {
-      // Rare is not enough for noisy metrics: the slot must also be clearly further than usual.
-      const lr = Math.log((distance + c.distanceFloor) / typical);
-      score *= Math.max(0, Math.min(1, lr / Math.log(c.minRatio)));
+    if (!s.candidate || distance > s.candidate.distance) {
+      s.candidate = { slot, start: (step - c.hops + 1) * stepMs(c), distance, mean, nearest };
     }
-    s.mean = mean;
-    s.nearest = nearest;
-    s.judgedStart = slot * (c.period / c.slots);
   }
   past.push(mean);
   if (past.length > c.seasons) past.shift();
+  if (s.candidate && (step + 1) % c.hops === 0) {
+    score = Math.max(score, judge(s, s.candidate));
+    s.candidate = null;
+  }
   return score;
 }
 
 /** Feeds one point; returns the novelty of a slot when the point closes it, 0 otherwise. */
 export function updateSeasonalNovelty(s: SeasonalNoveltyState, timestamp: number, value: number): number {
-  const slot = Math.floor(timestamp / (s.config.period / s.config.slots));
+  const c = s.config;
+  const step = Math.floor(timestamp / stepMs(c));
   let score = 0;
-  if (s.slot !== null && slot !== s.slot && s.count >= s.config.minPoints) score = judgeSlot(s, s.slot, s.sum);
-  if (slot !== s.slot) {
-    s.slot = slot;
+  if (s.slot !== null && step !== s.slot && s.count > 0) {
+    s.recent.push([s.slot, s.sum, s.count]);
+    if (s.recent.length > c.hops) s.recent.shift();
+    // The window is the last `hops` steps; steps missing from it (a gap) just hold no points.
+    let points = 0;
+    let mean = 0;
+    for (const [index, average, n] of s.recent) {
+      if (index <= s.slot - c.hops) continue;
+      points += n;
+      mean += (average - mean) * (n / points);
+    }
+    if (points >= c.minPoints) score = closeWindow(s, s.slot, mean);
+  }
+  if (step !== s.slot) {
+    s.slot = step;
     s.sum = 0;
     s.count = 0;
   }
@@ -130,7 +205,6 @@ export function updateSeasonalNovelty(s: SeasonalNoveltyState, timestamp: number
   s.score = score;
   return score;
 }
-
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
 function clockOf(ms: number): string {
