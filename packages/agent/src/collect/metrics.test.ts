@@ -5,6 +5,9 @@ import { createSystemMetricsSource } from './metrics.js';
 
 const NAME = /^[a-z][a-z0-9_.]*$/;
 
+/** CPU counters advance in clock ticks (10 ms); two collections closer than that measure no interval. */
+const aFewTicks = () => new Promise((resolve) => setTimeout(resolve, 250));
+
 describe('system metrics source on this machine', () => {
   it('reports CPU, memory, disk, network and process metrics with valid names and finite values', async () => {
     let now = Date.now();
@@ -44,6 +47,7 @@ describe('system metrics source on this machine', () => {
   it('gives readings that agree with what the operating system says', async () => {
     const source = createSystemMetricsSource();
     await source.collect();
+    await aFewTicks();
     const samples = await source.collect();
     const value = (name: string) => samples.find((s) => s.name === name)?.value;
     expect(value('mem.total_bytes')).toBe(os.totalmem());
@@ -86,8 +90,7 @@ describe('metric catalogue in the README', () => {
     );
     const source = createSystemMetricsSource();
     await source.collect();
-    // CPU counters advance in clock ticks (10 ms); a busy or throttled machine needs a little longer.
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await aFewTicks();
     const emitted = new Set((await source.collect()).map((s) => s.name));
     expect([...emitted].sort()).toEqual([...documented].sort());
   });
