@@ -187,3 +187,41 @@ test('the README documents every setting of the ensemble, and no other', () => {
     .map((line) => /^\| `([a-zA-Z]+)`/.exec(line)?.[1]);
   expect(documented.sort()).toEqual(Object.keys(ensembleFactory.defaults).sort());
 });
+
+test('a snapshot from before weekly novelty and half-hour windows resumes as that version would have gone on', () => {
+  // That version: hourly slots judged alone, no weekly comparison.
+  const older = ensembleFactory.create({ seasonal: { weight: 0.9, hops: 1 }, weekly: { weight: 0 } });
+  for (let i = 0; i < 8 * 288; i++) older.update(i * 5 * MINUTE, weekdays(i));
+  const { weekly: _weekly, ...saved } = JSON.parse(JSON.stringify(older.snapshot()));
+  const { weekly: _weeklyConfig, ...savedConfig } = saved.config;
+  const { hops: _hops, ...seasonalConfig } = saved.seasonal.config;
+  const { recent: _recent, candidate: _candidate, ...seasonal } = saved.seasonal;
+  const resumed = ensembleFactory.restore({
+    ...saved,
+    config: { ...savedConfig, seasonal: { weight: 0.9 } },
+    seasonal: { ...seasonal, config: seasonalConfig },
+  } as never);
+  // Two more days, with a night as busy as a day: weekly novelty only learns (it judges from day 14).
+  for (let i = 8 * 288; i < 10 * 288; i++) {
+    const value = i >= 9 * 288 && i < 9 * 288 + 36 ? 100 : weekdays(i);
+    expect(resumed.update(i * 5 * MINUTE, value)).toEqual(older.update(i * 5 * MINUTE, value));
+  }
+  expect(resumed.snapshot().seasonal.config.hops).toBe(1);
+});
+
+test('seasonal slots longer than an hour are named by their length', () => {
+  const d = ensembleFactory.create({ seasonal: { weight: 0.9, slots: 12 } });
+  const busy = (i: number) => {
+    const hour = Math.floor((i % 288) / 12);
+    return (hour >= 8 && hour < 20 ? 100 : 10) + ((i * 7919) % 11) / 5;
+  };
+  for (let i = 0; i < 20 * 288; i++) d.update(i * 5 * MINUTE, busy(i));
+  const explanations: string[] = [];
+  for (let i = 20 * 288; i < 20 * 288 + 48; i++) {
+    const r = d.update(i * 5 * MINUTE, i < 20 * 288 + 36 ? 100 : busy(i));
+    if (r.score > 0.5) explanations.push(r.explanation);
+  }
+  expect(explanations).toContainEqual(
+    expect.stringMatching(/^2-hour average 10\d(\.\d+)? for 00:00–02:00 UTC unlike this time of day on recent days/),
+  );
+});

@@ -205,7 +205,10 @@ class Ensemble implements Detector<EnsembleState> {
     } else if (seasonal > range && seasonal > residual && seasonal > pattern && weekly > seasonalDaily) {
       explanation = `${slotHours(s.weekly)}-hour average ${formatValue(s.weekly.mean)}${during(s.weekly)} unlike this time of the week on recent weeks (nearest ${formatValue(s.weekly.nearest)})`;
     } else if (seasonal > range && seasonal > residual && seasonal > pattern) {
-      explanation = `hourly average ${formatValue(s.seasonal.mean)}${during(s.seasonal)} unlike this hour on recent days (nearest ${formatValue(s.seasonal.nearest)})`;
+      const hourly = slotHours(s.seasonal) === '1';
+      const average = hourly ? 'hourly average' : `${slotHours(s.seasonal)}-hour average`;
+      const when = hourly ? 'this hour' : 'this time of day';
+      explanation = `${average} ${formatValue(s.seasonal.mean)}${during(s.seasonal)} unlike ${when} on recent days (nearest ${formatValue(s.seasonal.nearest)})`;
     } else if (range >= residual && range >= pattern) {
       explanation = `value ${formatValue(value)} outside its learned range ${formatValue(learnedMin)}–${formatValue(learnedMax)}`;
     } else if (residual >= pattern) {

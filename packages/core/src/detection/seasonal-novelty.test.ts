@@ -86,3 +86,34 @@ test('a state saved before windows per slot existed resumes exactly as it would 
     );
   }
 });
+
+test('a slot whose last step gets no points is judged as soon as the next slot begins', () => {
+  const s = createSeasonalNovelty();
+  const lastDay = 10 * DAY_POINTS;
+  const judged: { at: number; window: string; mean: number }[] = [];
+  for (let i = 0; i < 11 * DAY_POINTS; i++) {
+    const minute = (i - lastDay) * 5;
+    // 02:00–02:25 of the last day reads 1000; then nothing arrives until 03:00.
+    if (i >= lastDay && minute >= 150 && minute < 180) continue;
+    const value = i >= lastDay && minute >= 120 && minute < 150 ? 1000 : dayAndNight(i);
+    const score = updateSeasonalNovelty(s, i * FIVE_MINUTES, value);
+    if (i >= lastDay && score > 0.5) judged.push({ at: minute, window: describeSlot(s), mean: Math.round(s.mean) });
+  }
+  // The window 01:30–02:30 is the only one of the 02:00–03:00 slot; it is judged by the first point at 03:00.
+  expect(judged).toEqual([{ at: 180, window: '01:30–02:30 UTC', mean: 505 }]);
+});
+
+test('weekly windows name their day, and both days when they run past midnight', () => {
+  const s = createSeasonalNovelty({ period: 7 * 24 * 3_600_000, slots: 56, hops: 3 });
+  const wednesday = Date.parse('2026-11-25T00:00:00Z');
+  s.judgedStart = wednesday + 21 * 3_600_000;
+  expect(describeSlot(s)).toBe('Wednesday 21:00–00:00 UTC');
+  s.judgedStart = wednesday + 22 * 3_600_000;
+  expect(describeSlot(s)).toBe('Wednesday 22:00–Thursday 01:00 UTC');
+});
+
+test('settings that cannot describe a season are refused with the rule they break', () => {
+  expect(() => createSeasonalNovelty({ hops: 0 })).toThrow(/hops must be a whole number of at least 1 \(got 0\)/);
+  expect(() => createSeasonalNovelty({ slots: 2.5 })).toThrow(/slots must be a whole number/);
+  expect(() => createSeasonalNovelty({ period: -1 })).toThrow(/period must be a positive number of ms/);
+});

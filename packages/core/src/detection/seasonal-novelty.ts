@@ -96,6 +96,13 @@ export const seasonalNoveltyDefaults: SeasonalNoveltyConfig = {
 /** Creates an empty component. */
 export function createSeasonalNovelty(config: Partial<SeasonalNoveltyConfig> = {}): SeasonalNoveltyState {
   const c = { ...seasonalNoveltyDefaults, ...config };
+  for (const key of ['slots', 'hops', 'seasons', 'minSeasons', 'minPoints'] as const) {
+    if (!Number.isInteger(c[key]) || c[key] < 1) {
+      throw new RangeError(`seasonal novelty: ${key} must be a whole number of at least 1 (got ${c[key]})`);
+    }
+  }
+  if (!(c.period > 0))
+    throw new RangeError(`seasonal novelty: period must be a positive number of ms (got ${c.period})`);
   return {
     config: c,
     slot: null,
@@ -153,11 +160,6 @@ function closeWindow(s: SeasonalNoveltyState, step: number, mean: number): numbe
   const past = s.past[((step % steps) + steps) % steps]!;
   const slot = Math.floor(step / c.hops);
   let score = 0;
-  // A gap in the data can skip the step that ends a slot: judge what that slot had before moving on.
-  if (s.candidate && s.candidate.slot !== slot) {
-    score = judge(s, s.candidate);
-    s.candidate = null;
-  }
   if (past.length >= c.minSeasons) {
     let nearest = past[0]!;
     for (const p of past) if (Math.abs(p - mean) < Math.abs(nearest - mean)) nearest = p;
@@ -170,7 +172,7 @@ function closeWindow(s: SeasonalNoveltyState, step: number, mean: number): numbe
   past.push(mean);
   if (past.length > c.seasons) past.shift();
   if (s.candidate && (step + 1) % c.hops === 0) {
-    score = Math.max(score, judge(s, s.candidate));
+    score = judge(s, s.candidate);
     s.candidate = null;
   }
   return score;
@@ -193,6 +195,12 @@ export function updateSeasonalNovelty(s: SeasonalNoveltyState, timestamp: number
       mean += (average - mean) * (n / points);
     }
     if (points >= c.minPoints) score = closeWindow(s, s.slot, mean);
+  }
+  // A gap can skip the step that ends a slot (or leave it too thin to close a window): judge what
+  // the slot had as soon as a later slot begins, when none of its windows can close any more.
+  if (s.candidate && Math.floor(step / c.hops) !== s.candidate.slot) {
+    score = judge(s, s.candidate);
+    s.candidate = null;
   }
   if (step !== s.slot) {
     s.slot = step;
@@ -220,6 +228,9 @@ export function describeSlot(s: SeasonalNoveltyState): string {
   if (s.judgedStart === undefined) return '';
   const start = s.judgedStart;
   const end = start + s.config.period / s.config.slots;
-  const day = s.config.period > 86_400_000 ? `${WEEKDAYS[new Date(start).getUTCDay()]} ` : '';
-  return `${day}${clockOf(start)}–${clockOf(end)} UTC`;
+  if (s.config.period <= 86_400_000) return `${clockOf(start)}–${clockOf(end)} UTC`;
+  const dayOf = (ms: number) => WEEKDAYS[new Date(ms).getUTCDay()];
+  // A window that runs past midnight names both days; one that ends at midnight does not.
+  const endDay = dayOf(end - 1) === dayOf(start) ? '' : `${dayOf(end)} `;
+  return `${dayOf(start)} ${clockOf(start)}–${endDay}${clockOf(end)} UTC`;
 }
