@@ -10,7 +10,9 @@
  * --misses (list the windows the whole-corpus standard threshold does not catch),
  * --shift DURATION (feed the detector every timestamp moved later by DURATION, e.g. 20m: slots
  * of the day and week then start at other moments of the data, which shows how much a figure
- * owes to where they fall; scoring is unchanged).
+ * owes to where they fall; scoring is unchanged), --skip N (start every file's detector at
+ * row N; the rows before score 0, inside NAB's probationary period: buckets, warm-ups and
+ * learned ranges then start from other points, which shows how much a figure owes to them).
  */
 import { createDetector, parseDuration } from '@aurora/core';
 import { nabPaths } from './dataset.js';
@@ -36,10 +38,17 @@ interface Options {
   nab?: string;
   misses: boolean;
   shiftMs: number;
+  skipRows: number;
+}
+
+function parseSkip(text: string): number {
+  const rows = Number(text);
+  if (!Number.isInteger(rows) || rows < 0) throw new Error(`--skip takes a whole number of rows (got "${text}")`);
+  return rows;
 }
 
 function parseArgs(argv: readonly string[]): Options {
-  const options: Options = { detector: 'aurora-ensemble', misses: false, shiftMs: 0 };
+  const options: Options = { detector: 'aurora-ensemble', misses: false, shiftMs: 0, skipRows: 0 };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = argv[i + 1];
@@ -48,7 +57,11 @@ function parseArgs(argv: readonly string[]): Options {
     else if (flag === '--config' && value) options.config = JSON.parse(argv[++i]!) as Record<string, unknown>;
     else if (flag === '--nab' && value) options.nab = argv[++i]!;
     else if (flag === '--shift' && value) options.shiftMs = parseDuration(argv[++i]!);
-    else throw new Error(`unknown or incomplete flag "${flag}"; use --detector, --config, --nab, --misses or --shift`);
+    else if (flag === '--skip' && value) options.skipRows = parseSkip(argv[++i]!);
+    else
+      throw new Error(
+        `unknown or incomplete flag "${flag}"; use --detector, --config, --nab, --misses, --shift or --skip`,
+      );
   }
   return options;
 }
@@ -126,10 +139,13 @@ function main(): void {
   let points = 0;
   let loopMs = 0;
   for (const series of corpus) {
-    const times = options.shiftMs === 0 ? series.times : series.times.map((t) => t + options.shiftMs);
-    const run = runDetector(createDetector(options.detector, options.config), times, series.values);
-    byFile.set(series.relativePath, run.scores);
-    points += series.times.length;
+    const from = Math.min(options.skipRows, series.times.length);
+    const times = series.times.subarray(from).map((t) => t + options.shiftMs);
+    const run = runDetector(createDetector(options.detector, options.config), times, series.values.subarray(from));
+    const scores = new Float64Array(series.times.length);
+    scores.set(run.scores, from);
+    byFile.set(series.relativePath, scores);
+    points += times.length;
     loopMs += run.loopMs;
   }
   const category = (f: SeriesFile) => f.relativePath.split('/')[0]!;
