@@ -50,8 +50,9 @@ test('quiet stretches are explained as normal', () => {
   expect(JSON.parse(JSON.stringify(last))).toEqual({ score: last.score, explanation: last.explanation });
 });
 
-test('a night as busy as a day is explained as an hour unlike recent days', () => {
-  const d = ensembleFactory.create();
+/** Twenty busy days and quiet nights, then a night as busy as a day: the alarms' sentences. */
+function busyNightAlarms(config?: Parameters<typeof ensembleFactory.create>[0]): string[] {
+  const d = ensembleFactory.create(config);
   const busy = (i: number) => {
     const hour = Math.floor((i % 288) / 12);
     return (hour >= 8 && hour < 20 ? 100 : 10) + ((i * 7919) % 11) / 5;
@@ -62,7 +63,11 @@ test('a night as busy as a day is explained as an hour unlike recent days', () =
     const r = d.update(i * 5 * MINUTE, i < 20 * 288 + 36 ? 100 : busy(i));
     if (r.score > 0.5) explanations.push(r.explanation);
   }
-  expect(explanations).toContainEqual(
+  return explanations;
+}
+
+test('a night as busy as a day is explained as an hour unlike recent days', () => {
+  expect(busyNightAlarms()).toContainEqual(
     expect.stringMatching(/^hourly average 10\d(\.\d+)? for 00:00–01:00 UTC unlike this hour on recent days \(nearest/),
   );
 });
@@ -210,18 +215,7 @@ test('a snapshot from before weekly novelty and half-hour windows resumes as tha
 });
 
 test('seasonal slots longer than an hour are named by their length', () => {
-  const d = ensembleFactory.create({ seasonal: { weight: 0.9, slots: 12 } });
-  const busy = (i: number) => {
-    const hour = Math.floor((i % 288) / 12);
-    return (hour >= 8 && hour < 20 ? 100 : 10) + ((i * 7919) % 11) / 5;
-  };
-  for (let i = 0; i < 20 * 288; i++) d.update(i * 5 * MINUTE, busy(i));
-  const explanations: string[] = [];
-  for (let i = 20 * 288; i < 20 * 288 + 48; i++) {
-    const r = d.update(i * 5 * MINUTE, i < 20 * 288 + 36 ? 100 : busy(i));
-    if (r.score > 0.5) explanations.push(r.explanation);
-  }
-  expect(explanations).toContainEqual(
+  expect(busyNightAlarms({ seasonal: { weight: 0.9, slots: 12 } })).toContainEqual(
     expect.stringMatching(/^2-hour average 10\d(\.\d+)? for 00:00–02:00 UTC unlike this time of day on recent days/),
   );
 });
