@@ -57,7 +57,10 @@ export interface SeasonalCandidate {
 /** Everything the seasonal component remembers. */
 export interface SeasonalNoveltyState {
   config: SeasonalNoveltyConfig;
-  /** The step being filled (a slot / hops), counted since the epoch. */
+  /**
+   * The step being filled (a slot / hops), counted since the epoch. Still called `slot`: with one
+   * window per slot the two are the same, and states saved before windows existed use this name.
+   */
   slot: number | null;
   sum: number;
   count: number;
