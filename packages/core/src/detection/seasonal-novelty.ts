@@ -154,15 +154,17 @@ function judge(s: SeasonalNoveltyState, candidate: SeasonalCandidate): number {
   return score;
 }
 
-/** Compares the window ending with `step` to the same window on past seasons and remembers it. */
-function closeWindow(s: SeasonalNoveltyState, step: number, mean: number): number {
+/**
+ * Compares the window ending with `step` to the same window on past seasons, keeps it as its
+ * slot's candidate if no window of the slot so far differs more, and remembers it.
+ */
+function closeWindow(s: SeasonalNoveltyState, step: number, mean: number): void {
   const c = s.config;
   s.min = s.min === null ? mean : Math.min(s.min, mean);
   s.max = s.max === null ? mean : Math.max(s.max, mean);
   const steps = c.slots * c.hops;
   const past = s.past[((step % steps) + steps) % steps]!;
   const slot = Math.floor(step / c.hops);
-  let score = 0;
   if (past.length >= c.minSeasons) {
     let nearest = past[0]!;
     for (const p of past) if (Math.abs(p - mean) < Math.abs(nearest - mean)) nearest = p;
@@ -174,11 +176,6 @@ function closeWindow(s: SeasonalNoveltyState, step: number, mean: number): numbe
   }
   past.push(mean);
   if (past.length > c.seasons) past.shift();
-  if (s.candidate && (step + 1) % c.hops === 0) {
-    score = judge(s, s.candidate);
-    s.candidate = null;
-  }
-  return score;
 }
 
 /** Feeds one point; returns the novelty of a slot when the point closes it, 0 otherwise. */
@@ -197,10 +194,11 @@ export function updateSeasonalNovelty(s: SeasonalNoveltyState, timestamp: number
       points += n;
       mean += (average - mean) * (n / points);
     }
-    if (points >= c.minPoints) score = closeWindow(s, s.slot, mean);
+    if (points >= c.minPoints) closeWindow(s, s.slot, mean);
   }
-  // A gap can skip the step that ends a slot (or leave it too thin to close a window): judge what
-  // the slot had as soon as a later slot begins, when none of its windows can close any more.
+  // A slot is judged as soon as a later slot begins, when none of its windows can close any more:
+  // usually with the point that closes its last step, and after a gap (its last step skipped or too
+  // thin to close a window) with the first point that arrives.
   if (s.candidate && Math.floor(step / c.hops) !== s.candidate.slot) {
     score = judge(s, s.candidate);
     s.candidate = null;
@@ -216,6 +214,7 @@ export function updateSeasonalNovelty(s: SeasonalNoveltyState, timestamp: number
   s.score = score;
   return score;
 }
+
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
 function clockOf(ms: number): string {
