@@ -5,11 +5,12 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { createDetector, detectorFactories } from '@aurora/core';
+import { detectorFactories } from '@aurora/core';
 import { writeResult } from '../lib/report.js';
 import { nabPaths, repoRoot } from './dataset.js';
 import { parseRunArgs, USAGE } from './runner/args.js';
 import { type BenchmarkReport, type DetectorSpec, runBenchmark } from './runner/benchmark.js';
+import { benchDetector, LIVE_NAME, resolveDetector } from './runner/live.js';
 import { formatScoreboard, scoreboardRows } from './runner/scoreboard.js';
 import {
   loadByDetectorProfile,
@@ -20,12 +21,13 @@ import {
   PROFILE_NAMES,
 } from './scorer/index.js';
 
+/** The detectors to run: those named, or every registered one plus the live default as `aurora-live`. */
 function detectorSpecs(names: readonly string[]): DetectorSpec[] {
-  const chosen = names.length > 0 ? names : detectorFactories.map((f) => f.name);
+  const chosen = names.length > 0 ? names : [...detectorFactories.map((f) => f.name), LIVE_NAME];
   if (chosen.length === 0) throw new Error('no detectors are registered in @aurora/core');
   return chosen.map((name) => {
-    createDetector(name); // fails early, listing the known names, on a typo
-    return { name, create: () => createDetector(name), registered: true };
+    benchDetector(name); // fails early, listing the known names, on a typo
+    return { name, create: () => benchDetector(name), registered: true, registryName: resolveDetector(name) };
   });
 }
 
@@ -35,6 +37,7 @@ function resultJson(report: BenchmarkReport, extra: Record<string, unknown>) {
     skippedScoring: report.skippedScoring,
     detectors: report.detectors.map((d) => ({
       name: d.name,
+      ...(d.name === LIVE_NAME ? { liveDetector: resolveDetector(LIVE_NAME) } : {}),
       points: d.points,
       loopSeconds: d.loopSeconds,
       pointsPerSecondPerCore: d.pointsPerSecond,

@@ -26,7 +26,8 @@ Runs Aurora's detectors over every file of a corpus in NAB's layout, writes NAB-
 results, scores them with NAB's rules and prints them beside NAB's scoreboard.
 
   --detector NAME   a registered detector to run (repeatable, or comma-separated;
-                    default: all registered detectors)
+                    aurora-live is the control plane's default detector;
+                    default: all registered detectors and aurora-live)
   --out DIR         where results go (default: bench/results/nab)
   --data DIR        any corpus laid out as <category>/<file>.csv (default: NAB's data)
   --labels FILE     anomaly windows in NAB's combined_windows.json format

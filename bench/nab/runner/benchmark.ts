@@ -15,8 +15,10 @@ import { writeResultFile } from './write-results.js';
 export interface DetectorSpec {
   name: string;
   create(): Detector;
-  /** Set when `name` is in @aurora/core's registry, so worker threads can build it too. */
+  /** Set when the detector is in @aurora/core's registry, so worker threads can build it too. */
   registered?: boolean;
+  /** The registry name worker threads build, when it differs from `name` (e.g. `aurora-live`). */
+  registryName?: string;
 }
 
 /** Everything one benchmark run needs, already loaded. */
@@ -73,7 +75,11 @@ async function runAll(input: BenchmarkInput, spec: DetectorSpec): Promise<Series
     );
   };
   if (input.jobs > 1 && spec.registered) {
-    const tasks = input.corpus.map((s) => ({ detector: spec.name, times: s.times, values: s.values }));
+    const tasks = input.corpus.map((s) => ({
+      detector: spec.registryName ?? spec.name,
+      times: s.times,
+      values: s.values,
+    }));
     return runInWorkers(tasks, input.jobs, done);
   }
   return input.corpus.map((s, index) => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { createDetector, detectorFactories, restoreDetector } from './registry.js';
+import { createDetector, detectorFactories, LIVE_DETECTOR, restoreDetector } from './registry.js';
 import type { DetectionResult } from './types.js';
 
 const MINUTE = 60_000;
@@ -145,4 +145,9 @@ describe.each(detectorFactories.map((f) => f.name))('detector %s', (name) => {
     }
     expect(sizeAt[1]!).toBeLessThan(sizeAt[0]! * 1.2);
   });
+});
+
+test('the live default names a registered detector', () => {
+  expect(detectorFactories.map((f) => f.name)).toContain(LIVE_DETECTOR);
+  expect(createDetector(LIVE_DETECTOR).update(0, 1).score).toBe(0);
 });

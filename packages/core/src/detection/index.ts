@@ -2,7 +2,7 @@ export type { DensityNoveltyConfig } from './density-novelty.js';
 export type { EnsembleConfig, Weighted } from './ensemble.js';
 export type { KnnNoveltyConfig } from './knn-novelty.js';
 export type { RangeNoveltyConfig } from './range-novelty.js';
-export { createDetector, detectorFactories, restoreDetector } from './registry.js';
+export { createDetector, detectorFactories, LIVE_DETECTOR, restoreDetector } from './registry.js';
 export type { RobustZScoreConfig } from './robust-zscore.js';
 export type { SeasonalNoveltyConfig } from './seasonal-novelty.js';
 export type { DetectionResult, Detector, DetectorFactory } from './types.js';
