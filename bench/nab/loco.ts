@@ -52,7 +52,7 @@ function candidatesOf(grid: Record<string, unknown[]> | undefined, base: Record<
     if (!Array.isArray(values) || values.length === 0) throw new Error(`--grid: "${key}" needs a list of values`);
     out = out.flatMap((c) => values.map((v) => ({ ...c, [key]: v })));
   }
-  return out.map((settings) => ({ label: JSON.stringify(settings), config: { ...base, ...settings } }));
+  return out.map((settings) => ({ label: JSON.stringify({ ...base, ...settings }), config: { ...base, ...settings } }));
 }
 
 function fmt(figure: number | undefined): string {
@@ -131,7 +131,8 @@ async function main(): Promise<void> {
     for (const c of result.categories) console.log(`  ${c.category}: ${c.byProfile.standard?.chosen ?? ''}`);
   }
   const isNab = dataDir === path.resolve(nab.data);
-  const name = isNab ? 'nab-loco' : `loco-${path.basename(path.dirname(dataDir))}-${path.basename(dataDir)}`;
+  const folder = path.basename(dataDir) === 'data' ? path.basename(path.dirname(dataDir)) : path.basename(dataDir);
+  const name = isNab ? 'nab-loco' : `loco-${folder}`;
   const file = writeResult(name, {
     detector,
     resolvedDetector: resolved,

@@ -97,7 +97,7 @@ async function main(): Promise<void> {
     }
   }
 
-  const name = isNab ? 'nab' : `nab-${path.basename(dataDir)}`;
+  const name = isNab ? 'nab' : `nab-${corpusName(dataDir)}`;
   const extra = {
     corpus: { data: relative(dataDir), labels: relative(labelsFile), files: corpus.length, points },
     jobs: options.jobs,
@@ -105,6 +105,12 @@ async function main(): Promise<void> {
   };
   const file = writeResult(name, resultJson(report, extra));
   console.log(`\nwrote ${relative(file)}`);
+}
+
+/** A corpus's name for its result file: its folder, or the folder above a folder called `data`. */
+function corpusName(dataDir: string): string {
+  const base = path.basename(dataDir);
+  return base === 'data' ? path.basename(path.dirname(dataDir)) : base;
 }
 
 function order(profile: string): number {

@@ -193,6 +193,33 @@ test('the README documents every setting of the ensemble, and no other', () => {
   expect(documented.sort()).toEqual(Object.keys(ensembleFactory.defaults).sort());
 });
 
+test('a snapshot from before change-point detection resumes with it off, as it was made', () => {
+  const original = ensembleFactory.create();
+  for (let i = 0; i < 600; i++) original.update(i * 5 * MINUTE, weekdays(i));
+  const { changepoint: _state, ...saved } = JSON.parse(JSON.stringify(original.snapshot()));
+  const { changepoint: _config, ...config } = saved.config;
+  const resumed = ensembleFactory.restore({ ...saved, config } as never);
+  for (let i = 600; i < 900; i++) {
+    expect(resumed.update(i * 5 * MINUTE, weekdays(i))).toEqual(original.update(i * 5 * MINUTE, weekdays(i)));
+  }
+  expect((resumed.snapshot() as { config: { changepoint: { weight: number } } }).config.changepoint.weight).toBe(0);
+});
+
+test('with change-point detection on, a level that moves inside the range and stays is explained as a new regime', () => {
+  const detector = ensembleFactory.create({ changepoint: { weight: 1 } });
+  let x = 3;
+  const noise = () => {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    return x / 2147483648 - 0.5;
+  };
+  // A latency between 70 and 130 (rare excursions set the range), settled for days, then 10 higher.
+  const results = Array.from({ length: 2300 }, (_, i) =>
+    detector.update(i * 5 * MINUTE, 100 + 20 * noise() + (i === 300 ? 30 : i === 301 ? -30 : 0) + (i >= 2200 ? 10 : 0)),
+  );
+  const sentences = results.slice(2200, 2215).map((r) => r.explanation);
+  expect(sentences.some((e) => /^level moved from about (99|10\d)[.\d]* to 11\d[.\d]* and stayed/.test(e))).toBe(true);
+});
+
 test('a snapshot from before weekly novelty and half-hour windows resumes as that version would have gone on', () => {
   // That version: hourly slots judged alone, no weekly comparison.
   const older = ensembleFactory.create({ seasonal: { weight: 0.9, hops: 1 }, weekly: { weight: 0 } });

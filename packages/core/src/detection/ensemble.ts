@@ -1,3 +1,5 @@
+import { describeChange } from './bocpd.js';
+import { type ChangePointConfig, type ChangePointState, createChangePoint, updateChangePoint } from './changepoint.js';
 import {
   createDensityNovelty,
   type DensityNoveltyConfig,
@@ -37,6 +39,8 @@ export interface EnsembleConfig {
   seasonal: Weighted<SeasonalNoveltyConfig>;
   /** Each few hours of the week against the same time on the last weeks (holidays, a weekday gone quiet). */
   weekly: Weighted<SeasonalNoveltyConfig>;
+  /** A new regime (level or noise moved and stayed), by Bayesian online change-point detection. */
+  changepoint: Weighted<ChangePointConfig>;
   /** Surprise against a short-term forecast (off by default: on NAB it adds more false alarms than finds). */
   residual: Weighted<ResidualConfig>;
   /** Pattern novelty at several time scales, so hour-long shapes and day-long ones are both judged. */
@@ -60,6 +64,7 @@ export interface EnsembleState {
   range: RangeNoveltyState;
   density: DensityNoveltyState;
   residual: ResidualState;
+  changepoint: ChangePointState;
   seasonal: SeasonalNoveltyState;
   weekly: SeasonalNoveltyState;
   patterns: KnnNoveltyState[];
@@ -79,6 +84,7 @@ const defaults: EnsembleConfig = {
   // the other components' usual alarm level only well beyond the rarest values of recent weeks.
   density: { weight: 0.7 },
   residual: { weight: 0 },
+  changepoint: { weight: 0 },
   // A same-hour comparison over a few days is noisier evidence than range or pattern novelty, so its
   // scores count at 90 %: a slot must go beyond the usual quantile to alarm (at 1 near-misses alarm too).
   seasonal: { weight: 0.9 },
@@ -118,6 +124,7 @@ function merge(config: Partial<EnsembleConfig> | undefined): EnsembleConfig {
     range: { ...defaults.range, ...c.range },
     density: { ...defaults.density, ...c.density },
     residual: { ...defaults.residual, ...c.residual },
+    changepoint: { ...defaults.changepoint, ...c.changepoint },
     seasonal: { ...defaults.seasonal, ...c.seasonal },
     weekly: { ...defaults.weekly, ...c.weekly },
     patterns: (c.patterns ?? defaults.patterns).map((p) => ({ ...p })),
@@ -168,6 +175,7 @@ class Ensemble implements Detector<EnsembleState> {
     const range = updateRangeNovelty(s.range, value) * c.range.weight;
     const density = c.density.weight > 0 ? updateDensityNovelty(s.density, value) * c.density.weight : 0;
     const residual = c.residual.weight > 0 ? updateResidual(s.residual, value) * c.residual.weight : 0;
+    const change = c.changepoint.weight > 0 ? updateChangePoint(s.changepoint, value) * c.changepoint.weight : 0;
     const seasonalDaily =
       c.seasonal.weight > 0 ? updateSeasonalNovelty(s.seasonal, timestamp, value) * c.seasonal.weight : 0;
     const weekly = c.weekly.weight > 0 ? updateSeasonalNovelty(s.weekly, timestamp, value) * c.weekly.weight : 0;
@@ -181,7 +189,7 @@ class Ensemble implements Detector<EnsembleState> {
         patternIndex = i;
       }
     }
-    const raw = Math.min(1, Math.max(range, residual, pattern, seasonal, density));
+    const raw = Math.min(1, Math.max(range, residual, pattern, seasonal, density, change));
     // Only a new high within the recent past is news: repeats of an alarm are damped, so one event
     // raises one alarm instead of a run of them (each extra point above threshold is a false positive).
     // Range and pattern alarms are tracked apart: a pattern alarm must not silence the first value
@@ -189,7 +197,7 @@ class Ensemble implements Detector<EnsembleState> {
     // patterns: it is usually the same event as the new shape it makes. Each kind has two memories:
     // a slow one (a new high within the recent past) and a fast one that asks more of a score
     // arriving while the last alarm's event is still unfolding.
-    const other = Math.max(pattern, residual, seasonal, density);
+    const other = Math.max(pattern, residual, seasonal, density, change);
     const repeat =
       (range <= s.rangePeak * c.repeatMargin || range <= s.rangeBurst * c.burstMargin) &&
       (other <= s.peak * c.repeatMargin || other <= s.burst * c.burstMargin);
@@ -200,7 +208,9 @@ class Ensemble implements Detector<EnsembleState> {
     s.peak = Math.max(other, s.peak * c.peakDecay);
     if (raw < 0.1) return new NormalResult(score, value);
     let explanation: string;
-    if (density > Math.max(range, seasonal, residual, pattern)) {
+    if (change > Math.max(range, seasonal, residual, pattern, density)) {
+      explanation = describeChange(s.changepoint);
+    } else if (density > Math.max(range, seasonal, residual, pattern)) {
       explanation = `value ${formatValue(value)} where the metric rarely goes (${s.density.neighbours} recent values near it, usually ${s.density.typicalNeighbours})`;
     } else if (seasonal > range && seasonal > residual && seasonal > pattern && weekly > seasonalDaily) {
       explanation = `${slotHours(s.weekly)}-hour average ${formatValue(s.weekly.mean)}${during(s.weekly)} unlike this time of the week on recent weeks (nearest ${formatValue(s.weekly.nearest)})`;
@@ -244,6 +254,7 @@ export const ensembleFactory: DetectorFactory<EnsembleConfig, EnsembleState> = {
       range: createRangeNovelty(c.range),
       density: createDensityNovelty(c.density),
       residual: createResidual(c.residual),
+      changepoint: createChangePoint(c.changepoint),
       seasonal: createSeasonalNovelty(c.seasonal),
       weekly: createSeasonalNovelty(c.weekly),
       patterns: c.patterns.map((p) => createKnnNovelty(p)),
@@ -259,6 +270,11 @@ export const ensembleFactory: DetectorFactory<EnsembleConfig, EnsembleState> = {
     if (!s.weekly) {
       s.config = { ...s.config, weekly: { ...defaults.weekly } };
       s.weekly = createSeasonalNovelty(s.config.weekly);
+    }
+    // Snapshots taken before change-point detection existed resume with it off, as they were made.
+    if (!s.changepoint) {
+      s.config = { ...s.config, changepoint: { weight: 0 } };
+      s.changepoint = createChangePoint(s.config.changepoint);
     }
     upgradeSeasonalNovelty(s.seasonal);
     upgradeSeasonalNovelty(s.weekly);

@@ -1,3 +1,4 @@
+export type { ChangePointConfig } from './changepoint.js';
 export type { DensityNoveltyConfig } from './density-novelty.js';
 export type { EnsembleConfig, Weighted } from './ensemble.js';
 export type { KnnNoveltyConfig } from './knn-novelty.js';

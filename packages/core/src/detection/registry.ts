@@ -1,4 +1,5 @@
 import { artFactory } from './art/index.js';
+import { bocpdFactory } from './bocpd.js';
 import { ensembleFactory } from './ensemble.js';
 import { knnConformalFactory } from './knn-conformal.js';
 import { robustZScoreFactory } from './robust-zscore.js';
@@ -10,6 +11,7 @@ export const detectorFactories: readonly DetectorFactory[] = [
   knnConformalFactory as DetectorFactory,
   robustZScoreFactory as DetectorFactory,
   artFactory as DetectorFactory,
+  bocpdFactory as DetectorFactory,
 ];
 
 /**
