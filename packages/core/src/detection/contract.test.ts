@@ -75,6 +75,32 @@ describe.each(detectorFactories.map((f) => f.name))('detector %s', (name) => {
     });
   });
 
+  test('NaN and ±Infinity anywhere never change what the detector says about the finite points', () => {
+    const values = series(700, 17);
+    const clean = run(name, values);
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            at: fc.integer({ min: 0, max: values.length - 1 }),
+            bad: fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY),
+          }),
+          { minLength: 1, maxLength: 20 },
+        ),
+        (insertions) => {
+          const d = createDetector(name);
+          const bad = new Map<number, number[]>();
+          for (const { at, bad: v } of insertions) bad.set(at, [...(bad.get(at) ?? []), v]);
+          values.forEach((v, i) => {
+            for (const b of bad.get(i) ?? []) expect(d.update(i * 5 * MINUTE, b)).toMatchObject({ inputError: true });
+            expect(d.update(i * 5 * MINUTE, v)).toEqual(clean[i]);
+          });
+        },
+      ),
+      { numRuns: 5 },
+    );
+  });
+
   unless(name, 'departure')('a flat line scores finite numbers and a departure from it stands out', () => {
     const values = [...Array.from({ length: 900 }, () => 7), 9, ...Array.from({ length: 50 }, () => 7)];
     const results = run(name, values);
