@@ -220,6 +220,16 @@ test('with change-point detection on, a level that moves inside the range and st
   expect(sentences.some((e) => /^level moved from about (99|10\d)[.\d]* to 11\d[.\d]* and stayed/.test(e))).toBe(true);
 });
 
+test('with change-point detection on, a snapshot taken mid-stream resumes with identical scores and sentences', () => {
+  const original = ensembleFactory.create({ changepoint: { weight: 1 } });
+  const value = (i: number) => weekdays(i) + (i >= 1500 ? 15 : 0);
+  for (let i = 0; i < 1490; i++) original.update(i * 5 * MINUTE, value(i));
+  const resumed = ensembleFactory.restore(JSON.parse(JSON.stringify(original.snapshot())));
+  for (let i = 1490; i < 1700; i++) {
+    expect(resumed.update(i * 5 * MINUTE, value(i))).toEqual(original.update(i * 5 * MINUTE, value(i)));
+  }
+});
+
 test('a snapshot from before weekly novelty and half-hour windows resumes as that version would have gone on', () => {
   // That version: hourly slots judged alone, no weekly comparison.
   const older = ensembleFactory.create({ seasonal: { weight: 0.9, hops: 1 }, weekly: { weight: 0 } });
