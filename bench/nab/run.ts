@@ -5,9 +5,10 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { detectorFactories } from '@aurora/core';
+import { type Detector, detectorFactories } from '@aurora/core';
 import { writeResult } from '../lib/report.js';
 import { nabPaths, repoRoot } from './dataset.js';
+import { BayesChangePtPeer } from './peers/bayes-changept.js';
 import { parseRunArgs, USAGE } from './runner/args.js';
 import { type BenchmarkReport, type DetectorSpec, runBenchmark } from './runner/benchmark.js';
 import { benchDetector, LIVE_NAME, resolveDetector } from './runner/live.js';
@@ -21,11 +22,18 @@ import {
   PROFILE_NAMES,
 } from './scorer/index.js';
 
+/** Reference peers that live in the benchmark only (not in @aurora/core); run only when named. */
+const PEERS: Record<string, () => Detector> = {
+  'nab-bayes-changept': () => new BayesChangePtPeer(),
+};
+
 /** The detectors to run: those named, or every registered one plus the live default as `aurora-live`. */
 function detectorSpecs(names: readonly string[]): DetectorSpec[] {
   const chosen = names.length > 0 ? names : [...detectorFactories.map((f) => f.name), LIVE_NAME];
   if (chosen.length === 0) throw new Error('no detectors are registered in @aurora/core');
   return chosen.map((name) => {
+    const peer = PEERS[name];
+    if (peer) return { name, create: peer, peer: true };
     benchDetector(name); // fails early, listing the known names, on a typo
     return { name, create: () => benchDetector(name), registered: true, registryName: resolveDetector(name) };
   });

@@ -27,6 +27,7 @@ results, scores them with NAB's rules and prints them beside NAB's scoreboard.
 
   --detector NAME   a registered detector to run (repeatable, or comma-separated;
                     aurora-live is the control plane's default detector;
+                    nab-bayes-changept is a reference peer modelled on NAB's bayesChangePt;
                     default: all registered detectors and aurora-live)
   --out DIR         where results go (default: bench/results/nab)
   --data DIR        any corpus laid out as <category>/<file>.csv (default: NAB's data)

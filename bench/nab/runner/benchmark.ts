@@ -19,6 +19,8 @@ export interface DetectorSpec {
   registered?: boolean;
   /** The registry name worker threads build, when it differs from `name` (e.g. `aurora-live`). */
   registryName?: string;
+  /** A reference peer implemented in the benchmark, not one of Aurora's detectors. */
+  peer?: boolean;
 }
 
 /** Everything one benchmark run needs, already loaded. */
@@ -46,6 +48,8 @@ export interface DetectorReport {
   inputErrors: number;
   /** Per profile, with the threshold that maximises the corpus score; absent when unscored. */
   scores?: ProfileResult[];
+  /** A reference peer implemented in the benchmark, not one of Aurora's detectors. */
+  peer?: boolean;
 }
 
 /** The outcome of a run: per-detector reports, and why scoring was skipped if it was. */
@@ -113,6 +117,7 @@ export async function runBenchmark(input: BenchmarkInput): Promise<BenchmarkRepo
       loopSeconds,
       pointsPerSecond: points / Math.max(loopSeconds, 1e-9),
       inputErrors: runs.reduce((n, r) => n + r.inputErrors, 0),
+      ...(spec.peer ? { peer: true } : {}),
     };
     if (layout) {
       const all = new Float64Array(points);

@@ -25,7 +25,7 @@ export function scoreboardRows(
   }
   for (const d of ours) {
     const scores = Object.fromEntries((d.scores ?? []).map((s) => [s.profile, s.normalised]));
-    rows.push({ name: `${d.name} (aurora)`, scores, pointsPerSecond: d.pointsPerSecond });
+    rows.push({ name: `${d.name} (${d.peer ? 'peer' : 'aurora'})`, scores, pointsPerSecond: d.pointsPerSecond });
   }
   return rows.sort((a, b) => (b.scores.standard ?? -Infinity) - (a.scores.standard ?? -Infinity));
 }
