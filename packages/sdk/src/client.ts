@@ -22,6 +22,8 @@ import type {
   NodeTransitionPage,
   NodeTransitionsQuery,
   Problem,
+  QueryRangeQuery,
+  QueryRangeResult,
 } from './contract.js';
 
 export interface AuroraClientOptions {
@@ -134,6 +136,18 @@ export class AuroraClient {
     for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
     const qs = params.toString();
     return this.request('GET', `/v1/nodes/${encodeURIComponent(name)}/transitions${qs ? `?${qs}` : ''}`);
+  }
+  /**
+   * Series matching a Prometheus selector over a time range, one point per
+   * step bucket; the step picks raw samples or a rollup tier.
+   *
+   * @example
+   * const week = await aurora.queryRange({ match: 'cpu_usage_pct{node="web-1"}', from: '-7d', step: '1h' });
+   */
+  queryRange(query: QueryRangeQuery): Promise<QueryRangeResult> {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
+    return this.request('GET', `/v1/query_range?${params.toString()}`);
   }
   clusterSummary(): Promise<ClusterSummary> {
     return this.request('GET', '/v1/cluster/summary');

@@ -178,6 +178,72 @@ export type MetricSeries = Static<typeof MetricSeries>;
 export const MetricRange = Type.Object({ series: Type.Array(MetricSeries) });
 export type MetricRange = Static<typeof MetricRange>;
 
+/** How `GET /v1/query_range` turns a step bucket's samples into one value. */
+export const QueryAggregation = Type.Union(
+  [
+    Type.Literal('avg'),
+    Type.Literal('min'),
+    Type.Literal('max'),
+    Type.Literal('sum'),
+    Type.Literal('count'),
+    Type.Literal('last'),
+  ],
+  { description: 'aggregation per step bucket (default avg)' },
+);
+export type QueryAggregation = Static<typeof QueryAggregation>;
+
+/** Query of `GET /v1/query_range`. */
+export const QueryRangeQuery = Type.Object({
+  match: Type.String({
+    minLength: 1,
+    maxLength: 4096,
+    description: 'Prometheus series selector, e.g. cpu_usage_pct{node="n1",mode!="idle"} (=, !=, =~, !~)',
+  }),
+  from: Type.Optional(
+    Type.String({ description: 'ms since epoch, ISO date, "now" or relative like -1h (default: to minus 1 hour)' }),
+  ),
+  to: Type.Optional(Type.String({ description: 'as from; default now' })),
+  step: Type.Optional(
+    Type.String({
+      description:
+        'bucket width (15s, 1m, 1h or ms); multiples of 1h read 1-hour rollups, of 1m 1-minute rollups, others raw samples (default: about 250 buckets)',
+    }),
+  ),
+  agg: Type.Optional(QueryAggregation),
+});
+export type QueryRangeQuery = Static<typeof QueryRangeQuery>;
+
+/** A point value: a number, or "NaN", "+Inf", "-Inf", which JSON cannot carry as numbers. */
+export const QueryValue = Type.Union([Type.Number(), Type.Literal('NaN'), Type.Literal('+Inf'), Type.Literal('-Inf')]);
+export type QueryValue = Static<typeof QueryValue>;
+
+/** One series of a range answer: its metric name, labels and one point per non-empty step bucket. */
+export const QuerySeries = Type.Object({
+  name: Type.String(),
+  labels: Type.Record(Type.String(), Type.String()),
+  points: Type.Array(Type.Tuple([Type.Number({ description: 'bucket start, ms since epoch' }), QueryValue])),
+});
+export type QuerySeries = Static<typeof QuerySeries>;
+
+/** Answer of `GET /v1/query_range`. */
+export const QueryRangeResult = Type.Object({
+  tier: Type.Union([Type.Literal('raw'), Type.Literal('1m'), Type.Literal('1h')], {
+    description: 'what the answer was computed from: raw samples or a rollup tier',
+  }),
+  stepMs: Type.Integer(),
+  series: Type.Array(QuerySeries),
+});
+export type QueryRangeResult = Static<typeof QueryRangeResult>;
+
+/**
+ * The Prometheus name of an agent metric: dots become underscores
+ * (`cpu.usage_pct` → `cpu_usage_pct`); agent series also carry
+ * `node="<node name>"`.
+ */
+export function agentMetricName(name: string): string {
+  return name.includes('.') ? name.replaceAll('.', '_') : name;
+}
+
 export const ClusterSummary = Type.Object({
   nodes: Type.Object({
     total: Type.Integer(),

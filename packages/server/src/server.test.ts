@@ -68,6 +68,14 @@ for (const engine of testEngines()) {
         step: '10s',
       });
       expect(range.series[0]?.points.map((p) => p[1])).toEqual([12]);
+      const query = await admin.queryRange({
+        match: 'cpu_usage_pct{node="sdk-1"}',
+        from: String(now - 60_000),
+        step: '10s',
+      });
+      expect(query.series.map((s) => [s.name, s.labels, s.points.length])).toEqual([
+        ['cpu_usage_pct', { node: 'sdk-1' }, 1],
+      ]);
       expect((await admin.clusterSummary()).store).toBe(engine.name);
       await admin.deleteNode('sdk-1');
       await expect(admin.getNode('sdk-1')).rejects.toMatchObject({ status: 404, code: 'AURORA_NODE_NOT_FOUND' });

@@ -9,7 +9,6 @@ import {
   HealthReconciler,
   HeartbeatQueue,
   NodeCredentialCache,
-  RetentionSweeper,
   registerClusterRoutes,
 } from './cluster/index.js';
 import { type Clock, systemClock } from './platform/clock.js';
@@ -24,6 +23,7 @@ import {
   SingleProcessLeadership,
 } from './platform/leadership/index.js';
 import { Store } from './platform/store/index.js';
+import { createTelemetry, type Telemetry } from './telemetry/index.js';
 
 /** Things tests and embedders may replace. */
 export interface StartOptions {
@@ -47,6 +47,8 @@ export interface RunningServer {
   bus: EventBus;
   /** The health reconciler, for driving passes by hand with an injected clock. */
   reconciler: HealthReconciler;
+  /** Ingest, queries, compaction and retention of metric samples. */
+  telemetry: Telemetry;
   stop(): Promise<void>;
 }
 
@@ -95,9 +97,23 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
       () => clock.now(),
       store.kind === 'pglite' ? Number.POSITIVE_INFINITY : undefined,
     );
+    const telemetry = createTelemetry({
+      store,
+      metrics,
+      now: () => clock.now(),
+      limits: { maxSeriesPerNode: config.maxSeriesPerNode, maxSeriesTotal: config.maxSeriesTotal },
+      retention: {
+        rawMs: config.sampleRetentionMs,
+        rollup1mMs: config.minuteRollupRetentionMs,
+        rollup1hMs: config.hourRollupRetentionMs,
+      },
+      queryMaxSeries: config.queryMaxSeries,
+      maxUncompressedBytes: Math.max(32 * 1024 * 1024, config.bodyLimitBytes * 8),
+    });
     const heartbeats = new HeartbeatQueue({
       store,
       bus,
+      telemetry: telemetry.ingest,
       metrics,
       health,
       clockSkewThresholdMs: config.clockSkewThresholdMs,
@@ -115,6 +131,8 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
       health,
       credentials,
       heartbeats,
+      telemetry: telemetry.ingest,
+      query: telemetry.query,
       heartbeatIntervalMs: config.heartbeatIntervalMs,
       clockSkewThresholdMs: config.clockSkewThresholdMs,
     };
@@ -128,15 +146,12 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
     });
     await registerEventsRoute(app, bus);
     await registerClusterRoutes(app, ctx);
+    await telemetry.registerRoutes(app);
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const reconciler = new HealthReconciler(ctx);
-    const runner = new ControllerRunner(
-      leadership,
-      [reconciler, new RetentionSweeper(ctx, config.sampleRetentionMs)],
-      logger,
-    );
+    const runner = new ControllerRunner(leadership, [reconciler, ...telemetry.controllers], logger);
     if (!options.manualControllers) runner.start();
     let stopped: Promise<void> | undefined;
     return {
@@ -147,6 +162,7 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
       store,
       bus,
       reconciler,
+      telemetry,
       stop() {
         stopped ??= (async () => {
           await runner.stop();

@@ -2,7 +2,7 @@
  * The node page's live charts: the last 15 minutes from the metrics API, then
  * every sample of the node's heartbeats as they arrive on the event stream.
  */
-import type { MetricSample } from '@aurora/sdk';
+import { agentMetricName, type MetricSample } from '@aurora/sdk';
 import { useEffect, useMemo, useState } from 'react';
 import { useFleet } from '../live/FleetProvider.js';
 import { formatPercent, formatRate } from '../ui/format.js';
@@ -16,8 +16,8 @@ import {
 } from './series-window.js';
 import { TimeChart } from './TimeChart.js';
 
-/** The metrics the charts draw; other samples of a heartbeat are ignored here. */
-const CHARTED = ['cpu.usage_pct', 'mem.used_pct', 'disk.used_pct', 'net.rx_bps', 'net.tx_bps'];
+/** The metrics the charts draw, by their stored (Prometheus) names; other samples of a heartbeat are ignored here. */
+const CHARTED = ['cpu_usage_pct', 'mem_used_pct', 'disk_used_pct', 'net_rx_bps', 'net_tx_bps'];
 /** Bucket width asked of the server for the backfill. */
 const BACKFILL_STEP = '5s';
 
@@ -37,35 +37,42 @@ const CHARTS: ChartSpec[] = [
     title: 'CPU %',
     format: pct,
     range: [0, 100],
-    labelOf: (s) => (s.name === 'cpu.usage_pct' ? 'cpu' : undefined),
+    labelOf: (s) => (s.name === 'cpu_usage_pct' ? 'cpu' : undefined),
   },
   {
     id: 'memory',
     title: 'Memory %',
     format: pct,
     range: [0, 100],
-    labelOf: (s) => (s.name === 'mem.used_pct' ? 'memory' : undefined),
+    labelOf: (s) => (s.name === 'mem_used_pct' ? 'memory' : undefined),
   },
   {
     id: 'disk',
     title: 'Disk used % per mount',
     format: pct,
     range: [0, 100],
-    labelOf: (s) => (s.name === 'disk.used_pct' ? (s.labels.mount ?? 'disk') : undefined),
+    labelOf: (s) => (s.name === 'disk_used_pct' ? (s.labels.mount ?? 'disk') : undefined),
   },
   {
     id: 'network',
     title: 'Network rx / tx',
     format: formatRate,
     labelOf: (s) =>
-      s.name === 'net.rx_bps' || s.name === 'net.tx_bps'
-        ? `${s.name === 'net.rx_bps' ? 'rx' : 'tx'} ${s.labels.iface ?? ''}`.trim()
+      s.name === 'net_rx_bps' || s.name === 'net_tx_bps'
+        ? `${s.name === 'net_rx_bps' ? 'rx' : 'tx'} ${s.labels.iface ?? ''}`.trim()
         : undefined,
   },
 ];
 
+/** Live heartbeat samples under the names the metrics API stores them by (`cpu.usage_pct` → `cpu_usage_pct`). */
 function charted(samples: readonly MetricSample[]): MetricSample[] {
-  return samples.filter((s) => CHARTED.includes(s.name));
+  return samples.map((s) => ({ ...s, name: agentMetricName(s.name) })).filter((s) => CHARTED.includes(s.name));
+}
+
+/** Stored series without the `node` label every agent series carries, so they line up with live samples. */
+function withoutNode<T extends { labels: Record<string, string> }>(s: T): T {
+  const { node: _node, ...labels } = s.labels;
+  return { ...s, labels };
 }
 
 /** The four charts of one node. */
@@ -85,7 +92,7 @@ export function NodeCharts({ name }: { name: string }) {
       .nodeMetrics(name, { from: '-15m', step: BACKFILL_STEP })
       .then((answer) => {
         if (!live) return;
-        const backfill = windowFromRange(answer.series.filter((s) => CHARTED.includes(s.name)));
+        const backfill = windowFromRange(answer.series.filter((s) => CHARTED.includes(s.name)).map(withoutNode));
         // Live points that arrived while the backfill was in flight are kept.
         setSeries((w) => appendSamples(backfill, samplesOf(w)));
       })

@@ -4,6 +4,7 @@ import type { EventBus } from '../platform/events/index.js';
 import type { ServerMetrics } from '../platform/http/metrics.js';
 import type { Leadership } from '../platform/leadership/index.js';
 import type { Store } from '../platform/store/index.js';
+import type { QueryEngine, TelemetryIngest } from '../telemetry/index.js';
 import type { NodeCredentialCache } from './credentials.js';
 import type { HeartbeatQueue } from './heartbeat-queue.js';
 
@@ -17,6 +18,10 @@ export interface ClusterContext {
   health: HealthConfig;
   credentials: NodeCredentialCache;
   heartbeats: HeartbeatQueue;
+  /** The one entry point for samples; heartbeats feed their batches through it. */
+  telemetry: TelemetryIngest;
+  /** Range queries over stored samples (the node metrics route). */
+  query: QueryEngine;
   heartbeatIntervalMs: number;
   clockSkewThresholdMs: number;
 }

@@ -5,6 +5,7 @@ import type { EventBus } from '../platform/events/index.js';
 import { AuroraError } from '../platform/http/errors.js';
 import type { ServerMetrics } from '../platform/http/metrics.js';
 import type { HeartbeatNodeUpdate, NodeRow, NodeTransitionRow, Store } from '../platform/store/index.js';
+import type { PreparedWrite, TelemetryIngest } from '../telemetry/index.js';
 import { nextConditions } from './conditions.js';
 import { fromHealth, toHealth, toNode } from './node-view.js';
 import { stateChangedEvent } from './state-events.js';
@@ -14,6 +15,8 @@ interface Pending {
   nodeId: string;
   receivedAt: number;
   body: HeartbeatRequest;
+  /** Each batch's samples, checked and resolved to series by the telemetry ingest. */
+  prepared: PreparedWrite[];
   resolve(result: { acknowledged: string[]; state: NodeState }): void;
   reject(error: unknown): void;
 }
@@ -22,6 +25,7 @@ interface Pending {
 export interface HeartbeatQueueOptions {
   store: Store;
   bus: EventBus;
+  telemetry: TelemetryIngest;
   metrics: ServerMetrics;
   health: HealthConfig;
   clockSkewThresholdMs: number;
@@ -68,9 +72,10 @@ export class HeartbeatQueue {
     nodeId: string,
     receivedAt: number,
     body: HeartbeatRequest,
+    prepared: PreparedWrite[],
   ): Promise<{ acknowledged: string[]; state: NodeState }> {
     return new Promise((resolve, reject) => {
-      this.#pending.push({ nodeId, receivedAt, body, resolve, reject });
+      this.#pending.push({ nodeId, receivedAt, body, prepared, resolve, reject });
       if (this.#pending.length >= (this.options.maxPending ?? 2_000)) this.#kick(0);
       else this.#kick(this.options.flushMs);
     });
@@ -116,7 +121,11 @@ export class HeartbeatQueue {
     const factsJson = new Map<string, string>();
     try {
       const result = await store.ingest.apply(
-        batch.map((p) => ({ nodeId: p.nodeId, receivedAt: p.receivedAt, batches: p.body.batches })),
+        batch.map((p) => ({
+          nodeId: p.nodeId,
+          receivedAt: p.receivedAt,
+          batches: p.body.batches.map((b, i) => ({ id: b.id, head: p.prepared[i]?.head })),
+        })),
         (rows) => this.#decide(rows, batch, merged, factsJson),
       );
       metrics.ingestFlush.observe(Number(process.hrtime.bigint() - started) / 1e9);
@@ -198,11 +207,13 @@ export class HeartbeatQueue {
   }
 
   #publish(batch: Pending[], stored: Set<string>, rows: Map<string, NodeRow>, transitions: NodeTransitionRow[]): void {
-    const { bus, metrics } = this.options;
-    let samples = 0;
-    for (const p of batch)
-      for (const b of p.body.batches) if (stored.has(`${p.nodeId}/${b.id}`)) samples += b.samples.length;
-    metrics.samples.inc(samples);
+    const { bus, telemetry } = this.options;
+    for (const p of batch) {
+      p.body.batches.forEach((b, i) => {
+        const prepared = p.prepared[i];
+        if (prepared && stored.has(`${p.nodeId}/${b.id}`)) telemetry.committed(prepared);
+      });
+    }
     if (bus.listenerCount === 0) return;
     const at = new Date().toISOString();
     for (const t of transitions) {

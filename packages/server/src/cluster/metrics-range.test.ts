@@ -30,7 +30,7 @@ describe('metric range queries', () => {
   it('defaults to the last 15 minutes and returns every series', async () => {
     const res = await get('');
     expect(res.statusCode).toBe(200);
-    expect(res.json().series.map((s: { name: string }) => s.name)).toEqual(['cpu.usage_pct', 'disk.used_pct']);
+    expect(res.json().series.map((s: { name: string }) => s.name)).toEqual(['cpu_usage_pct', 'disk_used_pct']);
   });
 
   it('averages a step bucket and accepts relative and ISO times', async () => {

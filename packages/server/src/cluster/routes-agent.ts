@@ -5,11 +5,12 @@ import type { FastifyInstance } from 'fastify';
 import { hashSecret } from '../platform/http/auth.js';
 import { AuroraError } from '../platform/http/errors.js';
 import type { NodeRow } from '../platform/store/index.js';
+import { agentSeries, nodeSource } from '../telemetry/agent-samples.js';
 import type { ClusterContext } from './context.js';
 import { fromHealth, toNode } from './node-view.js';
 import { assertStorableText } from './text-safety.js';
 
-const errors = { 400: Problem, 401: Problem, 403: Problem, 409: Problem, 413: Problem };
+const errors = { 400: Problem, 401: Problem, 403: Problem, 409: Problem, 413: Problem, 422: Problem };
 
 function isUniqueViolation(error: unknown): boolean {
   const e = error as { code?: string; cause?: { code?: string } };
@@ -110,7 +111,15 @@ export async function registerAgentRoutes(app: FastifyInstance, ctx: ClusterCont
       checkSampleTimes(body);
       assertStorableText(body);
       const receivedAt = ctx.clock.now();
-      const { acknowledged, state } = await ctx.heartbeats.submit(principal.nodeId, receivedAt, body);
+      const source = nodeSource(principal.nodeId);
+      // Series are resolved (within the cardinality limits) before the heartbeat queues, so a refused one writes nothing.
+      const prepared = [];
+      for (const batch of body.batches) {
+        prepared.push(
+          await ctx.telemetry.prepare('agent', source, receivedAt, agentSeries(principal.name, batch.samples), 'drop'),
+        );
+      }
+      const { acknowledged, state } = await ctx.heartbeats.submit(principal.nodeId, receivedAt, body, prepared);
       return { acknowledged, serverTime: receivedAt, heartbeatIntervalMs: ctx.heartbeatIntervalMs, state };
     },
   );

@@ -4,6 +4,9 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { AuroraError } from '../platform/http/errors.js';
 import type { NodeRow } from '../platform/store/index.js';
+import { nodeSource } from '../telemetry/agent-samples.js';
+import { agentMetricName, NODE_LABEL } from '../telemetry/names.js';
+import type { Matcher } from '../telemetry/selector.js';
 import type { ClusterContext } from './context.js';
 import { fromHealth, toHealth, toNode } from './node-view.js';
 import { stateChangedEvent } from './state-events.js';
@@ -133,6 +136,7 @@ export async function registerNodeRoutes(app: FastifyInstance, ctx: ClusterConte
       if (!row)
         throw new AuroraError('AURORA_NODE_NOT_FOUND', `no node named "${name}"; list nodes with GET /v1/nodes`);
       ctx.credentials.evict(row.id);
+      ctx.telemetry.forgetSource(nodeSource(row.id));
       ctx.bus.publish({ type: 'node.deleted', name, at: new Date(ctx.clock.now()).toISOString() });
       return reply.code(204).send();
     },
@@ -147,7 +151,12 @@ export async function registerNodeRoutes(app: FastifyInstance, ctx: ClusterConte
         security,
         params: NameParams,
         querystring: Type.Object({
-          name: Type.Optional(Type.String({ maxLength: 128, description: 'metric name, e.g. cpu.usage_pct' })),
+          name: Type.Optional(
+            Type.String({
+              maxLength: 128,
+              description: 'metric name, e.g. cpu_usage_pct (an agent name such as cpu.usage_pct also works)',
+            }),
+          ),
           from: Type.Optional(
             Type.String({ description: 'ms since epoch, ISO date, or relative like -15m (default -15m)' }),
           ),
@@ -162,12 +171,16 @@ export async function registerNodeRoutes(app: FastifyInstance, ctx: ClusterConte
       assertStorableText(query);
       const row = await mustFind(ctx, (request.params as { name: string }).name);
       const range = parseRange(query, ctx.clock.now());
-      const series = await ctx.store.metrics.range({
-        nodeId: row.id,
-        ...(query.name ? { name: query.name } : {}),
-        ...range,
-      });
-      return { series };
+      const matchers: Matcher[] = [{ name: NODE_LABEL, op: '=', value: row.name }];
+      if (query.name) matchers.unshift({ name: '__name__', op: '=', value: agentMetricName(query.name) });
+      const answer = await ctx.query.range({ selector: { matchers }, ...range, agg: 'avg' });
+      return {
+        series: answer.series.map((s) => ({
+          name: s.name,
+          labels: s.labels,
+          points: JSON.parse(s.pointsJson) as [number, number][],
+        })),
+      };
     },
   );
 

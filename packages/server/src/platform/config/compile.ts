@@ -16,6 +16,11 @@ export interface AuroraConfig {
   readonly downAfterMs: number;
   readonly clockSkewThresholdMs: number;
   readonly sampleRetentionMs: number;
+  readonly minuteRollupRetentionMs: number;
+  readonly hourRollupRetentionMs: number;
+  readonly maxSeriesPerNode: number;
+  readonly maxSeriesTotal: number;
+  readonly queryMaxSeries: number;
   readonly bodyLimitBytes: number;
   readonly ingestFlushMs: number;
   readonly logLevel: string;
@@ -113,6 +118,16 @@ export function compileConfig(sources: ConfigSources = {}): AuroraConfig {
   if ((out.downAfterMs as number) <= (out.suspectAfterMs as number)) {
     throw new ConfigError(
       `downAfterMs: must exceed suspectAfterMs (${out.downAfterMs} <= ${out.suspectAfterMs}); set AURORA_DOWN_AFTER_MS higher or AURORA_SUSPECT_AFTER_MS lower`,
+    );
+  }
+  if ((out.minuteRollupRetentionMs as number) < (out.sampleRetentionMs as number)) {
+    throw new ConfigError(
+      `minuteRollupRetentionMs: must be at least sampleRetentionMs (${out.minuteRollupRetentionMs} < ${out.sampleRetentionMs}); rollups outlive raw samples, so raise AURORA_MINUTE_ROLLUP_RETENTION or lower AURORA_SAMPLE_RETENTION`,
+    );
+  }
+  if ((out.hourRollupRetentionMs as number) < (out.minuteRollupRetentionMs as number)) {
+    throw new ConfigError(
+      `hourRollupRetentionMs: must be at least minuteRollupRetentionMs (${out.hourRollupRetentionMs} < ${out.minuteRollupRetentionMs}); raise AURORA_HOUR_ROLLUP_RETENTION or lower AURORA_MINUTE_ROLLUP_RETENTION`,
     );
   }
   out.dataDir = path.resolve(out.dataDir as string);

@@ -18,7 +18,37 @@ export class ServerMetrics {
   });
   readonly samples = new Counter({
     name: 'aurora_metric_samples_ingested_total',
-    help: 'metric samples stored (replays excluded)',
+    help: 'metric samples stored (replays excluded), by way in: agent, remote_write, scrape',
+    labelNames: ['via'] as const,
+    registers: [this.registry],
+  });
+  readonly samplesDropped = new Counter({
+    name: 'aurora_metric_samples_dropped_total',
+    help: 'samples left out of accepted writes: out_of_order, duplicate (another value at a stored time), stale_marker',
+    labelNames: ['via', 'reason'] as const,
+    registers: [this.registry],
+  });
+  readonly remoteWriteRejected = new Counter({
+    name: 'aurora_remote_write_rejected_total',
+    help: 'remote-write requests refused whole, by reason: snappy, protobuf, content_type, content_encoding, invalid, series_limit',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly compaction = new Histogram({
+    name: 'aurora_compaction_pass_seconds',
+    help: 'time of one compaction pass (head samples into hourly chunks and rollups)',
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  readonly compactedSamples = new Counter({
+    name: 'aurora_compacted_samples_total',
+    help: 'samples moved from the head into chunks and rollups',
+    registers: [this.registry],
+  });
+  readonly scrapes = new Counter({
+    name: 'aurora_scrapes_total',
+    help: 'scrapes of configured targets, by target and result (ok, failed)',
+    labelNames: ['target', 'result'] as const,
     registers: [this.registry],
   });
   readonly ingestFlush = new Histogram({

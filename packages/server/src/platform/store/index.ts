@@ -1,7 +1,6 @@
 export type { Db, EngineKind } from './engine.js';
 export { StoreDamagedError, StoreLockedError } from './errors.js';
 export type { HeartbeatNodeUpdate, HeartbeatWrite, IngestResult } from './ingest-repo.js';
-export type { RangeQuery, RangeSeries } from './metric-repo.js';
 export {
   FencedWriteError,
   type NodeChange,

@@ -1,15 +1,14 @@
-import type { MetricSample } from '@aurora/sdk';
 import { asc, getTableColumns, inArray, type SQL, sql } from 'drizzle-orm';
 import { arrayParam as arr, type Db, rowsOf } from './engine.js';
+import { type HeadRow, headRowsSelect } from './head-rows.js';
 import { insertTransitionsStatement, type NodeRow, type NodeTransitionRow } from './node-repo.js';
-import { encodeChunk } from './sample-chunk.js';
 import { nodes } from './schema.js';
 
-/** One heartbeat to apply. */
+/** One heartbeat to apply: its batch ids and, for each, the accepted samples as a head row. */
 export interface HeartbeatWrite {
   nodeId: string;
   receivedAt: number;
-  batches: { id: string; samples: MetricSample[] }[];
+  batches: { id: string; head: HeadRow | undefined }[];
 }
 
 /** Node columns a heartbeat sets, decided from the locked row. */
@@ -42,16 +41,16 @@ export interface IngestResult {
   storedBatches: Set<string>;
 }
 
-/** Encoded sample text per INSERT: bounds one statement's memory while keeping statements few. */
-const STATEMENT_BYTES = 8 * 1024 * 1024;
+/** Samples per INSERT: bounds one statement's memory while keeping statements few. */
+const STATEMENT_SAMPLES = 500_000;
 
 /** The node columns a flush reads: everything but the facts, which it overwrites anyway. */
 const { facts: _facts, ...lockColumns } = getTableColumns(nodes);
 
 /**
  * Writes many heartbeats in one transaction of two statements: one locks
- * the node rows, one writes node changes, transitions and sample chunks
- * (data-modifying CTEs). Rows travel as array parameters (`unnest`), since
+ * the node rows, one writes node changes, transitions, batch ids and head
+ * rows of samples (data-modifying CTEs). Rows travel as array parameters (`unnest`), since
  * building one bind parameter per value costs more than the write itself at
  * thousands of rows. Few statements matter on the embedded store, where
  * each costs about a millisecond of protocol round trips and planning
@@ -74,7 +73,7 @@ export class IngestRepo {
         .for('update');
       const { updates, transitions } = decide(locked.map((r) => ({ ...r, facts: null })));
       const live = new Set(updates.map((u) => u.id));
-      const [first, ...rest] = encodeChunks(writes.filter((w) => live.has(w.nodeId)));
+      const [first, ...rest] = groupBatches(writes.filter((w) => live.has(w.nodeId)));
       const steps = [updateNodesStep(updates), insertTransitionsStatement(transitions)].filter((x) => x !== undefined);
       const stored = new Set<string>();
       const collect = (result: unknown) => {
@@ -82,11 +81,16 @@ export class IngestRepo {
       };
       if (first || steps.length > 0) {
         const ctes = steps.map((step, i) => sql`${sql.raw(`w${i}`)} as (${step})`);
-        const final = first ? insertChunksStep(first) : sql`select null as node_id, null as batch_id where false`;
-        collect(await tx.execute(ctes.length > 0 ? sql`with ${sql.join(ctes, sql`, `)} ${final}` : final));
+        const batches = first ? batchSteps(first) : undefined;
+        if (batches) ctes.push(...batches.ctes);
+        const final = batches?.final ?? sql`select null as node_id, null as batch_id where false`;
+        collect(await tx.execute(sql`with ${sql.join(ctes, sql`, `)} ${final}`));
       }
-      // Only a flush carrying more than STATEMENT_BYTES of samples gets here.
-      for (const group of rest) collect(await tx.execute(insertChunksStep(group)));
+      // Only a flush carrying more than STATEMENT_SAMPLES samples gets here.
+      for (const group of rest) {
+        const { ctes, final } = batchSteps(group);
+        collect(await tx.execute(sql`with ${sql.join(ctes, sql`, `)} ${final}`));
+      }
       return { updated: new Map(updates.map((u) => [u.id, u])), transitions, storedBatches: stored };
     });
   }
@@ -139,54 +143,73 @@ function updateNodesStep(updates: HeartbeatNodeUpdate[]): SQL | undefined {
     where nodes.id = v.id`;
 }
 
-/** Chunk rows as columns, ready to travel as array parameters. */
-interface ChunkColumns {
+/** Batches of a flush: their keys, and head rows for those with accepted samples. */
+interface BatchGroup {
   nodeId: string[];
   batchId: string[];
   receivedAt: number[];
-  tsMin: number[];
-  tsMax: number[];
-  count: number[];
-  text: string[];
+  heads: HeadRow[];
+  headKeys: { nodeId: string; batchId: string }[];
 }
 
 /**
- * Encodes each batch once (a batch repeated within the flush is one row),
- * in groups of at most STATEMENT_BYTES of sample text.
+ * Groups each batch once (a batch repeated within the flush is one row), in
+ * groups of at most STATEMENT_SAMPLES samples.
  */
-function encodeChunks(writes: HeartbeatWrite[]): ChunkColumns[] {
-  const groups: ChunkColumns[] = [];
+function groupBatches(writes: HeartbeatWrite[]): BatchGroup[] {
+  const groups: BatchGroup[] = [];
   const seen = new Set<string>();
-  let group: ChunkColumns | undefined;
-  let bytes = 0;
+  let group: BatchGroup | undefined;
+  let samples = 0;
   for (const w of writes) {
     for (const b of w.batches) {
       const key = `${w.nodeId}/${b.id}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      const chunk = encodeChunk(b.samples);
-      if (!group || bytes + chunk.text.length > STATEMENT_BYTES) {
-        group = { nodeId: [], batchId: [], receivedAt: [], tsMin: [], tsMax: [], count: [], text: [] };
+      const n = b.head?.ts.length ?? 0;
+      if (!group || samples + n > STATEMENT_SAMPLES) {
+        group = { nodeId: [], batchId: [], receivedAt: [], heads: [], headKeys: [] };
         groups.push(group);
-        bytes = 0;
+        samples = 0;
       }
       group.nodeId.push(w.nodeId);
       group.batchId.push(b.id);
       group.receivedAt.push(w.receivedAt);
-      group.tsMin.push(chunk.tsMin);
-      group.tsMax.push(chunk.tsMax);
-      group.count.push(chunk.count);
-      group.text.push(chunk.text);
-      bytes += chunk.text.length;
+      if (b.head) {
+        group.heads.push(b.head);
+        group.headKeys.push({ nodeId: w.nodeId, batchId: b.id });
+      }
+      samples += n;
     }
   }
   return groups;
 }
 
-/** Inserts chunks, skipping batch ids already stored (a replay); returns the node and batch ids it stored. */
-function insertChunksStep(c: ChunkColumns): SQL {
-  return sql`insert into metric_chunks (node_id, batch_id, received_at, ts_min, ts_max, sample_count, samples)
-    select * from unnest(${arr(c.nodeId, 'text')}, ${arr(c.batchId, 'text')}, ${arr(c.receivedAt, 'bigint')},
-      ${arr(c.tsMin, 'bigint')}, ${arr(c.tsMax, 'bigint')}, ${arr(c.count, 'integer')}, ${arr(c.text, 'text')})
-    on conflict do nothing returning node_id, batch_id`;
+/**
+ * Records batch ids, skipping those already stored (a replay), and writes
+ * the head rows of only the new ones; the final select returns the node and
+ * batch ids it stored.
+ */
+function batchSteps(g: BatchGroup): { ctes: SQL[]; final: SQL } {
+  const ctes = [
+    sql`g as (insert into metric_batches (node_id, batch_id, received_at)
+    select * from unnest(${arr(g.nodeId, 'text')}, ${arr(g.batchId, 'text')}, ${arr(g.receivedAt, 'bigint')})
+    on conflict do nothing returning node_id, batch_id)`,
+  ];
+  if (g.heads.length > 0) {
+    const keys = [
+      arr(
+        g.headKeys.map((k) => k.nodeId),
+        'text',
+      ),
+      arr(
+        g.headKeys.map((k) => k.batchId),
+        'text',
+      ),
+    ];
+    ctes.push(sql`h as (insert into metric_head (source, received_at, ts_min, ts_max, sample_count, series_ids, ts, vals)
+      select hs.s, hs.r, hs.a, hs.b, hs.n, hs.i, hs.t, hs.v from (${headRowsSelect(g.heads, keys, ['nid', 'bid'])}) hs
+      join g on g.node_id = hs.nid and g.batch_id = hs.bid)`);
+  }
+  return { ctes, final: sql`select node_id, batch_id from g` };
 }

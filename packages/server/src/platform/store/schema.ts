@@ -6,7 +6,18 @@
  * and server times are compared without time-zone conversions.
  */
 import type { NodeCondition, NodeFacts } from '@aurora/sdk';
-import { bigint, bigserial, index, integer, jsonb, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  bigserial,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 
 const ms = (name: string) => bigint(name, { mode: 'number' });
 
@@ -47,32 +58,105 @@ export const joinTokens = pgTable('join_tokens', {
 });
 
 /**
- * Metric samples, one row per batch an agent sent: the batch id makes a
- * replay a no-op, and the samples travel as one compact JSON text (see
- * `sample-chunk.ts`). A row per sample cost about five times as much to
- * insert on the embedded store, which decided how many nodes one process
- * can take. `ts_min`/`ts_max` bound the agent timestamps inside, so a range
- * query reads only the chunks that overlap it; `received_at` is the
- * server's clock and drives retention.
+ * Every series Aurora stores: a metric name and a label set (the node's name
+ * among them for agent series). `labels_key` is the canonical text of the
+ * labels (see `telemetry/series-key.ts`); `source` is what the per-node
+ * cardinality limit counts by (`node:<id>`, `instance:<instance>`,
+ * `scrape:<target>`), and where the head keeps its uncompacted samples.
  */
-export const metricChunks = pgTable(
-  'metric_chunks',
+export const metricSeries = pgTable(
+  'metric_series',
   {
-    nodeId: text('node_id').notNull(),
-    batchId: text('batch_id').notNull(),
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    name: text('name').notNull(),
+    labels: jsonb('labels').$type<Record<string, string>>().notNull(),
+    labelsKey: text('labels_key').notNull(),
+    source: text('source').notNull(),
+    createdAt: ms('created_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('metric_series_identity').on(t.name, t.labelsKey),
+    index('metric_series_source_idx').on(t.source),
+  ],
+);
+
+/**
+ * The head: samples as they arrived, one row per agent batch, remote-write
+ * request part or scrape, with parallel arrays of series id, time and value.
+ * One row per write keeps ingest at a few rows per heartbeat; the compactor
+ * moves closed hours into `series_chunks` and the rollups.
+ */
+export const metricHead = pgTable(
+  'metric_head',
+  {
+    seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+    source: text('source').notNull(),
     receivedAt: ms('received_at').notNull(),
     tsMin: ms('ts_min').notNull(),
     tsMax: ms('ts_max').notNull(),
     sampleCount: integer('sample_count').notNull(),
-    samples: text('samples').notNull(),
+    seriesIds: bigint('series_ids', { mode: 'number' }).array().notNull(),
+    ts: bigint('ts', { mode: 'number' }).array().notNull(),
+    vals: doublePrecision('vals').array().notNull(),
+  },
+  (t) => [index('metric_head_source_idx').on(t.source, t.tsMax), index('metric_head_ts_min_idx').on(t.tsMin)],
+);
+
+/** Agent batch ids already stored, so a replayed batch is stored once; swept with raw samples. */
+export const metricBatches = pgTable(
+  'metric_batches',
+  {
+    nodeId: text('node_id').notNull(),
+    batchId: text('batch_id').notNull(),
+    receivedAt: ms('received_at').notNull(),
   },
   (t) => [
     primaryKey({ columns: [t.nodeId, t.batchId] }),
-    index('metric_chunks_range_idx').on(t.nodeId, t.tsMax),
-    // BRIN: received_at grows with insertion, so a block-range index serves the retention sweep at almost no write cost.
-    index('metric_chunks_received_brin').using('brin', t.receivedAt),
+    index('metric_batches_received_brin').using('brin', t.receivedAt),
   ],
 );
+
+/**
+ * Raw samples of one series for one hour (`start`), sorted by time, as
+ * arrays SQL can `unnest`; `last_value` at `ts_max` lets the newest sample
+ * of a series be read without detoasting the arrays.
+ */
+export const seriesChunks = pgTable(
+  'series_chunks',
+  {
+    seriesId: bigint('series_id', { mode: 'number' }).notNull(),
+    start: ms('start').notNull(),
+    tsMin: ms('ts_min').notNull(),
+    tsMax: ms('ts_max').notNull(),
+    sampleCount: integer('sample_count').notNull(),
+    lastValue: doublePrecision('last_value').notNull(),
+    ts: bigint('ts', { mode: 'number' }).array().notNull(),
+    vals: doublePrecision('vals').array().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.seriesId, t.start] })],
+);
+
+/** Columns of a rollup tier: one row per series and span, one array element per bucket. */
+const rollupColumns = () => ({
+  seriesId: bigint('series_id', { mode: 'number' }).notNull(),
+  start: ms('start').notNull(),
+  ts: bigint('ts', { mode: 'number' }).array().notNull(),
+  mins: doublePrecision('mins').array().notNull(),
+  maxs: doublePrecision('maxs').array().notNull(),
+  sums: doublePrecision('sums').array().notNull(),
+  counts: integer('counts').array().notNull(),
+  lasts: doublePrecision('lasts').array().notNull(),
+});
+
+/** 1-minute rollups (min, max, sum, count, last), one row per series and hour. */
+export const rollups1m = pgTable('rollups_1m', rollupColumns(), (t) => [
+  primaryKey({ columns: [t.seriesId, t.start] }),
+]);
+
+/** 1-hour rollups, one row per series and UTC day. */
+export const rollups1h = pgTable('rollups_1h', rollupColumns(), (t) => [
+  primaryKey({ columns: [t.seriesId, t.start] }),
+]);
 
 /** Recorded state transitions of nodes, with their reasons. */
 export const nodeTransitions = pgTable(
@@ -105,4 +189,16 @@ export const settings = pgTable('settings', {
 });
 
 /** All tables, for Drizzle's relational typing. */
-export const schema = { nodes, joinTokens, metricChunks, nodeTransitions, settings, leases };
+export const schema = {
+  nodes,
+  joinTokens,
+  metricSeries,
+  metricHead,
+  metricBatches,
+  seriesChunks,
+  rollups1m,
+  rollups1h,
+  nodeTransitions,
+  settings,
+  leases,
+};

@@ -1,5 +1,7 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openFreshStore, testEngines } from '../../testing/engines.js';
+import { rowsOf } from './engine.js';
 import type { NodeRow } from './node-repo.js';
 import type { Store } from './store.js';
 
@@ -74,7 +76,20 @@ for (const engine of testEngines()) {
       const write = {
         nodeId: 'n1',
         receivedAt: 2_000,
-        batches: [{ id: 'batch-0001', samples: [{ ts: 1_500, name: 'cpu.usage_pct', value: 10 }] }],
+        batches: [
+          {
+            id: 'batch-0001',
+            head: {
+              source: 'node:n1',
+              receivedAt: 2_000,
+              tsMin: 1_500,
+              tsMax: 1_500,
+              seriesIds: [1],
+              ts: [1_500],
+              vals: [10],
+            },
+          },
+        ],
       };
       const decide = (rows: NodeRow[]) => ({
         updates: rows.map((r) => ({ ...r, lastHeartbeatAt: 2_000, state: 'ready' })),
@@ -90,79 +105,10 @@ for (const engine of testEngines()) {
       expect([...first.storedBatches]).toEqual(['n1/batch-0001']);
       const replay = await store.ingest.apply([write], decide);
       expect(replay.storedBatches.size).toBe(0);
-      const series = await store.metrics.range({ nodeId: 'n1', from: 0, to: 10_000, stepMs: 1_000 });
-      expect(series).toEqual([{ name: 'cpu.usage_pct', labels: {}, points: [[1_000, 10]] }]);
+      const heads = await store.db.execute(sql`select source, ts::float8[] as ts from metric_head`);
+      expect(rowsOf(heads)).toEqual([{ source: 'node:n1', ts: [1_500] }]);
       expect((await store.nodes.byName('alpha'))?.state).toBe('ready');
       expect((await store.nodes.transitions('n1'))[0]?.reason).toBe('test');
-    });
-
-    it('averages samples into step buckets per series and filters by name and range', async () => {
-      const samples = [
-        { ts: 10_000, name: 'mem.used_pct', value: 1 },
-        { ts: 10_500, name: 'mem.used_pct', value: 3 },
-        { ts: 11_000, name: 'mem.used_pct', value: 5 },
-        { ts: 10_000, name: 'disk.used_pct', value: 7, labels: { mount: '/' } },
-        { ts: 10_000, name: 'disk.used_pct', value: 9, labels: { mount: '/data' } },
-        { ts: 50_000, name: 'mem.used_pct', value: 100 },
-      ];
-      await store.ingest.apply(
-        [{ nodeId: 'n2', receivedAt: 12_000, batches: [{ id: 'batch-0002', samples }] }],
-        (rows) => ({
-          updates: rows,
-          transitions: [],
-        }),
-      );
-      const mem = await store.metrics.range({
-        nodeId: 'n2',
-        name: 'mem.used_pct',
-        from: 10_000,
-        to: 20_000,
-        stepMs: 1_000,
-      });
-      expect(mem).toEqual([
-        {
-          name: 'mem.used_pct',
-          labels: {},
-          points: [
-            [10_000, 2],
-            [11_000, 5],
-          ],
-        },
-      ]);
-      const all = await store.metrics.range({ nodeId: 'n2', from: 0, to: 20_000, stepMs: 60_000 });
-      expect(all.map((s) => `${s.name}${JSON.stringify(s.labels)}`)).toEqual([
-        'disk.used_pct{"mount":"/"}',
-        'disk.used_pct{"mount":"/data"}',
-        'mem.used_pct{}',
-      ]);
-    });
-
-    it('keeps label values with quotes, backslashes, commas and braces intact', async () => {
-      const labels = { path: 'a "b" \\c, {d} é' };
-      await store.ingest.apply(
-        [
-          {
-            nodeId: 'n2',
-            receivedAt: 12_000,
-            batches: [{ id: 'batch-0003', samples: [{ ts: 10_000, name: 'odd.labels', value: 1, labels }] }],
-          },
-        ],
-        (rows) => ({ updates: rows, transitions: [] }),
-      );
-      const [series] = await store.metrics.range({
-        nodeId: 'n2',
-        name: 'odd.labels',
-        from: 0,
-        to: 20_000,
-        stepMs: 1_000,
-      });
-      expect(series?.labels).toEqual(labels);
-    });
-
-    it('sweeps samples received before the retention cutoff', async () => {
-      const deleted = await store.metrics.sweep(12_500);
-      expect(deleted).toBeGreaterThan(0);
-      expect(await store.metrics.range({ nodeId: 'n2', from: 0, to: 100_000, stepMs: 1_000 })).toEqual([]);
     });
 
     it('deletes a node with its samples and history', async () => {

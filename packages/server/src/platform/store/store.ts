@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db, EngineKind, StoreEngine } from './engine.js';
 import { IngestRepo } from './ingest-repo.js';
-import { MetricRepo } from './metric-repo.js';
 import { NodeRepo } from './node-repo.js';
 import { openPgliteEngine } from './pglite-engine.js';
 import { openPostgresEngine } from './postgres-engine.js';
@@ -22,7 +21,6 @@ export class Store {
   readonly tokens: TokenRepo;
   readonly nodes: NodeRepo;
   readonly ingest: IngestRepo;
-  readonly metrics: MetricRepo;
   #migrated = false;
 
   private constructor(private readonly engine: StoreEngine) {
@@ -30,7 +28,6 @@ export class Store {
     this.tokens = new TokenRepo(engine.db);
     this.nodes = new NodeRepo(engine.db);
     this.ingest = new IngestRepo(engine.db);
-    this.metrics = new MetricRepo(engine.db);
   }
 
   /** Opens the engine and applies pending migrations. */
