@@ -3,6 +3,7 @@
  * will skip on this machine and how to enable them, since the default reporter
  * only counts skipped tests without their reasons.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 export default function announceSkips(): void {
@@ -15,6 +16,12 @@ export default function announceSkips(): void {
   const chromium = process.env.AURORA_CHROMIUM_PATH ?? '/usr/bin/chromium';
   if (!existsSync(chromium)) {
     notes.push(`The console browser test will skip: no Chromium at ${chromium} (apt-get install chromium).`);
+  }
+  const missing = ['prometheus', 'prometheus-node-exporter'].filter((b) => spawnSync('which', [b]).status !== 0);
+  if (missing.length > 0) {
+    notes.push(
+      `The Prometheus tests will skip: ${missing.join(' and ')} not installed (scripts/install-prometheus.sh).`,
+    );
   }
   for (const note of notes) process.stderr.write(`aurora tests: ${note}\n`);
 }

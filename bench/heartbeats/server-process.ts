@@ -64,6 +64,8 @@ export async function startServerProcess(options: {
   adminToken: string;
   databaseUrl?: string;
   heartbeatIntervalMs: number;
+  /** Further AURORA_* settings. */
+  env?: Record<string, string>;
 }): Promise<ServerUnderTest> {
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'aurora-bench-'));
@@ -75,6 +77,7 @@ export async function startServerProcess(options: {
       ...process.env,
       AURORA_ADMIN_TOKEN: options.adminToken,
       AURORA_HEARTBEAT_INTERVAL_MS: String(options.heartbeatIntervalMs),
+      ...options.env,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -18,3 +18,5 @@ export {
 export { type ErrorCode, errorCatalogue } from './platform/http/errors.js';
 export { StoreDamagedError, StoreLockedError } from './platform/store/index.js';
 export { type RunningServer, type StartOptions, startServer } from './server.js';
+export { type ExposedSample, formatExposition, parseExposition, type SamplesIngested } from './telemetry/index.js';
+export { encodeWriteRequest, type WireTimeSeries, type WireWriteRequest } from './telemetry/remote-write/proto.js';

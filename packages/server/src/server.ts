@@ -108,7 +108,16 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
         rollup1hMs: config.hourRollupRetentionMs,
       },
       queryMaxSeries: config.queryMaxSeries,
+      compactionPassSamples: config.compactionPassSamples,
       maxUncompressedBytes: Math.max(32 * 1024 * 1024, config.bodyLimitBytes * 8),
+      scrapeTargets: config.scrapeTargets.map((t) => ({
+        url: t.url,
+        job: t.job,
+        intervalMs: t.intervalMs ?? config.scrapeIntervalMs,
+      })),
+      onScrape: (target, result, error) => {
+        if (result === 'failed') logger.warn({ target, err: error }, 'scrape failed');
+      },
     });
     const heartbeats = new HeartbeatQueue({
       store,

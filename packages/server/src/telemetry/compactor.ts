@@ -16,6 +16,8 @@ export interface CompactorOptions {
   intervalMs?: number;
   /** Told how long each pass took and how many samples it moved. */
   onPass?: (seconds: number, samples: number) => void;
+  /** Told after each run how many head samples before the cut-off are left. */
+  onBacklog?: (samples: number) => void;
 }
 
 /**
@@ -32,10 +34,11 @@ export interface CompactorOptions {
 export class Compactor implements Controller {
   readonly name = 'metric-compaction';
   readonly intervalMs: number;
-  readonly #o: Required<Omit<CompactorOptions, 'onPass'>> & Pick<CompactorOptions, 'onPass'>;
+  readonly #o: Required<Omit<CompactorOptions, 'onPass' | 'onBacklog'>> &
+    Pick<CompactorOptions, 'onPass' | 'onBacklog'>;
 
   constructor(options: CompactorOptions) {
-    this.#o = { graceMs: 5 * 60_000, passSamples: 50_000, runBudgetMs: 10_000, intervalMs: 10_000, ...options };
+    this.#o = { graceMs: 5 * 60_000, passSamples: 50_000, runBudgetMs: 10_000, intervalMs: 2_000, ...options };
     this.intervalMs = this.#o.intervalMs;
   }
 
@@ -46,9 +49,18 @@ export class Compactor implements Controller {
 
   async runOnce(): Promise<void> {
     const started = Date.now();
-    while (Date.now() - started < this.#o.runBudgetMs) {
-      if ((await this.pass(this.cutoff())) === 0) return;
-    }
+    const cutoff = this.cutoff();
+    let left = true;
+    while (left && Date.now() - started < this.#o.runBudgetMs) left = (await this.pass(cutoff)) > 0;
+    if (this.#o.onBacklog) this.#o.onBacklog(left ? await this.backlog(cutoff) : 0);
+  }
+
+  /** Head samples before `cutoff`, still to compact. */
+  async backlog(cutoff = this.cutoff()): Promise<number> {
+    const [row] = rowsOf<{ n: number | null }>(
+      await this.#o.db.execute(sql`select sum(sample_count)::float8 as n from metric_head where ts_min < ${cutoff}`),
+    );
+    return Number(row?.n ?? 0);
   }
 
   /** Compacts until no head sample before `cutoff` is left; returns the samples moved. */

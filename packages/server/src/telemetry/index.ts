@@ -9,6 +9,7 @@ import { QueryEngine } from './query-engine.js';
 import { registerRemoteWriteRoute } from './remote-write/route.js';
 import { TierRetentionSweeper } from './retention.js';
 import { registerQueryRoute } from './routes-query.js';
+import { type ScrapeResult, TargetScraper } from './scrape/scraper.js';
 import { SeriesCatalog } from './series-catalog.js';
 import type { TierRetention } from './tiers.js';
 
@@ -16,6 +17,7 @@ export { Compactor } from './compactor.js';
 export type { IncomingSeries, IngestVia, PreparedWrite, SamplesIngested, TelemetryIngest } from './ingest.js';
 export { agentLabelName, agentMetricName, NODE_LABEL } from './names.js';
 export type { QueryEngine, RangeAnswer } from './query-engine.js';
+export { type ExposedSample, formatExposition, parseExposition } from './scrape/exposition.js';
 export { parseSelector } from './selector.js';
 
 /** Settings of the telemetry capability. */
@@ -28,6 +30,12 @@ export interface TelemetryOptions {
   queryMaxSeries: number;
   /** Largest remote-write body once decompressed. */
   maxUncompressedBytes: number;
+  /** Samples the compactor moves per transaction. */
+  compactionPassSamples?: number;
+  /** Endpoints in Prometheus text format the leader scrapes. */
+  scrapeTargets?: readonly { url: string; job: string; intervalMs: number }[];
+  /** Told of every scrape's outcome (the error when it failed), for logs. */
+  onScrape?: (target: string, result: ScrapeResult, error?: unknown) => void;
 }
 
 /** The telemetry capability: the ingest entry point, queries, and the leader's compaction and retention. */
@@ -36,6 +44,8 @@ export interface Telemetry {
   query: QueryEngine;
   compactor: Compactor;
   retention: TierRetentionSweeper;
+  /** One per configured scrape target. */
+  scrapers: TargetScraper[];
   /** Controllers to run on the leader. */
   controllers: Controller[];
   registerRoutes(app: FastifyInstance): Promise<void>;
@@ -53,18 +63,33 @@ export function createTelemetry(o: TelemetryOptions): Telemetry {
   const compactor = new Compactor({
     db,
     now: o.now,
+    ...(o.compactionPassSamples ? { passSamples: o.compactionPassSamples } : {}),
+    onBacklog: (samples) => o.metrics.compactionBacklog.set(samples),
     onPass: (seconds, samples) => {
       o.metrics.compaction.observe(seconds);
       o.metrics.compactedSamples.inc(samples);
     },
   });
   const retention = new TierRetentionSweeper(db, o.retention, o.now, () => catalog.forgetAll());
+  const scrapers = (o.scrapeTargets ?? []).map(
+    (target) =>
+      new TargetScraper({
+        target,
+        ingest,
+        now: o.now,
+        onScrape: (url, result, error) => {
+          o.metrics.scrapes.inc({ target: url, result });
+          o.onScrape?.(url, result, error);
+        },
+      }),
+  );
   return {
     ingest,
     query,
     compactor,
     retention,
-    controllers: [compactor, retention],
+    scrapers,
+    controllers: [compactor, retention, ...scrapers],
     async registerRoutes(app) {
       await registerQueryRoute(app, query, o.now);
       await registerRemoteWriteRoute(app, {

@@ -20,9 +20,9 @@ export interface TestServer extends RunningServer {
 
 /** Starts a test server on PGlite (default) or the given engine. */
 export async function startTestServer(
-  options: { engine?: TestEngine; env?: Record<string, string>; consoleDir?: string } = {},
+  options: { engine?: TestEngine; env?: Record<string, string>; consoleDir?: string; clock?: ManualClock } = {},
 ): Promise<TestServer> {
-  const clock = new ManualClock();
+  const clock = options.clock ?? new ManualClock();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'aurora-server-'));
   let cleanup = async () => {};
   let overrides: Record<string, unknown> = { dataDir };

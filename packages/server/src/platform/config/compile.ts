@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { configKeys } from './keys.js';
+import { configKeys, type ScrapeTarget } from './keys.js';
 
 /** The compiled, validated and frozen configuration of a control plane. */
 export interface AuroraConfig {
@@ -21,6 +21,9 @@ export interface AuroraConfig {
   readonly maxSeriesPerNode: number;
   readonly maxSeriesTotal: number;
   readonly queryMaxSeries: number;
+  readonly compactionPassSamples: number;
+  readonly scrapeTargets: readonly ScrapeTarget[];
+  readonly scrapeIntervalMs: number;
   readonly bodyLimitBytes: number;
   readonly ingestFlushMs: number;
   readonly logLevel: string;

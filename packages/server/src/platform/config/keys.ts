@@ -36,6 +36,49 @@ const text =
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/** One endpoint in Prometheus text exposition format that the leader scrapes. */
+export interface ScrapeTarget {
+  url: string;
+  /** The `job` label of its series (default "scrape"). */
+  job: string;
+  /** How often it is scraped; undefined means scrapeIntervalMs. */
+  intervalMs: number | undefined;
+}
+
+const scrapeTargets: Parser<ScrapeTarget[]> = (raw) => {
+  const expected =
+    'must be a list of URLs (comma-separated in the variable), or in aurora.yaml of {url, job?, interval?} entries';
+  const items =
+    typeof raw === 'string'
+      ? raw
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : raw;
+  if (!Array.isArray(items)) return { ok: false, expected };
+  const out: ScrapeTarget[] = [];
+  for (const item of items) {
+    const entry = typeof item === 'string' ? { url: item } : item;
+    if (!entry || typeof entry !== 'object') return { ok: false, expected };
+    const { url, job, interval, ...other } = entry as Record<string, unknown>;
+    if (Object.keys(other).length > 0) {
+      return { ok: false, expected: `${expected}; unknown field ${Object.keys(other)[0]}` };
+    }
+    if (typeof url !== 'string' || !/^https?:\/\/[^/]+/.test(url)) {
+      return { ok: false, expected: `${expected}; each url must start with http:// or https://` };
+    }
+    if (job !== undefined && (typeof job !== 'string' || !/^\S{1,128}$/.test(job))) {
+      return { ok: false, expected: `${expected}; job must be a short word` };
+    }
+    const intervalMs = interval === undefined ? undefined : parseDurationMs(interval);
+    if (interval !== undefined && (intervalMs === undefined || intervalMs < 1_000)) {
+      return { ok: false, expected: `${expected}; interval must be a duration of at least 1s` };
+    }
+    out.push({ url, job: (job as string | undefined) ?? 'scrape', intervalMs });
+  }
+  return { ok: true, value: out };
+};
+
 /** One configuration key: where it comes from, its default and what it means. */
 export interface ConfigKey<T = unknown> {
   /** Name in aurora.yaml and in the compiled config object. */
@@ -168,11 +211,34 @@ export const configKeys = [
     parse: integer(1, 100_000_000),
   }),
   key({
+    name: 'compactionPassSamples',
+    env: 'AURORA_COMPACTION_PASS_SAMPLES',
+    default: 50_000,
+    description:
+      'samples the compactor moves from the head per transaction; larger passes compact a backlog faster but hold the embedded store longer',
+    parse: integer(1_000, 10_000_000),
+  }),
+  key({
     name: 'queryMaxSeries',
     env: 'AURORA_QUERY_MAX_SERIES',
     default: 10_000,
     description: 'most series one query_range may match',
     parse: integer(1, 10_000_000),
+  }),
+  key<ScrapeTarget[]>({
+    name: 'scrapeTargets',
+    env: 'AURORA_SCRAPE_TARGETS',
+    default: [],
+    description:
+      'endpoints in Prometheus text format the leader scrapes, e.g. http://127.0.0.1:9100/metrics (node_exporter); in aurora.yaml also {url, job, interval}',
+    parse: scrapeTargets,
+  }),
+  key({
+    name: 'scrapeIntervalMs',
+    env: 'AURORA_SCRAPE_INTERVAL',
+    default: 15_000,
+    description: 'how often each scrape target is scraped unless its entry says otherwise',
+    parse: duration(1_000),
   }),
   key({
     name: 'bodyLimitBytes',

@@ -40,6 +40,11 @@ export class ServerMetrics {
     buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [this.registry],
   });
+  readonly compactionBacklog = new Gauge({
+    name: 'aurora_compaction_backlog_samples',
+    help: 'head samples of closed hours still waiting for compaction, as of the last compaction run',
+    registers: [this.registry],
+  });
   readonly compactedSamples = new Counter({
     name: 'aurora_compacted_samples_total',
     help: 'samples moved from the head into chunks and rollups',

@@ -1,0 +1,96 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+/** Debian's binaries the Prometheus tests run. */
+export const PROMETHEUS_BINARIES = ['prometheus', 'prometheus-node-exporter'] as const;
+
+/**
+ * Why the Prometheus tests skip on this machine, or undefined when they run.
+ * With AURORA_REQUIRE_PROMETHEUS=1 a missing binary is an error instead.
+ */
+export function prometheusSkip(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const missing = PROMETHEUS_BINARIES.filter((b) => spawnSync('which', [b]).status !== 0);
+  if (missing.length === 0) return undefined;
+  const hint = `Prometheus tests skipped: ${missing.join(' and ')} not installed (scripts/install-prometheus.sh, or apt-get install prometheus prometheus-node-exporter)`;
+  if (env.AURORA_REQUIRE_PROMETHEUS === '1') throw new Error(`AURORA_REQUIRE_PROMETHEUS=1 but ${hint}`);
+  return hint;
+}
+
+/** A free TCP port on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/** A child process serving HTTP on 127.0.0.1, with its data removed on stop. */
+export interface ServiceProcess {
+  url: string;
+  stop(): Promise<void>;
+}
+
+async function waitFor(url: string, child: ChildProcess, what: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${what} exited with code ${child.exitCode}`);
+    if (
+      await fetch(url).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${what} did not answer ${url} within 60 s`);
+}
+
+function stopper(child: ChildProcess, dir?: string): () => Promise<void> {
+  return async () => {
+    if (child.exitCode === null) {
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      await exited;
+    }
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  };
+}
+
+/** Starts Debian's node_exporter on a free port. */
+export async function startNodeExporter(): Promise<ServiceProcess> {
+  const port = await freePort();
+  const child = spawn('prometheus-node-exporter', [`--web.listen-address=127.0.0.1:${port}`], { stdio: 'ignore' });
+  const url = `http://127.0.0.1:${port}/metrics`;
+  await waitFor(url, child, 'node_exporter');
+  return { url, stop: stopper(child) };
+}
+
+/** Starts Prometheus with the given configuration (YAML) and a throw-away TSDB. */
+export async function startPrometheus(configYaml: string): Promise<ServiceProcess> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'aurora-prometheus-'));
+  const port = await freePort();
+  const config = path.join(dir, 'prometheus.yml');
+  writeFileSync(config, configYaml);
+  const child = spawn(
+    'prometheus',
+    [
+      `--config.file=${config}`,
+      `--storage.tsdb.path=${path.join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--log.level=warn',
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(`${url}/-/ready`, child, 'prometheus');
+  return { url, stop: stopper(child, dir) };
+}
