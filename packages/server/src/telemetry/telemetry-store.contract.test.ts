@@ -1,6 +1,8 @@
+import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ServerMetrics } from '../platform/http/metrics.js';
+import { rowsOf } from '../platform/store/engine.js';
 import type { Store } from '../platform/store/index.js';
 import { openFreshStore, testEngines } from '../testing/engines.js';
 import { createTelemetry, type Telemetry } from './index.js';
@@ -77,7 +79,7 @@ for (const engine of testEngines()) {
         store,
         metrics,
         now: () => now,
-        limits: { maxSeriesPerNode: 50, maxSeriesTotal: 80 },
+        limits: { maxSeriesPerNode: 10_000, maxSeriesTotal: 100_000 },
         retention: { rawMs: 7 * DAY_MS, rollup1mMs: 30 * DAY_MS, rollup1hMs: 365 * DAY_MS },
         queryMaxSeries: 1_000,
         maxUncompressedBytes: 1 << 24,
@@ -130,7 +132,7 @@ for (const engine of testEngines()) {
             const ts = [...offsets].sort((a, b) => a - b).map((o) => T0 + 2 * DAY_MS + o);
             const vs = ts.map((_, i) => values[i] as number);
             const name = `prop_${n++}`;
-            await write('instance:prop', [{ name, labels: {}, ts, values: vs }]);
+            await write(`instance:${name}`, [{ name, labels: {}, ts, values: vs }]);
             await telemetry.compactor.drain(T0 + 5 * DAY_MS);
             for (const [step, tier] of [
               [60_000, '1m'],
@@ -195,15 +197,27 @@ for (const engine of testEngines()) {
     });
 
     it('refuses a write past a series limit whole, naming the limit', async () => {
+      const [row] = rowsOf<{ n: number }>(await store.db.execute(sql`select count(*)::int as n from metric_series`));
+      const limited = createTelemetry({
+        store,
+        metrics,
+        now: () => now,
+        limits: { maxSeriesPerNode: 50, maxSeriesTotal: Number(row?.n) + 80 },
+        retention: { rawMs: 7 * DAY_MS, rollup1mMs: 30 * DAY_MS, rollup1hMs: 365 * DAY_MS },
+        queryMaxSeries: 1_000,
+        maxUncompressedBytes: 1 << 24,
+      });
+      const put = async (source: string, series: IncomingSeries[]) =>
+        limited.ingest.write([await limited.ingest.prepare('remote_write', source, now, series, 'reject')]);
       const many = (prefix: string, n: number) =>
         Array.from({ length: n }, (_, i) => ({ name: `${prefix}_${i}`, labels: {}, ts: [T0], values: [1] }));
-      await expect(write('instance:big', many('wide', 51))).rejects.toMatchObject({
+      await expect(put('instance:big', many('wide', 51))).rejects.toMatchObject({
         code: 'AURORA_SERIES_LIMIT',
         field: 'maxSeriesPerNode',
       });
       expect((await query('{__name__=~"wide_.*"}', T0, T0 + 1, 1)).series).toEqual([]);
-      await write('instance:big2', many('fill', 40));
-      await expect(write('instance:big3', many('more', 40))).rejects.toThrow(/maxSeriesTotal=80/);
+      await put('instance:big2', many('fill', 40));
+      await expect(put('instance:big3', many('more', 41))).rejects.toThrow(/maxSeriesTotal=\d+ reached in total/);
       expect((await query('{__name__=~"more_.*"}', T0, T0 + 1, 1)).series).toEqual([]);
     });
 
