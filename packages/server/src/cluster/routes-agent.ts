@@ -116,7 +116,7 @@ export async function registerAgentRoutes(app: FastifyInstance, ctx: ClusterCont
       const prepared = [];
       for (const batch of body.batches) {
         prepared.push(
-          await ctx.telemetry.prepare('agent', source, receivedAt, agentSeries(principal.name, batch.samples), 'drop'),
+          await ctx.telemetry.prepare('agent', source, receivedAt, agentSeries(principal.name, batch.samples), 'late'),
         );
       }
       const { acknowledged, state } = await ctx.heartbeats.submit(principal.nodeId, receivedAt, body, prepared);

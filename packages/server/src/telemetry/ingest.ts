@@ -24,9 +24,13 @@ export interface IncomingSeries {
 /**
  * What to do with samples Prometheus' ordering rules refuse: `reject` fails
  * the whole write, as Prometheus' remote-write receiver does; `drop` stores
- * the rest and counts them, as Prometheus does for a scrape.
+ * the rest and counts them, as Prometheus does for a scrape; `late` also
+ * stores samples older than the newest (as Prometheus does within an
+ * out-of-order window), for agents, whose resent batches may arrive after
+ * newer ones and must not be lost — the compactor sorts them in, and the
+ * first value stored for a time wins.
  */
-export type OrderPolicy = 'reject' | 'drop';
+export type OrderPolicy = 'reject' | 'drop' | 'late';
 
 /** The samples of one series a write stored. */
 export interface IngestedSeries {
@@ -127,13 +131,13 @@ export class TelemetryIngest {
         }
         const last = pending.get(ref.id);
         const verdict = this.newest.judge(ref.id, t, v, last);
-        if (verdict !== 'append') {
+        if (verdict !== 'append' && !(verdict === 'out_of_order' && policy === 'late')) {
           if (verdict === 'duplicate') continue;
           if (policy === 'reject') throw orderError(verdict, s, t, last?.ts ?? this.newest.newestTs(ref.id));
           dropped[verdict === 'conflict' ? 'duplicate' : 'out_of_order']++;
           continue;
         }
-        pending.set(ref.id, { ts: t, value: v });
+        if (verdict === 'append') pending.set(ref.id, { ts: t, value: v });
         seriesIds.push(ref.id);
         ts.push(t);
         vals.push(v);
