@@ -5,4 +5,5 @@
 
 export * from './cluster/index.js';
 export * from './detection/index.js';
+export * from './forecasting/index.js';
 export * from './units/index.js';
