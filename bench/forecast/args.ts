@@ -24,7 +24,8 @@ score is the geometric mean over origins of the model's MAE / seasonal naive's M
 
   --out FILE      where the JSON goes (default: bench/results/forecast.json)
   --data DIR      a corpus in NAB's layout (<category>/<file>.csv), replacing the default
-                  corpora (NAB's realAWSCloudwatch and realKnownCause)
+                  corpora: NAB's realAWSCloudwatch and realKnownCause, and the synthetic corpus
+                  of bench:corpus (seed 1, generated under bench/results/corpus if missing)
   --nab DIR       the NAB checkout (default: $AURORA_NAB_DIR or ../shared/datasets/nab)
   --no-augurs     leave out the augurs peers (WASM, about 40 ms a forecast)
   --help          this text`;

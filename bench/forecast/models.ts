@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { autoForecast, DAY_MS, holtWintersMethod, profileMethod } from '@aurora/core';
-import type { ForecastFn } from './protocol.js';
+import { autoForecast, DAY_MS, holtWintersMethod, profileMethod, seasonalNaive } from '@aurora/core';
+import { type ForecastFn, seasonalNaivePeriod } from './protocol.js';
 
 /** Aurora's shipped forecaster: the name its score goes under in the JSON and the tables. */
 export const AURORA = 'aurora';
@@ -66,11 +66,16 @@ export async function augursModels(): Promise<ModelSpec[]> {
   const ets = await import('@bsull/augurs/ets');
   mstl.initSync({ module: readFileSync(path.join(dir, 'mstl_bg.wasm')) });
   ets.initSync({ module: readFileSync(path.join(dir, 'ets_bg.wasm')) });
-  const run = (model: AugursModel, history: Float64Array, horizon: number) => {
+  // augurs refuses some series (it throws, e.g. on a constant stretch): seasonal naive stands in
+  // at that origin, so the peer scores 1.0 there, and the failure is counted in the results.
+  const run = (model: AugursModel, history: Float64Array, horizon: number, stepMs: number) => {
     try {
       model.fit(history);
       const f = model.predict(horizon, 0.8);
       return { point: f.point, lower: f.intervals?.lower, upper: f.intervals?.upper };
+    } catch {
+      const period = seasonalNaivePeriod(history, history.length, stepMs);
+      return { point: seasonalNaive(history, horizon, period), failed: true };
     } finally {
       model.free();
     }
@@ -82,15 +87,15 @@ export async function augursModels(): Promise<ModelSpec[]> {
       forecast(history, horizon, stepMs) {
         // A weekly season as well (fitted on 4 weeks) scored worse on realAWSCloudwatch: 1.12 against 1.01.
         const day = Math.round(DAY_MS / stepMs);
-        return run(mstl.MSTL.ets([day]), history.subarray(Math.max(0, history.length - 4 * day)), horizon);
+        return run(mstl.MSTL.ets([day]), history.subarray(Math.max(0, history.length - 4 * day)), horizon, stepMs);
       },
     },
     {
       name: 'augurs-ets',
       description: 'augurs AutoETS without season (ZZN), last 4 horizons',
-      forecast(history, horizon) {
+      forecast(history, horizon, stepMs) {
         const keep = 4 * Math.max(288, horizon);
-        return run(new ets.AutoETS(1, 'ZZN'), history.subarray(Math.max(0, history.length - keep)), horizon);
+        return run(new ets.AutoETS(1, 'ZZN'), history.subarray(Math.max(0, history.length - keep)), horizon, stepMs);
       },
     },
   ];

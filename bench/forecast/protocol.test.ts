@@ -1,6 +1,11 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { DAY_MS, seasonalNaive, WEEK_MS } from '@aurora/core';
 import { describe, expect, it } from 'vitest';
+import { GENERATOR_VERSION } from '../corpus/corpus.js';
 import { parseForecastArgs } from './args.js';
+import { ensureSyntheticCorpus } from './corpora.js';
 import { horizonFor, originsFor, scoreSeries, seasonalNaivePeriod, stepOf } from './protocol.js';
 import { medianOf, summarise } from './summary.js';
 
@@ -94,6 +99,7 @@ describe('bench:forecast summaries and flags', () => {
       horizon: 2,
       scoredOrigins: 20,
       skippedOrigins: 0,
+      failedOrigins: {},
       relativeMaeByModel: { m: v },
       coverageByModel: {},
     });
@@ -113,5 +119,18 @@ describe('bench:forecast summaries and flags', () => {
     expect(parseForecastArgs([]).out.endsWith('bench/results/forecast.json')).toBe(true);
     expect(() => parseForecastArgs(['--out', ''])).toThrow(/--out needs a path/);
     expect(() => parseForecastArgs(['--bogus'])).toThrow();
+  });
+});
+
+describe('the default synthetic corpus', () => {
+  it('is read from where bench:corpus wrote it when its seed and generator version match', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'forecast-corpus-'));
+    try {
+      mkdirSync(path.join(dir, 'data'));
+      writeFileSync(path.join(dir, 'corpus.json'), JSON.stringify({ seed: 7, generatorVersion: GENERATOR_VERSION }));
+      expect(ensureSyntheticCorpus(dir, 7)).toBe(path.join(dir, 'data'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -72,6 +72,8 @@ export interface OriginScore {
 /** A model's forecast at one origin: points, and an interval where the model gives one. */
 export interface ModelForecast {
   point: number[];
+  /** Set when the model failed at this origin and seasonal naive's forecast stands in (counted). */
+  failed?: boolean;
   lower?: number[];
   upper?: number[];
 }
@@ -87,6 +89,8 @@ export interface SeriesScore {
   coverage: Record<string, number>;
   /** Origins whose seasonal naive forecast was exact (MAE 0), left out of the mean. */
   skippedOrigins: number;
+  /** Per model that failed somewhere: the origins where it did (scored as seasonal naive, 1.0). */
+  failedOrigins: Record<string, number>;
   origins: OriginScore[];
 }
 
@@ -105,6 +109,7 @@ export function scoreSeries(
   if (origins === undefined || origins[0]! < day) return undefined;
   const logSums: Record<string, number> = Object.fromEntries(Object.keys(models).map((m) => [m, 0]));
   const inside: Record<string, number> = {};
+  const failed: Record<string, number> = {};
   const scored: OriginScore[] = [];
   let skipped = 0;
   for (const origin of origins) {
@@ -119,6 +124,7 @@ export function scoreSeries(
     const mae: Record<string, number> = {};
     for (const [name, forecast] of Object.entries(models)) {
       const f = forecast(history, horizon, stepMs);
+      if (f.failed) failed[name] = (failed[name] ?? 0) + 1;
       if (f.point.length !== horizon || f.point.some((v) => !Number.isFinite(v))) {
         throw new Error(`model ${name} did not forecast ${horizon} finite values at origin ${origin}`);
       }
@@ -136,5 +142,5 @@ export function scoreSeries(
     Object.keys(models).map((m) => [m, scored.length > 0 ? Math.exp(logSums[m]! / scored.length) : Number.NaN]),
   );
   const coverage = Object.fromEntries(Object.entries(inside).map(([m, hits]) => [m, hits / (scored.length * horizon)]));
-  return { relativeMae, coverage, skippedOrigins: skipped, origins: scored };
+  return { relativeMae, coverage, skippedOrigins: skipped, failedOrigins: failed, origins: scored };
 }

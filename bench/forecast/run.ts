@@ -1,15 +1,17 @@
 /**
  * `npm run bench:forecast -- [--out FILE] [--data DIR]`: Aurora's forecaster and its peers against
- * seasonal naive on NAB's realAWSCloudwatch and realKnownCause (or any corpus in NAB's layout).
+ * seasonal naive on NAB's realAWSCloudwatch and realKnownCause and the synthetic corpus of
+ * `bench:corpus` (or any corpus in NAB's layout).
  * See bench/forecast/README.md.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { GENERATOR_VERSION } from '../corpus/corpus.js';
 import { formatTable, repoRoot } from '../lib/report.js';
 import { nabPaths } from '../nab/dataset.js';
 import { parseForecastArgs, USAGE } from './args.js';
-import { type BenchSeries, loadSeries, NAB_CATEGORIES } from './corpora.js';
+import { type BenchSeries, ensureSyntheticCorpus, loadSeries, NAB_CATEGORIES, SYNTHETIC_SEED } from './corpora.js';
 import { AURORA, augursModels, builtInModels, type ModelSpec } from './models.js';
 import { type ForecastFn, horizonFor, type SeriesScore, scoreSeries, stepOf } from './protocol.js';
 import { type ScoredSeries, summarise } from './summary.js';
@@ -20,10 +22,12 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const dataDir = options.data ?? nabPaths(options.nab).data;
-  const series = loadSeries(dataDir, options.data ? undefined : NAB_CATEGORIES);
+  const dataDirs = options.data ? [options.data] : [nabPaths(options.nab).data, ensureSyntheticCorpus()];
+  const series = options.data
+    ? loadSeries(options.data)
+    : [...loadSeries(dataDirs[0]!, NAB_CATEGORIES), ...loadSeries(dataDirs[1]!, undefined, 'synthetic')];
   const models = [...builtInModels(), ...(options.augurs ? await augursModels() : [])];
-  console.error(`${series.length} series from ${dataDir}; models: ${models.map((m) => m.name).join(', ')}`);
+  console.error(`${series.length} series from ${dataDirs.join(', ')}; models: ${models.map((m) => m.name).join(', ')}`);
 
   const milliseconds: Record<string, number> = {};
   let forecasts = 0;
@@ -89,6 +93,11 @@ async function main(): Promise<void> {
     ),
   );
   for (const s of skipped) console.log(`skipped ${s.name}: ${s.reason}`);
+  for (const s of scored) {
+    for (const [m, n] of Object.entries(s.failedOrigins)) {
+      console.log(`${m} failed at ${n} of ${s.scoredOrigins} origins of ${s.name}: seasonal naive stood in there`);
+    }
+  }
   console.log(
     `\n${AURORA}: median relative MAE ${summary.overall.median[AURORA]!.toFixed(3)} over ${scored.length} series (target <= 0.75)`,
   );
@@ -101,7 +110,8 @@ async function main(): Promise<void> {
       node: process.version,
       load: os.loadavg(),
     },
-    data: path.relative(repoRoot, dataDir),
+    data: dataDirs.map((d) => path.relative(repoRoot, d)),
+    syntheticCorpus: options.data ? undefined : { seed: SYNTHETIC_SEED, generatorVersion: GENERATOR_VERSION },
     model: AURORA,
     medianRelativeMase: summary.overall.median[AURORA],
     target: 0.75,
@@ -153,12 +163,13 @@ function entry(s: BenchSeries, stepMs: number, score: SeriesScore): ScoredSeries
     horizon: horizonFor(stepMs),
     scoredOrigins: score.origins.length,
     skippedOrigins: score.skippedOrigins,
+    failedOrigins: score.failedOrigins,
     relativeMaeByModel: score.relativeMae,
     coverageByModel: score.coverage,
   };
 }
 
 main().catch((error: unknown) => {
-  console.error(`bench:forecast: ${(error as Error).message}`);
+  console.error(`bench:forecast: ${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = 1;
 });

@@ -9,6 +9,8 @@ export interface ScoredSeries {
   horizon: number;
   scoredOrigins: number;
   skippedOrigins: number;
+  /** Per model that failed somewhere: origins where seasonal naive stood in for it. */
+  failedOrigins: Record<string, number>;
   /** Geometric mean over scored origins of model MAE / seasonal naive MAE, per model. */
   relativeMaeByModel: Record<string, number>;
   /** Share of actual values inside the 80 % interval, per model that gives one. */
