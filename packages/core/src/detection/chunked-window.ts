@@ -144,7 +144,9 @@ function mergeShort(w: ChunkedWindowState, c: number): void {
 }
 
 /** Adds a value, evicting the oldest when full. */
-export function pushChunked(w: ChunkedWindowState, value: number): void {
+export function pushChunked(w: ChunkedWindowState, raw: number): void {
+  // -0 and 0 are one value to a window; storing one spelling keeps the sorted order and removals exact.
+  const value = raw + 0;
   if (w.fifo.length < w.capacity) {
     w.fifo.push(value);
   } else {

@@ -38,7 +38,9 @@ export function countWithin(w: SortedWindowState, lo: number, hi: number): numbe
 }
 
 /** Adds a value, evicting the oldest when full. */
-export function pushSorted(w: SortedWindowState, value: number): void {
+export function pushSorted(w: SortedWindowState, raw: number): void {
+  // -0 and 0 are one value to a window; storing one spelling keeps the sorted order and removals exact.
+  const value = raw + 0;
   if (w.fifo.length >= w.capacity) {
     const old = w.fifo.shift()!;
     w.sorted.splice(lowerBound(w.sorted, old), 1);

@@ -131,15 +131,17 @@ export function formatExposedValue(v: number): string {
   if (Number.isNaN(v)) return 'NaN';
   if (v === Number.POSITIVE_INFINITY) return '+Inf';
   if (v === Number.NEGATIVE_INFINITY) return '-Inf';
+  // String(-0) is "0"; a scraped -0 must read back as the value the target exposed.
+  if (Object.is(v, -0)) return '-0';
   return String(v);
 }
 
 /** Writes samples as exposition lines (for tests and the benchmark's OpenMetrics export). */
 export function formatExposition(samples: readonly ExposedSample[]): string {
-  const escape = (v: string) => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+  const escapeLabel = (v: string) => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
   return samples
     .map((s) => {
-      const labels = Object.entries(s.labels).map(([k, v]) => `${k}="${escape(v)}"`);
+      const labels = Object.entries(s.labels).map(([k, v]) => `${k}="${escapeLabel(v)}"`);
       const head = labels.length ? `${s.name}{${labels.join(',')}}` : s.name;
       return `${head} ${formatExposedValue(s.value)}${s.timestampMs !== undefined ? ` ${s.timestampMs}` : ''}\n`;
     })
