@@ -112,9 +112,45 @@ for (const engine of testEngines()) {
     });
 
     it('deletes a node with its samples and history', async () => {
+      // Every tier a node's samples live in (series, head, chunks, both rollups, batch ids), for n1 and for n2.
+      for (const [seriesId, nodeId] of [
+        [101, 'n1'],
+        [102, 'n2'],
+      ] as const) {
+        const source = `node:${nodeId}`;
+        await store.db.execute(sql`insert into metric_series (id, name, labels, labels_key, source, created_at)
+          values (${seriesId}, 'cpu_usage_pct', '{}'::jsonb, ${`{node=${nodeId}}`}, ${source}, 0)`);
+        await store.db.execute(sql`insert into metric_head (source, received_at, ts_min, ts_max, sample_count, series_ids, ts, vals)
+          values (${source}, 0, 0, 0, 1, array[${seriesId}]::bigint[], array[0]::bigint[], array[1]::float8[])`);
+        await store.db.execute(sql`insert into series_chunks (series_id, start, ts_min, ts_max, sample_count, last_value, ts, vals)
+          values (${seriesId}, 0, 0, 0, 1, 1, array[0]::bigint[], array[1]::float8[])`);
+        for (const table of ['rollups_1m', 'rollups_1h']) {
+          await store.db.execute(sql`insert into ${sql.identifier(table)} (series_id, start, ts, mins, maxs, sums, counts, lasts)
+            values (${seriesId}, 0, array[0]::bigint[], array[1]::float8[], array[1]::float8[], array[1]::float8[], array[1]::int[], array[1]::float8[])`);
+        }
+        await store.db.execute(sql`insert into metric_batches (node_id, batch_id, received_at)
+          values (${nodeId}, 'contract-batch', 0) on conflict do nothing`);
+      }
+      const left = async (nodeId: string, seriesId: number) => {
+        const count = async (query: ReturnType<typeof sql>) =>
+          Number((rowsOf<{ n: number }>(await store.db.execute(query))[0] as { n: number }).n);
+        return {
+          series: await count(sql`select count(*)::int as n from metric_series where source = ${`node:${nodeId}`}`),
+          head: await count(sql`select count(*)::int as n from metric_head where source = ${`node:${nodeId}`}`),
+          chunks: await count(sql`select count(*)::int as n from series_chunks where series_id = ${seriesId}`),
+          minutes: await count(sql`select count(*)::int as n from rollups_1m where series_id = ${seriesId}`),
+          hours: await count(sql`select count(*)::int as n from rollups_1h where series_id = ${seriesId}`),
+          batches: await count(sql`select count(*)::int as n from metric_batches where node_id = ${nodeId}`),
+        };
+      };
+      expect((await left('n1', 101)).chunks).toBe(1);
+
       expect((await store.nodes.deleteByName('alpha'))?.id).toBe('n1');
       expect(await store.nodes.byName('alpha')).toBeUndefined();
       expect(await store.nodes.transitions('n1')).toEqual([]);
+      expect(await left('n1', 101)).toEqual({ series: 0, head: 0, chunks: 0, minutes: 0, hours: 0, batches: 0 });
+      // Another node's samples are untouched.
+      expect(await left('n2', 102)).toEqual({ series: 1, head: 1, chunks: 1, minutes: 1, hours: 1, batches: 1 });
       expect(await store.nodes.deleteByName('alpha')).toBeUndefined();
     });
 
