@@ -26,8 +26,13 @@ export interface AgentOptions {
   intervalMs?: number | undefined;
   /** Bound of the outbox while the control plane is unreachable; default 100 000 samples. */
   maxBufferedSamples?: number | undefined;
-  /** Ceiling of the retry backoff; default 60 s. */
+  /** Ceiling of the retry backoff while the control plane is unreachable; default 5 s. */
   maxBackoffMs?: number | undefined;
+  /**
+   * How often a request the control plane refused (401/403 or another 4xx) is tried again; default 60 s.
+   * It will not succeed until someone acts, so retrying it at the backoff pace would only flood the log.
+   */
+  refusedRetryMs?: number | undefined;
   /**
    * While heartbeats fail, how often the outbox is also written to the state
    * directory, bounding what a crash can lose; default 30 s.
@@ -58,6 +63,7 @@ export interface CompiledAgentOptions {
   readonly intervalFixed: boolean;
   readonly maxBufferedSamples: number;
   readonly maxBackoffMs: number;
+  readonly refusedRetryMs: number;
   readonly outboxSaveIntervalMs: number;
 }
 
@@ -65,8 +71,13 @@ export interface CompiledAgentOptions {
 export const DEFAULT_INTERVAL_MS = 5_000;
 /** Default outbox bound. */
 export const DEFAULT_MAX_BUFFERED_SAMPLES = 100_000;
-/** Default ceiling of the retry backoff. */
-export const DEFAULT_MAX_BACKOFF_MS = 60_000;
+/**
+ * Default ceiling of the retry backoff. A control plane that restarts is back within seconds, and the agent
+ * should be too: the ceiling stays at a few seconds (with full jitter, so a fleet does not retry in lockstep).
+ */
+export const DEFAULT_MAX_BACKOFF_MS = 5_000;
+/** Default of {@link AgentOptions.refusedRetryMs}. */
+export const DEFAULT_REFUSED_RETRY_MS = 60_000;
 /** Default period of saving the outbox during an outage. */
 export const DEFAULT_OUTBOX_SAVE_INTERVAL_MS = 30_000;
 
@@ -107,6 +118,7 @@ export function compileAgentOptions(options: AgentOptions): CompiledAgentOptions
     intervalFixed: options.intervalMs !== undefined,
     maxBufferedSamples: positiveInteger('maxBufferedSamples', options.maxBufferedSamples, DEFAULT_MAX_BUFFERED_SAMPLES),
     maxBackoffMs,
+    refusedRetryMs: positiveInteger('refusedRetryMs', options.refusedRetryMs, DEFAULT_REFUSED_RETRY_MS),
     outboxSaveIntervalMs: positiveInteger(
       'outboxSaveIntervalMs',
       options.outboxSaveIntervalMs,

@@ -65,6 +65,28 @@ describe('heartbeat schedule under virtual time', () => {
     expect(agent.stats().consecutiveFailures).toBe(0);
   });
 
+  it('retries within 5 s at most by default, however long the control plane stays away', async () => {
+    const time = new VirtualTime();
+    plane.mode = 'unavailable';
+    agent = await startAgent({
+      server: plane.url,
+      token: plane.joinToken,
+      stateDir,
+      intervalMs: 5_000,
+      logger: captureLogs().logger,
+      metrics: new SequenceSource(),
+      // The top of every jitter range: the longest wait the agent could choose.
+      runtime: { clock: time.clock, sleep: time.sleep, random: () => 0.999_999 },
+    });
+    await runUntil(time, () => plane.heartbeats.length >= 12);
+    const waits = gaps(plane.heartbeats.map((hb) => hb.body.sentAt));
+    // 1, 2, 4 s, then the 5 s cap for good (floored from just under each ceiling).
+    expect(waits.slice(0, 4)).toEqual([999, 1_999, 3_999, 4_999]);
+    expect(Math.max(...waits)).toBe(4_999);
+    plane.mode = 'normal';
+    await runUntil(time, () => agent?.stats().consecutiveFailures === 0);
+  });
+
   it('collects on a fixed rate whatever the heartbeats do', async () => {
     const time = new VirtualTime();
     const source = new SequenceSource();
@@ -86,7 +108,7 @@ describe('heartbeat schedule under virtual time', () => {
     expect(agent.stats().pendingBatches).toBe(source.collected);
   });
 
-  it('retries a refused credential only once per backoff cap, without jitter toward zero', async () => {
+  it('retries a refused credential only once a minute, without jitter toward zero', async () => {
     const time = new VirtualTime();
     const { logger, records } = captureLogs();
     agent = await startAgent({
@@ -94,7 +116,6 @@ describe('heartbeat schedule under virtual time', () => {
       token: plane.joinToken,
       stateDir,
       intervalMs: 1_000,
-      maxBackoffMs: 60_000,
       logger,
       metrics: new SequenceSource(),
       runtime: { clock: time.clock, sleep: time.sleep, random: () => 0 },

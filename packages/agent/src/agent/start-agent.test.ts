@@ -39,6 +39,7 @@ async function start(options: Partial<AgentOptions> = {}): Promise<RunningAgent>
     stateDir,
     intervalMs: 20,
     maxBackoffMs: 80,
+    refusedRetryMs: 80,
     logger: captureLogs().logger,
     ...options,
   });

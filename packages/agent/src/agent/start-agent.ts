@@ -14,7 +14,7 @@ import { createSystemMetricsSource } from '../collect/metrics.js';
 import { createAgentFetch } from '../http/agent-fetch.js';
 import { credentialPath } from '../identity/credential-store.js';
 import { obtainIdentity, rejoin } from '../identity/join.js';
-import { backoffDelay } from '../loop/backoff.js';
+import { backoffDelay, retryPolicy } from '../loop/backoff.js';
 import { classifyFailure, describeFailure } from '../loop/failures.js';
 import { realRuntime } from '../runtime/runtime.js';
 import { AGENT_VERSION } from '../version.js';
@@ -207,9 +207,9 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
         { err: lastError, attempt },
         `the control plane no longer accepts this node's credential (HTTP 401/403). To rejoin, create a new join token ` +
           `("aurora token create"), delete ${credentialPath(config.stateDir)} and start the agent with --token. ` +
-          `Retrying every ${Math.round(config.maxBackoffMs / 1000)} s meanwhile`,
+          `Retrying every ${Math.round(config.refusedRetryMs / 1000)} s meanwhile`,
       );
-      return config.maxBackoffMs;
+      return config.refusedRetryMs;
     }
     if (kind === 'rejected') {
       // A request the server keeps refusing would block the outbox for good; after a few
@@ -221,9 +221,9 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
           ? 'the control plane keeps rejecting heartbeats; dropped the oldest pending batch'
           : 'the control plane rejected the heartbeat; retrying slowly',
       );
-      return config.maxBackoffMs;
+      return config.refusedRetryMs;
     }
-    const delayMs = backoffDelay({ baseMs: intervalMs, capMs: config.maxBackoffMs }, attempt, runtime.random);
+    const delayMs = backoffDelay(retryPolicy(intervalMs, config.maxBackoffMs), attempt, runtime.random);
     log.warn(
       { err: lastError, attempt, delayMs, pendingSamples: buffer.pendingSamples },
       'heartbeat failed; buffering',

@@ -6,7 +6,7 @@
 import type { AuroraClient, JoinResponse, NodeFacts } from '@aurora/sdk';
 import type { Logger } from 'pino';
 import type { CompiledAgentOptions } from '../agent/options.js';
-import { backoffDelay } from '../loop/backoff.js';
+import { backoffDelay, retryPolicy } from '../loop/backoff.js';
 import { classifyFailure, describeFailure } from '../loop/failures.js';
 import type { AgentRuntime } from '../runtime/runtime.js';
 import { credentialPath, loadCredential, type StoredCredential, saveCredential } from './credential-store.js';
@@ -76,7 +76,7 @@ async function storeJoin(ctx: JoinContext, joined: JoinResponse): Promise<Stored
 
 async function joinWithRetry(ctx: JoinContext, name: string, token: string) {
   const { client, config, logger, runtime, signal } = ctx;
-  const policy = { baseMs: config.intervalMs, capMs: config.maxBackoffMs };
+  const policy = retryPolicy(config.intervalMs, config.maxBackoffMs);
   for (let attempt = 1; ; attempt++) {
     try {
       return await client.join({ token, name, facts: ctx.facts });

@@ -33,3 +33,14 @@ export function backoffCeiling(policy: BackoffPolicy, attempt: number): number {
 export function backoffDelay(policy: BackoffPolicy, attempt: number, random: Random): number {
   return Math.floor(random() * backoffCeiling(policy, attempt));
 }
+
+/** First retry ceiling when the heartbeat interval is longer. */
+export const RETRY_BASE_MS = 1_000;
+
+/**
+ * The agent's policy: the first ceiling is the heartbeat interval or 1 s, whichever is shorter, doubling up to
+ * `capMs` (5 s by default), so a control plane that restarts sees its agents back within seconds.
+ */
+export function retryPolicy(intervalMs: number, capMs: number): BackoffPolicy {
+  return { baseMs: Math.min(intervalMs, RETRY_BASE_MS, capMs), capMs };
+}
