@@ -22,9 +22,26 @@ export const NodeState = Type.Union(
 );
 export type NodeState = Static<typeof NodeState>;
 
-export const Labels = Type.Record(Type.String({ maxLength: 63 }), Type.String({ maxLength: 253 }), {
-  description: 'Free-form key/value labels, e.g. {"role":"db"}',
-});
+/**
+ * Limits of every label set Aurora accepts: a node's labels (join and
+ * heartbeats), an agent sample's labels, and series arriving by
+ * remote_write or scrape. Generous enough for real Prometheus series, and
+ * small enough that a node list stays readable.
+ */
+export const LABEL_LIMITS = Object.freeze({ maxNameLength: 128, maxValueLength: 2048, maxLabels: 64 });
+
+function labelMap(maxLabels: number, description: string) {
+  return Type.Record(Type.String(), Type.String({ maxLength: LABEL_LIMITS.maxValueLength }), {
+    maxProperties: maxLabels,
+    propertyNames: { type: 'string', maxLength: LABEL_LIMITS.maxNameLength },
+    description,
+  });
+}
+
+export const Labels = labelMap(
+  LABEL_LIMITS.maxLabels,
+  `Free-form key/value labels, e.g. {"role":"db"}: at most ${LABEL_LIMITS.maxLabels} labels, names up to ${LABEL_LIMITS.maxNameLength} characters, values up to ${LABEL_LIMITS.maxValueLength}`,
+);
 export type Labels = Static<typeof Labels>;
 
 export const DiskFact = Type.Object({
@@ -61,7 +78,12 @@ export const MetricSample = Type.Object({
   ts: Type.Number({ description: 'milliseconds since the Unix epoch, agent clock' }),
   name: Type.String({ minLength: 1, maxLength: 128, pattern: '^[a-z][a-z0-9_.]*$' }),
   value: Type.Number(),
-  labels: Type.Optional(Type.Record(Type.String({ maxLength: 63 }), Type.String({ maxLength: 253 }))),
+  labels: Type.Optional(
+    labelMap(
+      LABEL_LIMITS.maxLabels - 1,
+      `labels of the sample; the server adds node="<node name>", so at most ${LABEL_LIMITS.maxLabels - 1} here`,
+    ),
+  ),
 });
 export type MetricSample = Static<typeof MetricSample>;
 

@@ -1,11 +1,12 @@
+import { LABEL_LIMITS } from '@aurora/sdk';
 import { AuroraError } from '../platform/http/errors.js';
 
 /**
- * Limits on one series' labels. They match the agent contract's label
- * limits (`Labels` in @aurora/sdk: names up to 63 characters, values up to
- * 253), so every way in refuses the same series.
+ * Limits on one series' labels: the contract's {@link LABEL_LIMITS}, the
+ * same for node labels, agent samples, remote_write and scrapes, so every
+ * way in refuses the same label sets.
  */
-export const LABEL_LIMITS = Object.freeze({ maxNameLength: 63, maxValueLength: 253, maxLabels: 32 });
+export { LABEL_LIMITS };
 
 /** How many series Aurora keeps, per node (source) and in total. */
 export interface SeriesLimits {

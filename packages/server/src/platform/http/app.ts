@@ -10,6 +10,7 @@ import { defaultConsoleDir, markPublic, registerConsole } from './console-static
 import { AuroraError } from './errors.js';
 import type { ServerMetrics } from './metrics.js';
 import { sendProblem } from './problem.js';
+import { installUnknownFieldWarnings, validatorFactory } from './validation.js';
 
 /** What the HTTP layer needs from the rest of the control plane. */
 export interface HttpOptions {
@@ -55,7 +56,8 @@ export async function createHttpApp(options: HttpOptions): Promise<FastifyInstan
       disableRequestLogging: (request) =>
         /^\/(v1\/agent\/heartbeat|v1\/events|healthz|readyz|metrics)/.test(request.url),
     }),
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+    // Bodies are validated without type coercion, query strings and paths with it (see validation.ts).
+    schemaController: { compilersFactory: { buildValidator: validatorFactory } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   const table: { method: string; url: string }[] = [];
   routeTables.set(app, table);
@@ -71,6 +73,7 @@ export async function createHttpApp(options: HttpOptions): Promise<FastifyInstan
     }
   });
   installAuth(app, options.auth);
+  installUnknownFieldWarnings(app);
   app.addSchema(NodeState);
   app.addSchema(Node);
   app.addSchema(Problem);

@@ -31,6 +31,43 @@ function fieldOf(error: FastifyError): string | undefined {
   return [where, path].filter(Boolean).join('.') || where || undefined;
 }
 
+/**
+ * A schema failure of a label map (a property named `labels` in the
+ * contract) as AURORA_LABEL_LIMIT naming the limit of `LABEL_LIMITS` it
+ * broke, so every way in words label limits alike.
+ */
+function labelLimitError(error: FastifyError, field: string | undefined): AuroraError | undefined {
+  const v = error.validation?.[0] as
+    | { keyword: string; instancePath: string; params: { limit?: number }; propertyName?: string }
+    | undefined;
+  if (!v || field === undefined) return undefined;
+  const limit = v.params.limit;
+  const path = v.instancePath.split('/');
+  if (path.at(-1) === 'labels' && v.keyword === 'maxProperties') {
+    return new AuroraError(
+      'AURORA_LABEL_LIMIT',
+      `${field}: more than maxLabels=${limit} labels; drop some labels`,
+      field,
+    );
+  }
+  if (path.at(-1) === 'labels' && v.keyword === 'maxLength' && v.propertyName !== undefined) {
+    const name = v.propertyName;
+    return new AuroraError(
+      'AURORA_LABEL_LIMIT',
+      `${field}: label name "${name.slice(0, 80)}${name.length > 80 ? '...' : ''}" is ${name.length} characters, more than maxNameLength=${limit}`,
+      field,
+    );
+  }
+  if (path.at(-2) === 'labels' && v.keyword === 'maxLength') {
+    return new AuroraError(
+      'AURORA_LABEL_LIMIT',
+      `${field}: label value is longer than maxValueLength=${limit} characters`,
+      field,
+    );
+  }
+  return undefined;
+}
+
 const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'AURORA_PAYLOAD_TOO_LARGE',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'AURORA_UNSUPPORTED_MEDIA_TYPE',
@@ -45,6 +82,8 @@ export function normaliseError(error: unknown): AuroraError {
   const e = error as FastifyError;
   if (e?.validation) {
     const field = fieldOf(e);
+    const label = labelLimitError(e, field);
+    if (label) return label;
     const message = e.validation[0]?.message ?? 'is invalid';
     return new AuroraError('AURORA_VALIDATION_FAILED', `${field ?? 'request'}: ${message}`, field);
   }

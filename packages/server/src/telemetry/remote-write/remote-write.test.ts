@@ -117,14 +117,14 @@ describe('Prometheus remote_write at /api/v1/write', () => {
 
   it('refuses over-long label sets with a 400 naming the limit', async () => {
     const long = await post(
-      encodeWriteRequest({ timeseries: [series('too_long', { path: 'x'.repeat(300) }, [[T, 1]])] }),
+      encodeWriteRequest({ timeseries: [series('too_long', { path: 'x'.repeat(2049) }, [[T, 1]])] }),
     );
     expect(long.statusCode).toBe(400);
     expect(long.json()).toMatchObject({ code: 'AURORA_LABEL_LIMIT' });
-    expect(long.json().detail).toMatch(/maxValueLength=253/);
-    const labels = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`l${i}`, 'v']));
+    expect(long.json().detail).toMatch(/maxValueLength=2048/);
+    const labels = Object.fromEntries(Array.from({ length: 70 }, (_, i) => [`l${i}`, 'v']));
     const many = await post(encodeWriteRequest({ timeseries: [series('too_many', labels, [[T, 1]])] }));
-    expect(many.json().detail).toMatch(/maxLabels=32/);
+    expect(many.json().detail).toMatch(/maxLabels=64/);
     const badName = await post(encodeWriteRequest({ timeseries: [series('bad-name', {}, [[T, 1]])] }));
     expect(badName.json().detail).toMatch(/metric name "bad-name" is not valid/);
     expect((await query('{__name__=~"too_.*"}')).series).toEqual([]);
