@@ -24,6 +24,9 @@ export interface HttpOptions {
   consoleDir?: string;
 }
 
+/** Longest path parameter a route accepts; longer ones answer 414 before any handler runs. */
+export const MAX_PARAM_LENGTH = 256;
+
 const routeTables = new WeakMap<FastifyInstance, { method: string; url: string }[]>();
 
 /** Every route registered on an app built by {@link createHttpApp}, as Fastify's onRoute hook saw it. */
@@ -56,6 +59,19 @@ export async function createHttpApp(options: HttpOptions): Promise<FastifyInstan
       disableRequestLogging: (request) =>
         /^\/(v1\/agent\/heartbeat|v1\/events|healthz|readyz|metrics)/.test(request.url),
     }),
+    maxParamLength: MAX_PARAM_LENGTH,
+    // Errors Fastify raises before routing (a path segment past maxParamLength, a malformed URL) are problems too.
+    frameworkErrors: (error, request, reply) => {
+      const aurora =
+        error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? new AuroraError(
+              'AURORA_URI_TOO_LONG',
+              `a path segment is longer than ${MAX_PARAM_LENGTH} characters (maxParamLength); names and ids are far shorter`,
+              'url',
+            )
+          : new AuroraError('AURORA_BAD_REQUEST', 'the URL could not be parsed', 'url');
+      sendProblem(aurora, request, reply);
+    },
     // Bodies are validated without type coercion, query strings and paths with it (see validation.ts).
     schemaController: { compilersFactory: { buildValidator: validatorFactory } },
   }).withTypeProvider<TypeBoxTypeProvider>();

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import { AuroraError } from './errors.js';
-import { sendProblem } from './problem.js';
+import { sendProblem, shortPath } from './problem.js';
 
 /** Where `npm run build -w @aurora/console` puts the console (same relative place from src/ and dist/). */
 export const defaultConsoleDir = fileURLToPath(new URL('../../../../console/dist', import.meta.url));
@@ -49,7 +49,7 @@ export async function registerConsole(app: FastifyInstance, consoleDir: string):
       return reply.type('text/html; charset=utf-8').send(await readFile(path.join(consoleDir, 'index.html')));
     }
     return sendProblem(
-      new AuroraError('AURORA_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}; see /docs`),
+      new AuroraError('AURORA_NOT_FOUND', `no route ${request.method} ${shortPath(request.url)}; see /docs`),
       request,
       reply,
     );

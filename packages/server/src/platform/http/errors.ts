@@ -15,6 +15,7 @@ export const errorCatalogue = {
   AURORA_METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
   AURORA_NODE_NAME_TAKEN: { status: 409, title: 'Node name already taken' },
   AURORA_PAYLOAD_TOO_LARGE: { status: 413, title: 'Payload too large' },
+  AURORA_URI_TOO_LONG: { status: 414, title: 'URI too long' },
   AURORA_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
   AURORA_SERIES_LIMIT: { status: 422, title: 'Series limit reached' },
   AURORA_LABEL_LIMIT: { status: 400, title: 'Label limit exceeded' },

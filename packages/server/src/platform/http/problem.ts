@@ -101,6 +101,15 @@ export function normaliseError(error: unknown): AuroraError {
   return new AuroraError('AURORA_INTERNAL', 'the server failed to handle the request; see its log');
 }
 
+/** Longest path a problem document repeats; a longer one is cut, so a huge URL is not echoed back. */
+export const MAX_ECHOED_PATH = 200;
+
+/** The path of a URL without its query, cut to {@link MAX_ECHOED_PATH} characters. */
+export function shortPath(url: string): string {
+  const path = url.split('?')[0] ?? '';
+  return path.length > MAX_ECHOED_PATH ? `${path.slice(0, MAX_ECHOED_PATH)}...` : path;
+}
+
 /** Fastify error handler answering `application/problem+json`. */
 export function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const aurora = normaliseError(error);
@@ -108,5 +117,5 @@ export function sendProblem(error: unknown, request: FastifyRequest, reply: Fast
   return reply
     .code(aurora.status)
     .type('application/problem+json')
-    .send(JSON.stringify(toProblem(aurora, request.url.split('?')[0])));
+    .send(JSON.stringify(toProblem(aurora, shortPath(request.url))));
 }
