@@ -1,5 +1,11 @@
-/** Formats rows as an aligned plain-text table, the way `kubectl get` prints. */
-export function formatTable(header: string[], rows: string[][]): string {
+import { terminalSafe } from './terminal-text.js';
+
+/**
+ * Formats rows as an aligned plain-text table, the way `kubectl get` prints.
+ * Cells often hold what nodes reported, so control and bidirectional characters are shown escaped.
+ */
+export function formatTable(header: string[], rawRows: string[][]): string {
+  const rows = rawRows.map((r) => r.map(terminalSafe));
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>
     cells

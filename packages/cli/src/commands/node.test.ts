@@ -12,6 +12,8 @@ import { formatHelp } from '../args.js';
 import { CliError } from '../cli-error.js';
 import { probeFacts } from '../testing/probe-facts.js';
 import { nodeCommand, runNode } from './node.js';
+import { runNodes } from './nodes.js';
+import { runToken } from './token.js';
 
 const ADMIN = 'node-history-admin-token-0123456789';
 const facts = probeFacts('history-probe');
@@ -38,6 +40,12 @@ describe('aurora node NAME history', () => {
     await admin.cordonNode('web-1');
     await admin.uncordonNode('web-1');
     await admin.join({ token, name: 'idle-1', facts });
+    const { token: third } = await admin.createJoinToken({ uses: 2, description: 'for\u001b]0;owned\u0007 odd' });
+    await admin.join({
+      token: third,
+      name: 'odd-1',
+      facts: { ...probeFacts('host\u001b[2J\u0007\u202eevil'), labels: { role: 'a\u001b[31mred' }, zone: 'z\u202eone' },
+    });
   });
   afterAll(async () => {
     await server?.stop();
@@ -81,6 +89,20 @@ describe('aurora node NAME history', () => {
       await expect(runNode(['web-1', 'history', '--limit', limit, ...connection], env)).rejects.toThrow(CliError);
     }
     await expect(runNode(['web-1', 'cordon', '--limit', '5', ...connection], env)).rejects.toThrow(/history only/);
+  });
+
+  test('node-supplied text reaches the terminal with control and bidirectional characters escaped', async () => {
+    const outputs = [
+      await runNodes([...connection], env),
+      await runNode(['odd-1', ...connection], env),
+      await runToken(['list', ...connection], env),
+    ];
+    const raw = [...outputs.join('')].filter((c) => c !== '\n' && /\p{Cc}|\p{Cf}/u.test(c));
+    expect(raw).toEqual([]);
+    expect(outputs[0]).toContain('role=a\\x1b[31mred');
+    expect(outputs[0]).toContain('z\\u202eone');
+    expect(outputs[1]).toContain('host\\x1b[2J\\x07\\u202eevil');
+    expect(outputs[2]).toContain('for\\x1b]0;owned\\x07 odd');
   });
 
   test('--help names the history action and its flag', () => {

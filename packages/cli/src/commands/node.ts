@@ -3,6 +3,7 @@ import { type CommandSpec, parseFlags, stringFlag } from '../args.js';
 import { CliError } from '../cli-error.js';
 import { callApi, connect, connectionFlags } from '../connection.js';
 import { ago, formatTable } from '../table.js';
+import { terminalSafe } from '../terminal-text.js';
 
 const ACTIONS = ['show', 'history', 'cordon', 'uncordon', 'drain', 'delete'] as const;
 type Action = (typeof ACTIONS)[number];
@@ -97,5 +98,6 @@ export async function runNode(argv: string[], env: NodeJS.ProcessEnv): Promise<s
     lines.push('Conditions:');
     for (const c of node.conditions) lines.push(`  ${c.type}=${c.status}  ${c.reason}: ${c.message}`);
   }
-  return lines.join('\n');
+  // Most of these lines hold what the node or its agent reported: control characters are shown escaped.
+  return lines.map(terminalSafe).join('\n');
 }
