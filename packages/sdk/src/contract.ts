@@ -71,11 +71,31 @@ export const NodeFacts = Type.Object({
 export type NodeFacts = Static<typeof NodeFacts>;
 
 /**
+ * Values an agent metric can hold, by the ending of its name: a percentage
+ * (`cpu.usage_pct`, `disk.used_pct`) is 0–100, a byte count or a rate in
+ * bytes per second is never negative. The server drops a sample outside its
+ * range, stores the rest of the heartbeat and flags the node with the
+ * `InvalidSamples` condition (see the README, "What the API accepts").
+ */
+export const METRIC_VALUE_RANGES: readonly { suffix: string; min: number; max: number }[] = Object.freeze([
+  { suffix: '_pct', min: 0, max: 100 },
+  { suffix: '_bytes', min: 0, max: Number.POSITIVE_INFINITY },
+  { suffix: '_bps', min: 0, max: Number.POSITIVE_INFINITY },
+]);
+
+/** Latest time a JavaScript Date can hold (ms since the epoch); no clock produces a later one. */
+export const MAX_TIME_MS = 8.64e15;
+
+/**
  * One metric observation. Names are dotted (`cpu.usage_pct`, `disk.used_bytes`);
  * `labels` tell series of the same name apart (`{ mount: "/" }`, `{ iface: "eth0" }`).
  */
 export const MetricSample = Type.Object({
-  ts: Type.Number({ description: 'milliseconds since the Unix epoch, agent clock' }),
+  ts: Type.Number({
+    exclusiveMinimum: 0,
+    maximum: MAX_TIME_MS,
+    description: `milliseconds since the Unix epoch, agent clock; above 0 and at most ${MAX_TIME_MS} (the JavaScript Date range), else refused`,
+  }),
   name: Type.String({ minLength: 1, maxLength: 128, pattern: '^[a-z][a-z0-9_.]*$' }),
   value: Type.Number(),
   labels: Type.Optional(
@@ -95,9 +115,13 @@ export const MetricBatch = Type.Object({
 export type MetricBatch = Static<typeof MetricBatch>;
 
 export const HeartbeatRequest = Type.Object({
-  sentAt: Type.Number({ description: 'agent clock, ms since epoch; used to detect clock skew' }),
+  sentAt: Type.Number({
+    exclusiveMinimum: 0,
+    maximum: MAX_TIME_MS,
+    description: `agent clock, ms since epoch, above 0 and at most ${MAX_TIME_MS}; compared with the server clock for the ClockSkew condition`,
+  }),
   facts: NodeFacts,
-  batches: Type.Array(MetricBatch, { maxItems: 64 }),
+  batches: Type.Array(MetricBatch, { maxItems: 64, description: 'batch ids must differ within one heartbeat' }),
   /** Counts of samples the agent had to drop while the server was unreachable. */
   droppedSamples: Type.Optional(Type.Integer({ minimum: 0 })),
 });

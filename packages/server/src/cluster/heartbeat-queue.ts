@@ -7,6 +7,7 @@ import type { ServerMetrics } from '../platform/http/metrics.js';
 import type { HeartbeatNodeUpdate, NodeRow, NodeTransitionRow, Store } from '../platform/store/index.js';
 import type { PreparedWrite, TelemetryIngest } from '../telemetry/index.js';
 import { nextConditions } from './conditions.js';
+import type { SampleScreening } from './heartbeat-checks.js';
 import { fromHealth, toHealth, toNode } from './node-view.js';
 import { stateChangedEvent } from './state-events.js';
 
@@ -17,6 +18,8 @@ interface Pending {
   body: HeartbeatRequest;
   /** Each batch's samples, checked and resolved to series by the telemetry ingest. */
   prepared: PreparedWrite[];
+  /** What screening found: samples dropped as out of range, sample times ahead of the server. */
+  screening: SampleScreening;
   resolve(result: { acknowledged: string[]; state: NodeState }): void;
   reject(error: unknown): void;
 }
@@ -73,9 +76,10 @@ export class HeartbeatQueue {
     receivedAt: number,
     body: HeartbeatRequest,
     prepared: PreparedWrite[],
+    screening: SampleScreening,
   ): Promise<{ acknowledged: string[]; state: NodeState }> {
     return new Promise((resolve, reject) => {
-      this.#pending.push({ nodeId, receivedAt, body, prepared, resolve, reject });
+      this.#pending.push({ nodeId, receivedAt, body, prepared, screening, resolve, reject });
       if (this.#pending.length >= (this.options.maxPending ?? 2_000)) this.#kick(0);
       else this.#kick(this.options.flushMs);
     });
@@ -137,6 +141,8 @@ export class HeartbeatQueue {
           continue;
         }
         metrics.heartbeats.inc();
+        if (p.screening.outOfRange > 0)
+          metrics.samplesDropped.inc({ via: 'agent', reason: 'out_of_range' }, p.screening.outOfRange);
         p.resolve({ acknowledged: p.body.batches.map((b) => b.id), state: node.state as NodeState });
       }
       this.#publish(batch, result.storedBatches, merged, result.transitions);
@@ -173,6 +179,9 @@ export class HeartbeatQueue {
         skewMs: p.body.sentAt - p.receivedAt,
         skewThresholdMs: this.options.clockSkewThresholdMs,
         droppedSamples: p.body.droppedSamples ?? 0,
+        samplesAheadMs: p.screening.aheadMs,
+        outOfRange: p.screening.outOfRange,
+        outOfRangeExample: p.screening.example,
         now: p.receivedAt,
       });
       const { operatorState: _operator, ...health } = fromHealth(step.health);
@@ -222,7 +231,9 @@ export class HeartbeatQueue {
       bus.publish(stateChangedEvent(t, toNode(row)));
     }
     for (const p of batch) {
-      const fresh = p.body.batches.filter((b) => stored.has(`${p.nodeId}/${b.id}`)).flatMap((b) => b.samples);
+      const fresh = p.body.batches.flatMap((b, i) =>
+        stored.has(`${p.nodeId}/${b.id}`) ? (p.screening.kept[i] ?? []) : [],
+      );
       const row = rows.get(p.nodeId);
       if (row) bus.publish({ type: 'node.heartbeat', name: row.name, at, samples: fresh });
     }

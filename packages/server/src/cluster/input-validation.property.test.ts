@@ -157,7 +157,7 @@ describe('values the store cannot hold', () => {
         url: '/v1/agent/heartbeat',
         headers: { authorization: `Bearer ${credential}` },
         payload: {
-          sentAt: 0,
+          sentAt: server.clock.now(),
           facts: sampleFacts(),
           batches: [{ id: 'batch-far-1', samples: [{ ts: 1e300, name: 'cpu.usage_pct', value: 1 }] }],
         },
@@ -168,7 +168,7 @@ describe('values the store cannot hold', () => {
         method: 'POST',
         url: '/v1/agent/heartbeat',
         headers: { authorization: `Bearer ${credential}` },
-        payload: { sentAt: 0, facts: sampleFacts({ labels: { role: 'a\u0000b' } }), batches: [] },
+        payload: { sentAt: server.clock.now(), facts: sampleFacts({ labels: { role: 'a\u0000b' } }), batches: [] },
       });
       expect(nul.statusCode).toBe(400);
       expect(nul.json().field).toBe('facts.labels.role');

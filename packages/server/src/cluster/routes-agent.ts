@@ -7,6 +7,7 @@ import { AuroraError } from '../platform/http/errors.js';
 import type { NodeRow } from '../platform/store/index.js';
 import { agentSeries, nodeSource } from '../telemetry/agent-samples.js';
 import type { ClusterContext } from './context.js';
+import { checkBatchIds, screenSamples } from './heartbeat-checks.js';
 import { fromHealth, toNode } from './node-view.js';
 import { assertStorableText } from './text-safety.js';
 
@@ -15,25 +16,6 @@ const errors = { 400: Problem, 401: Problem, 403: Problem, 409: Problem, 413: Pr
 function isUniqueViolation(error: unknown): boolean {
   const e = error as { code?: string; cause?: { code?: string } };
   return e?.code === '23505' || e?.cause?.code === '23505';
-}
-
-/** Latest time a JavaScript Date can hold; later sample times cannot be real. */
-const MAX_TIME_MS = 8.64e15;
-
-/** Rejects sample times no clock produces, before they reach a shared batched write. */
-function checkSampleTimes(body: HeartbeatRequest): void {
-  body.batches.forEach((batch, i) => {
-    batch.samples.forEach((sample, j) => {
-      if (!(sample.ts >= 0 && sample.ts <= MAX_TIME_MS)) {
-        const field = `batches.${i}.samples.${j}.ts`;
-        throw new AuroraError(
-          'AURORA_VALIDATION_FAILED',
-          `${field}: must be milliseconds since the epoch (got ${sample.ts})`,
-          field,
-        );
-      }
-    });
-  });
 }
 
 /** Agent routes: join with a join token, then heartbeat with the node credential. */
@@ -108,18 +90,25 @@ export async function registerAgentRoutes(app: FastifyInstance, ctx: ClusterCont
       const principal = request.principal;
       if (principal.kind !== 'node') throw new AuroraError('AURORA_FORBIDDEN', 'heartbeats need a node credential');
       const body = request.body as HeartbeatRequest;
-      checkSampleTimes(body);
+      checkBatchIds(body);
       assertStorableText(body);
       const receivedAt = ctx.clock.now();
+      const screening = screenSamples(body, receivedAt);
       const source = nodeSource(principal.nodeId);
       // Series are resolved (within the cardinality limits) before the heartbeat queues, so a refused one writes nothing.
       const prepared = [];
-      for (const batch of body.batches) {
+      for (const samples of screening.kept) {
         prepared.push(
-          await ctx.telemetry.prepare('agent', source, receivedAt, agentSeries(principal.name, batch.samples), 'late'),
+          await ctx.telemetry.prepare('agent', source, receivedAt, agentSeries(principal.name, samples), 'late'),
         );
       }
-      const { acknowledged, state } = await ctx.heartbeats.submit(principal.nodeId, receivedAt, body, prepared);
+      const { acknowledged, state } = await ctx.heartbeats.submit(
+        principal.nodeId,
+        receivedAt,
+        body,
+        prepared,
+        screening,
+      );
       return { acknowledged, serverTime: receivedAt, heartbeatIntervalMs: ctx.heartbeatIntervalMs, state };
     },
   );

@@ -24,7 +24,7 @@ export class ServerMetrics {
   });
   readonly samplesDropped = new Counter({
     name: 'aurora_metric_samples_dropped_total',
-    help: 'samples left out of accepted writes: out_of_order, duplicate (another value at a stored time), stale_marker',
+    help: 'samples left out of accepted writes: out_of_order, duplicate (another value at a stored time), stale_marker, out_of_range (an agent value its metric cannot hold)',
     labelNames: ['via', 'reason'] as const,
     registers: [this.registry],
   });
