@@ -108,6 +108,19 @@ describe('input validation of public routes', () => {
     );
   });
 
+  it('Infinity or -Infinity in a query string is refused naming the parameter, not passed to the store', async () => {
+    for (const query of ['limit=Infinity', 'before=Infinity', 'before=-Infinity', 'limit=1&before=Infinity']) {
+      const res = await server.app.inject({
+        method: 'GET',
+        url: `/v1/nodes/fuzz-1/transitions?${query}`,
+        headers: server.admin,
+      });
+      expect(res.statusCode, query).toBe(400);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.json().detail, query).toMatch(/limit|before/);
+    }
+  });
+
   it('random history paging parameters never cause a 5xx, and a page never exceeds its limit', async () => {
     const param = fc.oneof(
       fc.string(),

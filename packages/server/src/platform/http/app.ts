@@ -59,7 +59,7 @@ export async function createHttpApp(options: HttpOptions): Promise<FastifyInstan
       disableRequestLogging: (request) =>
         /^\/(v1\/agent\/heartbeat|v1\/events|healthz|readyz|metrics)/.test(request.url),
     }),
-    maxParamLength: MAX_PARAM_LENGTH,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // Errors Fastify raises before routing (a path segment past maxParamLength, a malformed URL) are problems too.
     frameworkErrors: (error, request, reply) => {
       const aurora =

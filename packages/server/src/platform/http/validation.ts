@@ -32,7 +32,7 @@ function buildValidator(externalSchemas: ExternalSchemas): Compile {
     if (typeof id === 'string') refs.set(id, schema);
   }
   return (input) => {
-    if (input.httpPart !== 'body') return text(input);
+    if (input.httpPart !== 'body') return finiteOnly(text(input));
     const inner = body(input);
     const schema = input.schema;
     const wrapped: Validate = (data, ctx) => {
@@ -47,6 +47,38 @@ function buildValidator(externalSchemas: ExternalSchemas): Compile {
     if (inner.schemaEnv !== undefined) wrapped.schemaEnv = inner.schemaEnv;
     return wrapped;
   };
+}
+
+/**
+ * Ajv turns the text `Infinity` into a number and its `minimum`/`maximum`
+ * checks let it through, so a query string could hand a handler a value no
+ * SQL parameter accepts. Text parts are flat (query, params, headers), so
+ * their own values and array items are all there is to look at.
+ */
+function finiteOnly(inner: Validate): Validate {
+  const wrapped: Validate = (data, ctx) => {
+    const ok = inner(data, ctx);
+    wrapped.errors = inner.errors;
+    if (ok !== true || data === null || typeof data !== 'object') return ok;
+    for (const [key, value] of Object.entries(data)) {
+      const items: unknown[] = Array.isArray(value) ? value : [value];
+      if (items.some((item) => typeof item === 'number' && !Number.isFinite(item))) {
+        wrapped.errors = [
+          {
+            instancePath: `/${key}`,
+            schemaPath: '#/finite',
+            keyword: 'type',
+            params: {},
+            message: 'must be a finite number',
+          },
+        ];
+        return false;
+      }
+    }
+    return ok;
+  };
+  if (inner.schemaEnv !== undefined) wrapped.schemaEnv = inner.schemaEnv;
+  return wrapped;
 }
 
 /**
