@@ -1,2 +1,3 @@
+export * from './alerts.js';
 export * from './client.js';
 export * from './contract.js';

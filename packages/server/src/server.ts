@@ -11,6 +11,7 @@ import {
   NodeCredentialCache,
   registerClusterRoutes,
 } from './cluster/index.js';
+import { createDetection, type Detection, parseDetectionSeries } from './detection/index.js';
 import { type Clock, systemClock } from './platform/clock.js';
 import type { AuroraConfig } from './platform/config/index.js';
 import { EventBus, registerEventsRoute } from './platform/events/index.js';
@@ -49,14 +50,16 @@ export interface RunningServer {
   reconciler: HealthReconciler;
   /** Ingest, queries, compaction and retention of metric samples. */
   telemetry: Telemetry;
+  /** Live detection (its controller runs on the leader). */
+  detection: Detection;
   stop(): Promise<void>;
 }
 
 /** The embedded store serves one process, which always leads; replicas on PostgreSQL elect one through a lease. */
-async function chooseLeadership(store: Store, logger: FastifyBaseLogger): Promise<Leadership> {
+async function chooseLeadership(store: Store, logger: FastifyBaseLogger, holder: string): Promise<Leadership> {
   if (store.kind === 'pglite') return new SingleProcessLeadership();
   const lease = new LeaseLeadership(store.db, {
-    holder: `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    holder,
     onError: (err) => logger.warn({ err }, 'leader lease renewal failed'),
   });
   lease.onChange((leader) => logger.info({ leader, epoch: lease.epoch }, 'controller leadership changed'));
@@ -89,7 +92,8 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
     const admin = await ensureAdminToken(store, config.adminToken, logger);
     const metrics = new ServerMetrics();
     const bus = new EventBus();
-    const leadership = await chooseLeadership(store, logger);
+    const replica = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    const leadership = await chooseLeadership(store, logger, replica);
     const health = { ...defaultHealthConfig, suspectAfterMs: config.suspectAfterMs, downAfterMs: config.downAfterMs };
     // One process owns the embedded store and evicts on delete, so its cache entries never go stale.
     const credentials = new NodeCredentialCache(
@@ -118,6 +122,26 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
       onScrape: (target, result, error) => {
         if (result === 'failed') logger.warn({ target, err: error }, 'scrape failed');
       },
+    });
+    const detection = createDetection(store, {
+      now: () => clock.now(),
+      holder: replica,
+      partitions: config.detectionPartitions,
+      selectors: parseDetectionSeries(config.detectionSeries),
+      threshold: config.detectionThreshold,
+      snapshotIntervalMs: config.detectionSnapshotIntervalMs,
+      onSnapshotFailure: (seriesId, reason) => {
+        metrics.detectionSnapshotFailures.inc();
+        logger.warn({ seriesId, reason }, 'detector snapshot not used; the series starts afresh');
+      },
+      onDetectorReset: (seriesId, err) => {
+        metrics.detectionSnapshotFailures.inc();
+        logger.error({ seriesId, err }, 'detector failed; the series starts afresh');
+      },
+      onAnomaly: (lagMs) => metrics.detectionLag.observe(lagMs / 1000),
+    });
+    leadership.onChange((leader) => {
+      if (!leader) detection.controller.stepDown();
     });
     const heartbeats = new HeartbeatQueue({
       store,
@@ -156,11 +180,16 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
     await registerEventsRoute(app, bus);
     await registerClusterRoutes(app, ctx);
     await telemetry.registerRoutes(app);
+    await detection.registerRoutes(app);
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const reconciler = new HealthReconciler(ctx);
-    const runner = new ControllerRunner(leadership, [reconciler, ...telemetry.controllers], logger);
+    const runner = new ControllerRunner(
+      leadership,
+      [reconciler, ...telemetry.controllers, detection.controller],
+      logger,
+    );
     if (!options.manualControllers) runner.start();
     let stopped: Promise<void> | undefined;
     return {
@@ -172,9 +201,11 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
       bus,
       reconciler,
       telemetry,
+      detection,
       stop() {
         stopped ??= (async () => {
           await runner.stop();
+          if (leadership.isLeader()) await detection.controller.stop();
           await app.close();
           await heartbeats.drain();
           await leadership.stop();

@@ -18,7 +18,7 @@ export type { IncomingSeries, IngestVia, PreparedWrite, SamplesIngested, Telemet
 export { agentLabelName, agentMetricName, NODE_LABEL } from './names.js';
 export type { QueryEngine, RangeAnswer } from './query-engine.js';
 export { type ExposedSample, formatExposition, parseExposition } from './scrape/exposition.js';
-export { parseSelector } from './selector.js';
+export { parseSelector, type Selector, SelectorError, selects } from './selector.js';
 
 /** Settings of the telemetry capability. */
 export interface TelemetryOptions {

@@ -26,6 +26,10 @@ export interface AuroraConfig {
   readonly scrapeIntervalMs: number;
   readonly bodyLimitBytes: number;
   readonly ingestFlushMs: number;
+  readonly detectionSeries: readonly string[];
+  readonly detectionPartitions: number;
+  readonly detectionThreshold: number;
+  readonly detectionSnapshotIntervalMs: number;
   readonly logLevel: string;
 }
 

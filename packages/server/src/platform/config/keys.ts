@@ -1,7 +1,8 @@
 import { DURATION_FORMS, tryParseDuration } from '@aurora/core';
+import { detectionKeys } from './keys-detection.js';
 
 /** Parses one raw value (string from env/file/flag, or an already typed value) or returns an error message. */
-type Parser<T> = (raw: unknown) => { ok: true; value: T } | { ok: false; expected: string };
+export type Parser<T> = (raw: unknown) => { ok: true; value: T } | { ok: false; expected: string };
 
 const integer =
   (min: number, max: number): Parser<number> =>
@@ -255,6 +256,7 @@ export const configKeys = [
       'wait before writing coalesced heartbeats (more also queue while a write runs); longer waits write more per transaction',
     parse: duration(0),
   }),
+  ...detectionKeys,
   key({
     name: 'logLevel',
     env: 'AURORA_LOG_LEVEL',

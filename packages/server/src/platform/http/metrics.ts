@@ -69,6 +69,18 @@ export class ServerMetrics {
     registers: [this.registry],
   });
 
+  readonly detectionLag = new Histogram({
+    name: 'aurora_detection_lag_seconds',
+    help: 'time from a sample being received to its anomaly being stored',
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
+    registers: [this.registry],
+  });
+  readonly detectionSnapshotFailures = new Counter({
+    name: 'aurora_detection_restarts_total',
+    help: 'series whose detector started afresh because its snapshot did not load or it failed',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }

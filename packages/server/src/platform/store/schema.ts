@@ -182,6 +182,47 @@ export const leases = pgTable('leases', {
   expiresAt: ms('expires_at').notNull(),
 });
 
+/**
+ * Each detected series' detector state (the JSON of `Detector.snapshot()`), so a new leader or a
+ * restart resumes where the last owner stopped; `detector` names the detector that made it.
+ */
+export const detectionState = pgTable('detection_state', {
+  seriesId: bigint('series_id', { mode: 'number' }).primaryKey(),
+  detector: text('detector').notNull(),
+  state: text('state').notNull(),
+  lastTs: ms('last_ts').notNull(),
+  points: bigint('points', { mode: 'number' }).notNull(),
+  savedAt: ms('saved_at').notNull(),
+});
+
+/** How far into the head each detection partition has read: every head row up to `seq` was judged. */
+export const detectionCursors = pgTable('detection_cursors', {
+  partition: integer('partition').primaryKey(),
+  seq: bigint('seq', { mode: 'number' }).notNull(),
+});
+
+/** Points a detector scored at or above the threshold, with its sentence. */
+export const anomalies = pgTable(
+  'anomalies',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    seriesId: bigint('series_id', { mode: 'number' }).notNull(),
+    metric: text('metric').notNull(),
+    labels: jsonb('labels').$type<Record<string, string>>().notNull(),
+    node: text('node'),
+    at: ms('at').notNull(),
+    value: doublePrecision('value').notNull(),
+    score: doublePrecision('score').notNull(),
+    explanation: text('explanation').notNull(),
+    /** When the write that carried the sample was received, and when the anomaly was stored: the detection lag. */
+    receivedAt: ms('received_at').notNull(),
+    storedAt: ms('stored_at').notNull(),
+    /** The alert it joined; null until the alert controller has seen it. */
+    alertId: text('alert_id'),
+  },
+  (t) => [index('anomalies_series_at_idx').on(t.seriesId, t.at), index('anomalies_unalerted_idx').on(t.alertId, t.id)],
+);
+
 /** Small key/value settings, e.g. the admin token's hash. */
 export const settings = pgTable('settings', {
   key: text('key').primaryKey(),
@@ -201,4 +242,7 @@ export const schema = {
   nodeTransitions,
   settings,
   leases,
+  detectionState,
+  detectionCursors,
+  anomalies,
 };

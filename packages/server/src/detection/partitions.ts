@@ -1,0 +1,98 @@
+import { type SQL, sql } from 'drizzle-orm';
+import { arrayParam as arr, type Db, rowsOf, type Tx } from '../platform/store/engine.js';
+import { FencedWriteError } from '../platform/store/index.js';
+
+/** The lease row of one detection partition in the `leases` table. */
+export function partitionLeaseName(partition: number): string {
+  return `detection/${partition}`;
+}
+
+/**
+ * The partition of a head row or series, computed in SQL from its source
+ * (`node:<id>`, `instance:<…>`, `scrape:<…>`), so every series of a node
+ * lands in one partition and an owner reads only its own head rows.
+ * `hashtext` is PostgreSQL's (PGlite runs the same code); should a major
+ * version change it, partitions move, which costs nothing: detector state
+ * is kept per series, not per partition.
+ */
+export function partitionOf(sourceColumn: SQL, partitions: number): SQL {
+  return sql`((hashtext(${sourceColumn}) & 2147483647) % ${partitions})`;
+}
+
+/**
+ * Detection partitions owned through leases in the `leases` table, one row
+ * per partition, renewed together in one statement. A holder keeps a
+ * partition while it renews within `ttlMs`; another takes it over once it
+ * lapses, with a higher epoch, so the deposed holder's writes are refused
+ * ({@link assertHeld} inside every write transaction).
+ */
+export class PartitionLeases {
+  /** Owned partitions and the epoch each was taken at. */
+  readonly owned = new Map<number, number>();
+
+  constructor(
+    private readonly db: Db,
+    readonly holder: string,
+    private readonly ttlMs: number,
+  ) {}
+
+  /**
+   * Takes or renews `wanted` partitions; returns those newly taken (whose
+   * cursors and series the caller must load). Partitions another holder
+   * still leases are left alone.
+   */
+  async claim(wanted: readonly number[]): Promise<number[]> {
+    const names = wanted.map(partitionLeaseName);
+    const rows = rowsOf<{ name: string; epoch: string | number }>(
+      await this.db.execute(sql`
+        insert into leases (name, holder, epoch, expires_at)
+        select n, ${this.holder}, 1, (extract(epoch from clock_timestamp()) * 1000)::bigint + ${this.ttlMs}
+        from unnest(${arr(names, 'text')}) as n
+        on conflict (name) do update
+          set holder = excluded.holder,
+              epoch = case when leases.holder = excluded.holder then leases.epoch else leases.epoch + 1 end,
+              expires_at = excluded.expires_at
+          where leases.holder = excluded.holder
+             or leases.expires_at < (extract(epoch from clock_timestamp()) * 1000)::bigint
+        returning name, epoch`),
+    );
+    const now = new Map<number, number>();
+    for (const r of rows) now.set(Number(r.name.slice('detection/'.length)), Number(r.epoch));
+    const taken: number[] = [];
+    for (const [p, epoch] of now) {
+      if (this.owned.get(p) !== epoch) taken.push(p);
+    }
+    this.owned.clear();
+    for (const [p, epoch] of now) this.owned.set(p, epoch);
+    return taken.sort((a, b) => a - b);
+  }
+
+  /** Throws {@link FencedWriteError} unless this holder still owns every owned partition at its epoch. */
+  async assertHeld(tx: Tx): Promise<void> {
+    if (this.owned.size === 0) return;
+    const names = [...this.owned.keys()].map(partitionLeaseName);
+    const rows = rowsOf<{ name: string; epoch: string | number }>(
+      await tx.execute(sql`select name, epoch from leases
+        where name = any(${arr(names, 'text')}) and holder = ${this.holder} for share`),
+    );
+    const held = new Map(rows.map((r) => [Number(r.name.slice('detection/'.length)), Number(r.epoch)]));
+    for (const [p, epoch] of this.owned) {
+      if (held.get(p) !== epoch) {
+        this.owned.clear();
+        throw new FencedWriteError();
+      }
+    }
+  }
+
+  /** Hands every owned partition back so another owner takes them at once. */
+  async release(): Promise<void> {
+    if (this.owned.size === 0) return;
+    const names = [...this.owned.keys()].map(partitionLeaseName);
+    this.owned.clear();
+    await this.db
+      .execute(
+        sql`update leases set expires_at = 0 where name = any(${arr(names, 'text')}) and holder = ${this.holder}`,
+      )
+      .catch(() => undefined);
+  }
+}
