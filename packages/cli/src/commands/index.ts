@@ -2,6 +2,7 @@ import type { CommandSpec } from '../args.js';
 import { agentCommand, runAgent } from './agent.js';
 import { nodeCommand, runNode } from './node.js';
 import { nodesCommand, runNodes } from './nodes.js';
+import { proxyCommand, runProxy } from './proxy.js';
 import { runServer, serverCommand } from './server.js';
 import { runToken, tokenCommand } from './token.js';
 import { runUp, upCommand } from './up.js';
@@ -19,4 +20,5 @@ export const commands: Command[] = [
   { spec: nodesCommand, run: runNodes },
   { spec: nodeCommand, run: runNode },
   { spec: tokenCommand, run: runToken },
+  { spec: proxyCommand, run: runProxy },
 ];

@@ -1,0 +1,135 @@
+import cluster from 'node:cluster';
+import { availableParallelism } from 'node:os';
+import { type PickerName, pickerNames } from '@aurora/core';
+import { type BackendSpec, parseBackend, parseListen, startProxy } from '@aurora/proxy';
+import { type CommandSpec, parseFlags, stringFlag } from '../args.js';
+import { CliError } from '../cli-error.js';
+import { waitForSignal } from '../signals.js';
+
+export const proxyCommand: CommandSpec = {
+  name: 'proxy',
+  summary: 'run the built-in load balancer for one service',
+  usage:
+    'aurora proxy --listen ADDR --service NAME --backend HOST:PORT [--backend ...] [--zone Z] [--picker P] [--workers N]',
+  flags: {
+    listen: { type: 'string', placeholder: 'host:port', description: 'address to listen on (default 127.0.0.1:8080)' },
+    service: { type: 'string', placeholder: 'name', description: 'the service to balance' },
+    backend: {
+      type: 'string',
+      multiple: true,
+      placeholder: 'host:port[,zone=Z][,weight=W][,id=ID]',
+      description: 'a backend of the service',
+    },
+    zone: { type: 'string', placeholder: 'zone', description: "this proxy's zone: its backends are preferred" },
+    picker: { type: 'string', placeholder: 'name', description: `${pickerNames.join(', ')} (default p2c-peak-ewma)` },
+    workers: {
+      type: 'string',
+      placeholder: 'n',
+      description: 'processes sharing the port (node:cluster); 0 means one per core (default 1)',
+    },
+    'health-path': { type: 'string', placeholder: 'path', description: 'active health check path (default /healthz)' },
+    'no-health-check': { type: 'boolean', description: 'turn active health checks off' },
+    'trust-forwarded': {
+      type: 'boolean',
+      description: 'append to X-Forwarded-For/Forwarded from clients instead of replacing them',
+    },
+  },
+  examples: [
+    'aurora proxy --listen 0.0.0.0:8080 --service web --backend 10.0.0.11:80,zone=a --backend 10.0.0.12:80,zone=b --zone a',
+    'aurora proxy --listen :8080 --service web --backend 127.0.0.1:9001 --backend 127.0.0.1:9002 --workers 2',
+  ],
+};
+
+function listFlag(value: unknown): string[] {
+  return Array.isArray(value) ? value.map(String) : typeof value === 'string' ? [value] : [];
+}
+
+export async function runProxy(argv: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  const { flags } = parseFlags(proxyCommand, argv);
+  const service = stringFlag(flags, 'service');
+  if (!service) throw new CliError('--service is required', 'for example --service web');
+  const listen = parseListen(stringFlag(flags, 'listen') ?? '127.0.0.1:8080');
+  if (typeof listen === 'string') throw new CliError(`--listen: ${listen}`, 'for example --listen 0.0.0.0:8080');
+  const backends: BackendSpec[] = [];
+  for (const text of listFlag(flags.backend)) {
+    const b = parseBackend(text);
+    if (typeof b === 'string') throw new CliError(`--backend: ${b}`, 'for example --backend 10.0.0.11:80,zone=a');
+    backends.push(b);
+  }
+  if (backends.length === 0) {
+    throw new CliError('at least one --backend is required', 'for example --backend 127.0.0.1:9001');
+  }
+  const picker = stringFlag(flags, 'picker') ?? 'p2c-peak-ewma';
+  if (!pickerNames.includes(picker as PickerName)) {
+    throw new CliError(`--picker "${picker}" is not one of ${pickerNames.join(', ')}`);
+  }
+  const workersText = stringFlag(flags, 'workers') ?? env.AURORA_PROXY_WORKERS ?? '1';
+  const workers = workersText === '0' ? availableParallelism() : Number(workersText);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 256) {
+    throw new CliError(`--workers "${workersText}" is not a whole number from 0 to 256`);
+  }
+  if (workers > 1 && cluster.isPrimary) return runPrimary(workers, service, listen);
+
+  const zone = stringFlag(flags, 'zone');
+  const healthPath = stringFlag(flags, 'health-path');
+  const proxy = await startProxy({
+    host: listen.host,
+    port: listen.port,
+    service: { name: service, backends },
+    trustForwarded: flags['trust-forwarded'] === true,
+    balancer: {
+      picker: picker as PickerName,
+      ...(zone ? { localZone: zone } : {}),
+      ...(flags['no-health-check'] === true
+        ? { health: false }
+        : healthPath
+          ? { health: { path: healthPath, intervalMs: 2_000, timeoutMs: 1_000, rise: 2, fall: 3 } }
+          : {}),
+    },
+  });
+  if (cluster.isPrimary) {
+    process.stdout.write(`Proxy for service "${service}" listening on ${proxy.url}. Stop with Ctrl-C.\n`);
+  } else {
+    process.send?.({ listening: proxy.url });
+  }
+  await waitForSignal();
+  await proxy.close();
+  return cluster.isPrimary ? 'proxy stopped' : '';
+}
+
+/**
+ * Forks `workers` processes that each run the whole proxy on the shared port. Each keeps its own balancer state
+ * (like nginx's workers), so least-request and latency estimates are per process.
+ */
+async function runPrimary(workers: number, service: string, listen: { host: string; port: number }): Promise<string> {
+  let ready = 0;
+  let url = '';
+  await new Promise<void>((resolve, reject) => {
+    for (let i = 0; i < workers; i++) {
+      const w = cluster.fork();
+      w.on('message', (m: { listening?: string }) => {
+        if (!m.listening) return;
+        url = m.listening;
+        if (++ready === workers) resolve();
+      });
+      w.once('exit', (code) => {
+        if (ready < workers) reject(new CliError(`a proxy worker exited with code ${code} while starting`));
+      });
+    }
+  });
+  process.stdout.write(
+    `Proxy for service "${service}" listening on ${url || `${listen.host}:${listen.port}`} with ${workers} workers. Stop with Ctrl-C.\n`,
+  );
+  await waitForSignal();
+  await Promise.all(
+    Object.values(cluster.workers ?? {}).map(
+      (w) =>
+        new Promise<void>((resolve) => {
+          if (!w || w.isDead()) return resolve();
+          w.once('exit', () => resolve());
+          w.kill('SIGTERM');
+        }),
+    ),
+  );
+  return 'proxy stopped';
+}

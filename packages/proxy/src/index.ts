@@ -1,0 +1,20 @@
+/**
+ * Aurora's data plane: an HTTP/1.1 reverse proxy that balances one service over its backends with the pickers and
+ * policies of `@aurora/core`, and the HAProxy adapter for users who run HAProxy instead.
+ */
+
+export { parseBackend, parseListen } from './backend-flag.js';
+export { type AttemptResult, type Backend, Balancer, type BalancerStats } from './balancer.js';
+export { HealthChecker } from './health.js';
+export {
+  type BackendSpec,
+  type BalancerOptions,
+  defaultBalancerOptions,
+  defaultSlowAvoidance,
+  defaultTimeouts,
+  type ProxyTimeouts,
+  type ServiceView,
+  type SlowAvoidanceOptions,
+} from './options.js';
+export { type ProxyProblem, problems } from './problem.js';
+export { type ProxyOptions, type RunningProxy, startProxy } from './server.js';
