@@ -48,7 +48,7 @@ describe('proxy', () => {
     const [a, b, c] = await backends('a', 'b', 'c');
     const p = await proxy({
       service: { name: 'web', backends: [spec(a!), spec(b!), spec(c!)] },
-      balancer: { picker: 'round-robin' },
+      balancer: { picker: 'round-robin', slow: false },
     });
     const answers = [];
     for (let i = 0; i < 6; i++)
@@ -97,7 +97,7 @@ describe('proxy', () => {
     const dead = { id: 'dead', port: await deadPort() };
     const p = await proxy({
       service: { name: 'web', backends: [spec(dead), spec(a!)] },
-      balancer: { picker: 'round-robin', health: false },
+      balancer: { picker: 'round-robin', slow: false, health: false },
     });
     for (let i = 0; i < 6; i++) expect((await call(`${p.url}/`)).body).toBe('a');
     expect(p.balancer.stats().retries).toBeGreaterThanOrEqual(1);
@@ -128,6 +128,7 @@ describe('proxy', () => {
       service: { name: 'web', backends: [spec(a!), spec(b!)] },
       balancer: {
         picker: 'round-robin',
+        slow: false,
         health: false,
         outlier: { ...defaultOutlierOptions, consecutiveServerErrors: 3 },
       },
@@ -146,6 +147,7 @@ describe('proxy', () => {
       service: { name: 'web', backends: [spec(a!), spec(b!)] },
       balancer: {
         picker: 'round-robin',
+        slow: false,
         health: { path: '/healthz', intervalMs: 60_000, timeoutMs: 500, rise: 2, fall: 2 },
       },
     });
@@ -168,6 +170,7 @@ describe('proxy', () => {
       service: { name: 'web', backends: [spec(a1!, 'a'), spec(a2!, 'a'), spec(b1!, 'b')] },
       balancer: {
         picker: 'round-robin',
+        slow: false,
         localZone: 'a',
         spillBelow: 0.7,
         health: { path: '/healthz', intervalMs: 60_000, timeoutMs: 500, rise: 1, fall: 1 },
