@@ -12,6 +12,7 @@ import {
   registerClusterRoutes,
 } from './cluster/index.js';
 import { createDetection, type Detection, parseDetectionSeries } from './detection/index.js';
+import { createGovernance } from './governance/index.js';
 import { type Clock, systemClock } from './platform/clock.js';
 import type { AuroraConfig } from './platform/config/index.js';
 import { EventBus, registerEventsRoute } from './platform/events/index.js';
@@ -169,18 +170,25 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
       heartbeatIntervalMs: config.heartbeatIntervalMs,
       clockSkewThresholdMs: config.clockSkewThresholdMs,
     };
+    const governance = createGovernance({ store, clock });
     const app = await createHttpApp({
       logger,
       bodyLimitBytes: config.bodyLimitBytes,
       metrics,
       ready: () => store.ready(),
-      auth: { adminTokenHash: admin.hash, nodeByCredentialHash: (h) => credentials.resolveHash(h) },
+      auth: {
+        adminTokenHash: admin.hash,
+        nodeByCredentialHash: (h) => credentials.resolveHash(h),
+        serviceByTokenHash: (h) => governance.serviceByTokenHash(h),
+        authorize: (request) => governance.authorizer.authorizeRequest(request),
+      },
       ...(options.consoleDir ? { consoleDir: options.consoleDir } : {}),
     });
     await registerEventsRoute(app, bus);
     await registerClusterRoutes(app, ctx);
     await telemetry.registerRoutes(app);
     await detection.registerRoutes(app);
+    await governance.registerRoutes(app);
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;

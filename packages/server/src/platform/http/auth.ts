@@ -3,17 +3,21 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AuroraError } from './errors.js';
 
 /**
- * Who may call a route:
+ * How a route is reached:
  * - `public`: anyone (health probes, docs, console assets);
- * - `admin`: the admin bearer token (operator routes; the default);
- * - `node`: a node credential (agent routes);
+ * - `admin`: a bearer token (admin token, API token, or node credential), then Cedar decides (the default);
+ * - `node`: like `admin`, the route is meant for agents (only changes the hint of a 401);
  * - `join`: a join token in the body, checked by the handler;
- * - `admin-query`: the admin token in the header or `?access_token=` (SSE, as EventSource cannot set headers).
+ * - `admin-query`: like `admin`, the token may also come as `?access_token=` (SSE, as EventSource cannot set headers).
  */
 export type AuthKind = 'public' | 'admin' | 'node' | 'join' | 'admin-query';
 
 /** The authenticated caller. */
-export type Principal = { kind: 'admin' } | { kind: 'node'; nodeId: string; name: string } | { kind: 'anonymous' };
+export type Principal =
+  | { kind: 'admin' }
+  | { kind: 'service'; id: string; name: string; roles: readonly string[]; teams: readonly string[] }
+  | { kind: 'node'; nodeId: string; name: string }
+  | { kind: 'anonymous' };
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -31,13 +35,20 @@ export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }
 
-/** What the hook needs to check credentials. */
+/** What the hook needs to check credentials and decide. */
 export interface Authenticator {
   /** SHA-256 hex of the admin token. */
   adminTokenHash: string;
   /** Resolves the SHA-256 hex of a node credential to its node, or undefined. */
   nodeByCredentialHash(credentialHash: string): Promise<{ nodeId: string; name: string } | undefined>;
+  /** Resolves an API token (`aurora-api.` prefix) by the SHA-256 hex of it; undefined when unknown, expired or revoked. */
+  serviceByTokenHash?(tokenHash: string): Promise<Principal | undefined>;
+  /** Decides whether the authenticated principal may call the matched route; throws a 403 AuroraError when not. */
+  authorize(request: FastifyRequest): Promise<void>;
 }
+
+/** API tokens start with this, so the hook knows which table to ask without trying both. */
+export const API_TOKEN_PREFIX = 'aurora-api.';
 
 function bearer(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
@@ -52,9 +63,23 @@ function isAdmin(tokenHash: string, adminTokenHash: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+async function identify(auth: Authenticator, token: string, tokenHash: string): Promise<Principal> {
+  if (isAdmin(tokenHash, auth.adminTokenHash)) return { kind: 'admin' };
+  if (token.startsWith(API_TOKEN_PREFIX)) {
+    const service = await auth.serviceByTokenHash?.(tokenHash);
+    if (!service) throw new AuroraError('AURORA_TOKEN_INVALID', 'the API token is unknown, expired or revoked');
+    return service;
+  }
+  const node = await auth.nodeByCredentialHash(tokenHash);
+  if (!node) throw new AuroraError('AURORA_TOKEN_INVALID', 'the bearer token is unknown or revoked');
+  return { kind: 'node', ...node };
+}
+
 /**
  * Installs the one authentication and authorisation hook every route goes
- * through; a route states who may call it in `config.auth` (default `admin`).
+ * through: a route states how it is reached in `config.auth` (default `admin`),
+ * the caller is identified from its bearer token, and `auth.authorize` (Cedar)
+ * decides whether it may call the route.
  */
 export function installAuth(app: FastifyInstance, auth: Authenticator): void {
   // Decorated up front so Fastify keeps one request shape; the hook below always sets it.
@@ -75,21 +100,13 @@ export function installAuth(app: FastifyInstance, auth: Authenticator): void {
         'AURORA_UNAUTHENTICATED',
         kind === 'node'
           ? 'send the node credential from POST /v1/join as "Authorization: Bearer <credential>"'
-          : 'send the admin token as "Authorization: Bearer <token>" (printed once at first start)',
+          : 'send the admin token or an API token as "Authorization: Bearer <token>"',
       );
     }
-    // Hashed once: the admin check and the node lookup both compare hashes.
+    // Hashed once: the admin check and the lookups all compare hashes.
     const tokenHash = hashSecret(token);
-    if (isAdmin(tokenHash, auth.adminTokenHash)) {
-      if (kind === 'node')
-        throw new AuroraError('AURORA_FORBIDDEN', 'this route is for node agents; use the node credential');
-      request.principal = { kind: 'admin' };
-      return;
-    }
-    const node = await auth.nodeByCredentialHash(tokenHash);
-    if (!node) throw new AuroraError('AURORA_TOKEN_INVALID', 'the bearer token is unknown or revoked');
-    if (kind !== 'node') throw new AuroraError('AURORA_FORBIDDEN', 'a node credential cannot call operator routes');
-    request.principal = { kind: 'node', ...node };
+    request.principal = await identify(auth, token, tokenHash);
+    await auth.authorize(request);
   });
   app.addHook('preValidation', async (request) => {
     if (request.routeOptions.config.auth !== 'join') return;

@@ -229,6 +229,21 @@ export const settings = pgTable('settings', {
   value: text('value').notNull(),
 });
 
+/**
+ * API tokens of service accounts (governance): scoped to roles and teams,
+ * expiring and revocable; only the SHA-256 of the secret is stored.
+ */
+export const apiTokens = pgTable('api_tokens', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  tokenHash: text('token_hash').notNull().unique(),
+  roles: jsonb('roles').$type<string[]>().notNull(),
+  teams: jsonb('teams').$type<string[]>().notNull(),
+  expiresAt: ms('expires_at').notNull(),
+  revokedAt: ms('revoked_at'),
+  createdAt: ms('created_at').notNull(),
+});
+
 /** All tables, for Drizzle's relational typing. */
 export const schema = {
   nodes,
@@ -245,4 +260,5 @@ export const schema = {
   detectionState,
   detectionCursors,
   anomalies,
+  apiTokens,
 };

@@ -1,0 +1,170 @@
+import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
+import { CEDAR_SCHEMA } from './schema.js';
+
+export type { CedarValueJson, EntityJson, EntityUidJson } from '@cedar-policy/cedar-wasm/nodejs';
+
+/**
+ * The three outcomes of an authorisation. Cedar itself answers allow or deny;
+ * a deny becomes `needs-approval` in exactly one way: every policy that
+ * denied it is a `forbid` annotated `@approval("required")`, and the same
+ * request with `context.approval` present is allowed.
+ */
+export type AuthzOutcome = 'allow' | 'deny' | 'needs-approval';
+
+/** One request to decide: who, which action (an `Aurora::Action` id), on what, with which entities. */
+export interface AuthzRequest {
+  principal: cedar.EntityUidJson;
+  action: string;
+  resource: cedar.EntityUidJson;
+  context: Record<string, cedar.CedarValueJson>;
+  entities: cedar.EntityJson[];
+}
+
+/** A decision and the policies that made it (permits when allowed, forbids when denied). */
+export interface AuthzDecision {
+  outcome: AuthzOutcome;
+  /** `@id`s of the determining policies; empty on a deny means no policy permitted the request. */
+  policies: string[];
+  /** Cedar's evaluation errors, if any policy failed to evaluate (such a policy is ignored). */
+  errors: string[];
+}
+
+/** One policy of a compiled set. */
+export interface PolicyInfo {
+  id: string;
+  effect: 'permit' | 'forbid';
+  /** Annotated `@approval("required")`: a deny by it alone means needs-approval. */
+  approval: boolean;
+  text: string;
+}
+
+/** A policy set Cedar refused, with Cedar's own messages. */
+export class PolicyValidationError extends Error {
+  constructor(readonly messages: string[]) {
+    super(messages.join('\n'));
+    this.name = 'PolicyValidationError';
+  }
+}
+
+const SCHEMA_NAME = 'aurora';
+const PENDING_APPROVAL: cedar.CedarValueJson = { id: 'pending', by: 'pending' };
+let schemaReady = false;
+let nextSetId = 0;
+
+function ensureSchema(): void {
+  if (schemaReady) return;
+  const answer = cedar.preparseSchema(SCHEMA_NAME, CEDAR_SCHEMA);
+  if (answer.type !== 'success') throw new PolicyValidationError(answer.errors.map(formatError));
+  schemaReady = true;
+}
+
+function formatError(error: cedar.DetailedError): string {
+  return error.help ? `${error.message} (${error.help})` : error.message;
+}
+
+/** Splits policy text into policies, each named by its `@id` annotation (or `policyN`), and validates it. */
+function parsePolicies(text: string): PolicyInfo[] {
+  const parts = cedar.policySetTextToParts(text);
+  if (parts.type !== 'success') throw new PolicyValidationError(parts.errors.map(formatError));
+  if (parts.policy_templates.length > 0) {
+    throw new PolicyValidationError(['policy templates are not supported; write static policies']);
+  }
+  const seen = new Set<string>();
+  return parts.policies.map((policyText, i) => {
+    const json = cedar.policyToJson(policyText);
+    if (json.type !== 'success') throw new PolicyValidationError(json.errors.map(formatError));
+    const id = json.json.annotations?.id ?? `policy${i}`;
+    if (seen.has(id)) throw new PolicyValidationError([`two policies have @id("${id}"); ids must be unique`]);
+    seen.add(id);
+    return { id, effect: json.json.effect, approval: json.json.annotations?.approval === 'required', text: policyText };
+  });
+}
+
+/**
+ * A validated, preparsed policy set and the decisions made with it.
+ *
+ * @example
+ * const engine = PolicyEngine.compile(SHIPPED_POLICIES);
+ * engine.decide({ principal, action: 'node.drain', resource, context: {}, entities });
+ */
+export class PolicyEngine {
+  readonly #setId: string;
+  readonly #byId: Map<string, PolicyInfo>;
+
+  private constructor(
+    readonly text: string,
+    readonly policies: readonly PolicyInfo[],
+  ) {
+    this.#byId = new Map(policies.map((p) => [p.id, p]));
+    this.#setId = `aurora-${nextSetId++}`;
+    const record: Record<string, string> = {};
+    for (const p of policies) record[p.id] = p.text;
+    // Cedar keeps preparsed sets per thread; one set per compiled version is kept while the process lives
+    // (policy changes are rare), so a decision never reparses text.
+    const answer = cedar.preparsePolicySet(this.#setId, { staticPolicies: record });
+    if (answer.type !== 'success') throw new PolicyValidationError(answer.errors.map(formatError));
+  }
+
+  /** Parses and validates `text` against the schema (strict mode); throws {@link PolicyValidationError} with Cedar's messages. */
+  static compile(text: string): PolicyEngine {
+    ensureSchema();
+    const policies = parsePolicies(text);
+    const record: Record<string, string> = {};
+    for (const p of policies) record[p.id] = p.text;
+    const answer = cedar.validate({
+      schema: CEDAR_SCHEMA,
+      policies: { staticPolicies: record },
+      validationSettings: { mode: 'strict' },
+    });
+    if (answer.type !== 'success') throw new PolicyValidationError(answer.errors.map(formatError));
+    if (answer.validationErrors.length > 0) {
+      throw new PolicyValidationError(
+        answer.validationErrors.map((e) => `policy "${e.policyId}": ${formatError(e.error)}`),
+      );
+    }
+    return new PolicyEngine(text, policies);
+  }
+
+  /** Decides one request; see {@link AuthzOutcome} for how needs-approval is told apart from deny. */
+  decide(request: AuthzRequest): AuthzDecision {
+    const first = this.#evaluate(request, request.context);
+    if (first.decision === 'allow') return { outcome: 'allow', policies: first.reason, errors: first.errors };
+    const approvable =
+      first.reason.length > 0 &&
+      request.context.approval === undefined &&
+      first.reason.every((id) => this.#byId.get(id)?.approval === true);
+    if (approvable) {
+      const approved = this.#evaluate(request, { ...request.context, approval: PENDING_APPROVAL });
+      if (approved.decision === 'allow') {
+        return { outcome: 'needs-approval', policies: first.reason, errors: first.errors };
+      }
+    }
+    return { outcome: 'deny', policies: first.reason, errors: first.errors };
+  }
+
+  #evaluate(
+    request: AuthzRequest,
+    context: Record<string, cedar.CedarValueJson>,
+  ): { decision: 'allow' | 'deny'; reason: string[]; errors: string[] } {
+    const answer = cedar.statefulIsAuthorized({
+      principal: request.principal,
+      action: { type: 'Aurora::Action', id: request.action },
+      resource: request.resource,
+      context,
+      preparsedSchemaName: SCHEMA_NAME,
+      validateRequest: true,
+      preparsedPolicySetId: this.#setId,
+      entities: request.entities,
+    });
+    if (answer.type !== 'success') {
+      // A malformed request (an action not in the schema, a wrong resource type) is denied, with Cedar's reason.
+      return { decision: 'deny', reason: [], errors: answer.errors.map(formatError) };
+    }
+    const { decision, diagnostics } = answer.response;
+    return {
+      decision,
+      reason: diagnostics.reason,
+      errors: diagnostics.errors.map((e) => `policy "${e.policyId}": ${formatError(e.error)}`),
+    };
+  }
+}

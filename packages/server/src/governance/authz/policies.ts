@@ -1,0 +1,75 @@
+/**
+ * The policies Aurora ships. Each policy carries an `@id` that decisions name
+ * when they say which policies allowed or denied them. A `forbid` annotated
+ * `@approval("required")` that relents when `context.approval` is present is
+ * how a decision becomes `needs-approval` (see engine.ts).
+ */
+
+/** admin: every read, operate and administer action (agent actions stay with agents). */
+export const ADMIN_POLICY = `@id("admin")
+permit (
+  principal in Aurora::Role::"admin",
+  action in [Aurora::Action::"read", Aurora::Action::"operate", Aurora::Action::"administer"],
+  resource
+);`;
+
+/** operator: reads everything and operates nodes, within the ABAC limits below. */
+export const OPERATOR_POLICY = `@id("operator")
+permit (
+  principal in Aurora::Role::"operator",
+  action in [Aurora::Action::"read", Aurora::Action::"operate"],
+  resource
+);`;
+
+/** viewer: reads only. */
+export const VIEWER_POLICY = `@id("viewer")
+permit (
+  principal in Aurora::Role::"viewer",
+  action in Aurora::Action::"read",
+  resource
+);`;
+
+/** agent: a node agent heartbeats, and nothing else. */
+export const AGENT_POLICY = `@id("agent")
+permit (
+  principal in Aurora::Role::"agent",
+  action in Aurora::Action::"agent",
+  resource
+);`;
+
+/** ABAC: an operator acts only on nodes whose `team` label is one of the operator's teams. */
+export const OPERATOR_TEAM_POLICY = `@id("operator-own-team")
+forbid (
+  principal in Aurora::Role::"operator",
+  action in Aurora::Action::"operate",
+  resource is Aurora::Node
+)
+unless { principal has teams && principal.teams.contains(resource.ownerTeam) };`;
+
+/**
+ * ABAC: operating a node labelled environment=production needs an approval.
+ * The bootstrap admin is the break-glass identity and is not held by it.
+ */
+export const PRODUCTION_APPROVAL_POLICY = `@id("production-needs-approval")
+@approval("required")
+forbid (
+  principal,
+  action in Aurora::Action::"operate",
+  resource is Aurora::Node
+)
+when { resource.environment == "production" && !(principal in Aurora::Role::"admin") }
+unless { context has approval };`;
+
+/** The policy set a fresh control plane starts with. */
+export const SHIPPED_POLICIES = [
+  ADMIN_POLICY,
+  OPERATOR_POLICY,
+  VIEWER_POLICY,
+  AGENT_POLICY,
+  OPERATOR_TEAM_POLICY,
+  PRODUCTION_APPROVAL_POLICY,
+].join('\n\n');
+
+/** The roles the shipped policies know; a principal's role is a `Aurora::Role` entity of this id. */
+export const ROLES = ['admin', 'operator', 'viewer', 'agent'] as const;
+export type RoleName = (typeof ROLES)[number];

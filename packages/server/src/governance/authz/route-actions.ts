@@ -1,0 +1,50 @@
+/** What a route asks Cedar: the action, and whether the resource is one node or the cluster. */
+export interface RouteAction {
+  action: string;
+  resource: 'cluster' | 'node';
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The Cedar action of this route, when it is not in {@link ROUTE_ACTIONS}. */
+    authz?: RouteAction;
+  }
+}
+
+/**
+ * The Cedar action of every route the control plane registers, keyed by
+ * "METHOD url" as Fastify registered it. A route that is in neither this
+ * table nor its own `config.authz` is decided as `route.unmapped`, which only
+ * administrators hold, so a forgotten entry fails closed.
+ */
+export const ROUTE_ACTIONS: Readonly<Record<string, RouteAction>> = {
+  'GET /v1/nodes': { action: 'node.list', resource: 'cluster' },
+  'GET /v1/nodes/:name': { action: 'node.get', resource: 'node' },
+  'GET /v1/nodes/:name/metrics': { action: 'node.metrics', resource: 'node' },
+  'GET /v1/nodes/:name/transitions': { action: 'node.transitions', resource: 'node' },
+  'POST /v1/nodes/:name/cordon': { action: 'node.cordon', resource: 'node' },
+  'POST /v1/nodes/:name/uncordon': { action: 'node.uncordon', resource: 'node' },
+  'POST /v1/nodes/:name/drain': { action: 'node.drain', resource: 'node' },
+  'DELETE /v1/nodes/:name': { action: 'node.delete', resource: 'node' },
+  'GET /v1/cluster/summary': { action: 'cluster.summary', resource: 'cluster' },
+  'GET /v1/events': { action: 'events.stream', resource: 'cluster' },
+  'GET /v1/query_range': { action: 'metrics.query', resource: 'cluster' },
+  'GET /metrics': { action: 'metrics.scrape', resource: 'cluster' },
+  'GET /v1/anomalies': { action: 'anomaly.list', resource: 'cluster' },
+  'POST /api/v1/write': { action: 'metrics.write', resource: 'cluster' },
+  'POST /v1/tokens': { action: 'token.create', resource: 'cluster' },
+  'GET /v1/tokens': { action: 'token.list', resource: 'cluster' },
+  'DELETE /v1/tokens/:id': { action: 'token.revoke', resource: 'cluster' },
+  'POST /v1/agent/heartbeat': { action: 'agent.heartbeat', resource: 'cluster' },
+  'POST /v1/api-tokens': { action: 'apitoken.create', resource: 'cluster' },
+  'GET /v1/api-tokens': { action: 'apitoken.list', resource: 'cluster' },
+  'DELETE /v1/api-tokens/:id': { action: 'apitoken.revoke', resource: 'cluster' },
+  'GET /v1/authz/policies': { action: 'policy.read', resource: 'cluster' },
+};
+
+const UNMAPPED: RouteAction = { action: 'route.unmapped', resource: 'cluster' };
+
+/** The action of a route: its own `config.authz`, else the table, else `route.unmapped`. */
+export function routeAction(method: string, url: string, own: RouteAction | undefined): RouteAction {
+  return own ?? ROUTE_ACTIONS[`${method} ${url}`] ?? UNMAPPED;
+}

@@ -1,0 +1,205 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registeredRoutes } from '../../platform/http/app.js';
+import { encodeWriteRequest } from '../../telemetry/remote-write/proto.js';
+import { joinNode, sampleFacts, startTestServer, type TestServer } from '../../testing/harness.js';
+
+/**
+ * The route × role matrix, generated from Fastify's own route table and the
+ * expectations declared here. Every cell is a real HTTP request: 401 without
+ * credentials, 403 where the role is denied, and the route's success status
+ * where it is allowed. A registered route without an expectation fails.
+ */
+type Role = 'admin' | 'operator' | 'viewer' | 'agent';
+const ROLES: Role[] = ['admin', 'operator', 'viewer', 'agent'];
+
+interface Call {
+  url: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+  raw?: Uint8Array;
+}
+interface Expectation {
+  /** Roles allowed to call the route; every other role gets 403. */
+  allow: Role[];
+  /** Status of a successful call. */
+  ok: number;
+  /** Builds one valid call (it may create what the call consumes, e.g. a node to delete). */
+  call(): Promise<Call>;
+}
+
+let server: TestServer;
+let seq = 0;
+const READ: Role[] = ['admin', 'operator', 'viewer'];
+const OPERATE: Role[] = ['admin', 'operator'];
+
+async function freshNode(): Promise<string> {
+  const name = `gone-${seq++}`;
+  await joinNode(server, name, sampleFacts({ hostname: name, labels: { team: 'blue' } }));
+  return name;
+}
+
+async function adminPost(url: string, body: unknown): Promise<{ id: string }> {
+  const res = await server.app.inject({ method: 'POST', url, headers: server.admin, payload: body as object });
+  if (res.statusCode !== 201) throw new Error(`${url}: ${res.body}`);
+  return res.json();
+}
+
+/** Declared expectations, keyed by "METHOD url" as registered. */
+const EXPECTED: Record<string, Expectation> = {
+  'GET /v1/nodes': { allow: READ, ok: 200, call: async () => ({ url: '/v1/nodes' }) },
+  'GET /v1/nodes/:name': { allow: READ, ok: 200, call: async () => ({ url: '/v1/nodes/blue-1' }) },
+  'GET /v1/nodes/:name/metrics': { allow: READ, ok: 200, call: async () => ({ url: '/v1/nodes/blue-1/metrics' }) },
+  'GET /v1/nodes/:name/transitions': {
+    allow: READ,
+    ok: 200,
+    call: async () => ({ url: '/v1/nodes/blue-1/transitions' }),
+  },
+  'POST /v1/nodes/:name/cordon': { allow: OPERATE, ok: 200, call: async () => ({ url: '/v1/nodes/blue-1/cordon' }) },
+  'POST /v1/nodes/:name/uncordon': {
+    allow: OPERATE,
+    ok: 200,
+    call: async () => ({ url: '/v1/nodes/blue-1/uncordon' }),
+  },
+  'POST /v1/nodes/:name/drain': { allow: OPERATE, ok: 200, call: async () => ({ url: '/v1/nodes/blue-1/drain' }) },
+  'DELETE /v1/nodes/:name': { allow: OPERATE, ok: 204, call: async () => ({ url: `/v1/nodes/${await freshNode()}` }) },
+  'GET /v1/cluster/summary': { allow: READ, ok: 200, call: async () => ({ url: '/v1/cluster/summary' }) },
+  'GET /v1/events': { allow: READ, ok: 200, call: async () => ({ url: '/v1/events' }) },
+  'GET /v1/query_range': { allow: READ, ok: 200, call: async () => ({ url: '/v1/query_range?match=up' }) },
+  'GET /metrics': { allow: READ, ok: 200, call: async () => ({ url: '/metrics' }) },
+  'GET /v1/anomalies': { allow: READ, ok: 200, call: async () => ({ url: '/v1/anomalies' }) },
+  'POST /api/v1/write': {
+    allow: ['admin'],
+    ok: 204,
+    call: async () => ({
+      url: '/api/v1/write',
+      raw: encodeWriteRequest({
+        timeseries: [
+          {
+            labels: [
+              { name: '__name__', value: 'matrix_up' },
+              { name: 'instance', value: `m${seq++}` },
+            ],
+            samples: [{ timestamp: server.clock.now(), value: 1 }],
+          },
+        ],
+      }),
+      headers: { 'content-type': 'application/x-protobuf', 'content-encoding': 'snappy' },
+    }),
+  },
+  'POST /v1/tokens': { allow: ['admin'], ok: 201, call: async () => ({ url: '/v1/tokens', body: {} }) },
+  'GET /v1/tokens': { allow: ['admin'], ok: 200, call: async () => ({ url: '/v1/tokens' }) },
+  'DELETE /v1/tokens/:id': {
+    allow: ['admin'],
+    ok: 204,
+    call: async () => ({ url: `/v1/tokens/${(await adminPost('/v1/tokens', {})).id}` }),
+  },
+  'POST /v1/agent/heartbeat': {
+    allow: ['agent'],
+    ok: 200,
+    call: async () => ({
+      url: '/v1/agent/heartbeat',
+      body: { sentAt: server.clock.now(), facts: sampleFacts({ labels: { team: 'blue' } }), batches: [] },
+    }),
+  },
+  'POST /v1/api-tokens': {
+    allow: ['admin'],
+    ok: 201,
+    call: async () => ({ url: '/v1/api-tokens', body: { name: `t${seq++}`, roles: ['viewer'] } }),
+  },
+  'GET /v1/api-tokens': { allow: ['admin'], ok: 200, call: async () => ({ url: '/v1/api-tokens' }) },
+  'DELETE /v1/api-tokens/:id': {
+    allow: ['admin'],
+    ok: 204,
+    call: async () => ({
+      url: `/v1/api-tokens/${(await adminPost('/v1/api-tokens', { name: `r${seq++}`, roles: ['viewer'] })).id}`,
+    }),
+  },
+  'GET /v1/authz/policies': { allow: READ, ok: 200, call: async () => ({ url: '/v1/authz/policies' }) },
+};
+
+/** Routes anyone may call, each with the reason; checked to answer without credentials. */
+const PUBLIC: { pattern: RegExp; why: string }[] = [
+  { pattern: /^GET \/(healthz|readyz)$/, why: 'probes' },
+  { pattern: /^GET \/v1\/openapi\.json$/, why: 'the API description' },
+  { pattern: /^GET \/docs(\/.*)?$/, why: 'API reference pages a browser loads without headers' },
+  { pattern: /^GET \/(|index\.html|assets\/.*)$/, why: 'console assets' },
+];
+/** The join route authenticates with a join token in its body, not a bearer token. */
+const JOIN = 'POST /v1/join';
+
+async function send(method: string, call: Call, authorization: string | undefined): Promise<number> {
+  const headers: Record<string, string> = { ...call.headers };
+  if (authorization) headers.authorization = authorization;
+  let body: string | Uint8Array | undefined;
+  if (call.raw) body = call.raw;
+  else if (call.body !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(call.body);
+  }
+  const abort = new AbortController();
+  const res = await fetch(`${server.url}${call.url}`, { method, headers, body, signal: abort.signal });
+  // Streams (the event stream) never end on their own: the status is what is checked.
+  abort.abort();
+  await res.body?.cancel().catch(() => undefined);
+  return res.status;
+}
+
+describe('route × role matrix', () => {
+  const credentials = {} as Record<Role, string>;
+  let consoleDir: string;
+  beforeAll(async () => {
+    consoleDir = mkdtempSync(path.join(os.tmpdir(), 'aurora-console-'));
+    mkdirSync(path.join(consoleDir, 'assets'));
+    writeFileSync(path.join(consoleDir, 'index.html'), '<!doctype html><title>console</title>');
+    writeFileSync(path.join(consoleDir, 'assets', 'app.js'), 'console.log(1)');
+    server = await startTestServer({ consoleDir });
+    credentials.admin = server.admin.authorization;
+    const op = await adminPost('/v1/api-tokens', { name: 'ops', roles: ['operator'], teams: ['blue'] });
+    credentials.operator = `Bearer ${(op as { token?: string }).token}`;
+    const viewer = await adminPost('/v1/api-tokens', { name: 'view', roles: ['viewer'] });
+    credentials.viewer = `Bearer ${(viewer as { token?: string }).token}`;
+    const agent = await joinNode(server, 'blue-1', sampleFacts({ hostname: 'blue-1', labels: { team: 'blue' } }));
+    credentials.agent = `Bearer ${agent.credential}`;
+  });
+  afterAll(async () => {
+    await server?.close();
+    rmSync(consoleDir, { recursive: true, force: true });
+  });
+
+  it('every registered route has an expectation, and every expectation a route', () => {
+    const keys = registeredRoutes(server.app)
+      .filter((r) => r.method !== 'HEAD' && r.method !== 'OPTIONS')
+      .map((r) => `${r.method} ${r.url}`);
+    const missing = keys.filter((k) => !(k in EXPECTED) && k !== JOIN && !PUBLIC.some((p) => p.pattern.test(k)));
+    expect(missing, 'routes without a declared expectation: add them to EXPECTED (and to ROUTE_ACTIONS)').toEqual([]);
+    expect(Object.keys(EXPECTED).filter((k) => !keys.includes(k))).toEqual([]);
+  });
+
+  it('every cell: 401 without credentials, 403 where denied, success where allowed', async () => {
+    const cells: string[] = [];
+    for (const [key, expectation] of Object.entries(EXPECTED)) {
+      const [method = 'GET'] = key.split(' ');
+      expect(await send(method, await expectation.call(), undefined), `${key} anonymous`).toBe(401);
+      expect(await send(method, await expectation.call(), 'Bearer not-a-credential'), `${key} unknown token`).toBe(401);
+      for (const role of ROLES) {
+        const status = await send(method, await expectation.call(), credentials[role]);
+        expect(status, `${key} as ${role}`).toBe(expectation.allow.includes(role) ? expectation.ok : 403);
+        cells.push(`${key} ${role} ${status}`);
+      }
+    }
+    expect(cells.length).toBe(Object.keys(EXPECTED).length * ROLES.length);
+  });
+
+  it('public routes answer without credentials; join needs a join token in its body', async () => {
+    for (const url of ['/healthz', '/readyz', '/v1/openapi.json', '/', '/assets/app.js']) {
+      expect(await send('GET', { url }, undefined), url).toBe(200);
+    }
+    expect(await send('POST', { url: '/v1/join', body: { name: 'x', facts: sampleFacts() } }, undefined)).toBe(401);
+    const token = (await adminPost('/v1/tokens', {})) as { token?: string };
+    const joined = { url: '/v1/join', body: { token: token.token, name: 'joined', facts: sampleFacts() } };
+    expect(await send('POST', joined, undefined)).toBe(201);
+  });
+});

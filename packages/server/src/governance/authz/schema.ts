@@ -1,0 +1,81 @@
+/**
+ * The Cedar schema of Aurora's authorisation model. Every shipped and stored
+ * policy is validated against it (strict mode) before it is used.
+ * Kept as a TypeScript string so it ships inside the compiled package.
+ */
+export const CEDAR_SCHEMA = `// The authorisation model of Aurora. Every shipped or stored policy is validated against it.
+namespace Aurora {
+  // Roles and teams are groups a principal is a member of.
+  entity Role;
+  entity Team;
+
+  // A person, or the bootstrap admin of the admin token.
+  entity User in [Role, Team] = {
+    name: String,
+    teams: Set<String>,
+  };
+
+  // Automation with an API token.
+  entity ServiceAccount in [Role, Team] = {
+    name: String,
+    teams: Set<String>,
+  };
+
+  // A node agent authenticated by its node credential.
+  entity Agent in [Role] = {
+    name: String,
+  };
+
+  // A node; its labels are tags, team and environment come from the labels of the same names.
+  entity Node = {
+    name: String,
+    zone: String,
+    environment: String,
+    ownerTeam: String,
+  } tags String;
+
+  // Everything that is not one node: tokens, events, metrics, queries, audit, policies.
+  entity Cluster;
+
+  type Approval = {
+    id: String,
+    by: String,
+  };
+
+  type RequestContext = {
+    "approval"?: Approval,
+    "sourceIp"?: String,
+  };
+
+  // Groups that policies grant: reading, operating nodes, administering, and what agents do.
+  action "read", "operate", "administer", "agent";
+
+  action "node.list", "node.get", "node.metrics", "node.transitions" in ["read"] appliesTo {
+    principal: [User, ServiceAccount, Agent],
+    resource: [Node, Cluster],
+    context: RequestContext,
+  };
+  action "node.cordon", "node.uncordon", "node.drain", "node.delete" in ["operate"] appliesTo {
+    principal: [User, ServiceAccount, Agent],
+    resource: [Node],
+    context: RequestContext,
+  };
+  action "cluster.summary", "events.stream", "metrics.query", "metrics.scrape", "anomaly.list", "audit.read", "audit.verify",
+    "policy.read" in ["read"] appliesTo {
+    principal: [User, ServiceAccount, Agent],
+    resource: [Cluster],
+    context: RequestContext,
+  };
+  action "metrics.write", "token.create", "token.list", "token.revoke", "apitoken.create", "apitoken.list",
+    "apitoken.revoke", "policy.update", "route.unmapped" in ["administer"] appliesTo {
+    principal: [User, ServiceAccount, Agent],
+    resource: [Cluster],
+    context: RequestContext,
+  };
+  action "agent.heartbeat" in ["agent"] appliesTo {
+    principal: [User, ServiceAccount, Agent],
+    resource: [Cluster],
+    context: RequestContext,
+  };
+}
+`;

@@ -1,0 +1,57 @@
+import { PolicySetView, Problem } from '@aurora/sdk';
+import type { FastifyInstance } from 'fastify';
+import type { Clock } from '../platform/clock.js';
+import type { Principal } from '../platform/http/auth.js';
+import type { Store } from '../platform/store/index.js';
+import { Authorizer } from './authz/authorizer.js';
+import { PolicyEngine } from './authz/engine.js';
+import { SHIPPED_POLICIES } from './authz/policies.js';
+import { CEDAR_SCHEMA } from './authz/schema.js';
+import { ApiTokenRepo } from './tokens/api-token-repo.js';
+import { registerApiTokenRoutes } from './tokens/routes.js';
+
+export { Authorizer, type DecideInput, type RequestDecision } from './authz/authorizer.js';
+export { type AuthzDecision, type AuthzOutcome, PolicyEngine, PolicyValidationError } from './authz/engine.js';
+export { SHIPPED_POLICIES } from './authz/policies.js';
+export { ROUTE_ACTIONS } from './authz/route-actions.js';
+
+/** Governance: who may do what (Cedar), and the API tokens of service accounts. */
+export interface Governance {
+  authorizer: Authorizer;
+  apiTokens: ApiTokenRepo;
+  /** Resolves an API token by its hash to a principal (for the auth hook). */
+  serviceByTokenHash(tokenHash: string): Promise<Principal | undefined>;
+  registerRoutes(app: FastifyInstance): Promise<void>;
+}
+
+/** Builds governance over the store: the shipped policy set in force, API tokens from the store. */
+export function createGovernance(deps: { store: Store; clock: Clock }): Governance {
+  const apiTokens = new ApiTokenRepo(deps.store.db);
+  const authorizer = new Authorizer(PolicyEngine.compile(SHIPPED_POLICIES), async (name) => {
+    const row = await deps.store.nodes.byName(name);
+    return row ? { name: row.name, labels: row.labels, zone: row.zone } : undefined;
+  });
+  return {
+    authorizer,
+    apiTokens,
+    async serviceByTokenHash(tokenHash) {
+      const row = await apiTokens.usable(tokenHash, deps.clock.now());
+      return row ? { kind: 'service', id: row.id, name: row.name, roles: row.roles, teams: row.teams } : undefined;
+    },
+    async registerRoutes(app) {
+      await registerApiTokenRoutes(app, { tokens: apiTokens, clock: deps.clock });
+      app.get(
+        '/v1/authz/policies',
+        {
+          schema: {
+            summary: 'The Cedar schema and the policies in force',
+            tags: ['governance'],
+            security: [{ admin: [] }],
+            response: { 200: PolicySetView, 401: Problem, 403: Problem },
+          },
+        },
+        async () => ({ schema: CEDAR_SCHEMA, policies: [...authorizer.engine.policies] }),
+      );
+    },
+  };
+}
