@@ -23,5 +23,8 @@ export default function announceSkips(): void {
       `The Prometheus tests will skip: ${missing.join(' and ')} not installed (scripts/install-prometheus.sh).`,
     );
   }
+  if (spawnSync('haproxy', ['-v']).status !== 0 && spawnSync('/usr/sbin/haproxy', ['-v']).status !== 0) {
+    notes.push('The HAProxy adapter tests will skip: haproxy not installed (scripts/install-lb-peers.sh).');
+  }
   for (const note of notes) process.stderr.write(`aurora tests: ${note}\n`);
 }

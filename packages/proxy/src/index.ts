@@ -5,6 +5,14 @@
 
 export { parseBackend, parseListen } from './backend-flag.js';
 export { type AttemptResult, type Backend, Balancer, type BalancerStats } from './balancer.js';
+export {
+  backendName,
+  type HaproxyModel,
+  haproxyWeight,
+  renderHaproxyConfig,
+  serverName,
+} from './haproxy/config.js';
+export { HaproxyRuntime, HaproxyRuntimeError, type ServerAdminState } from './haproxy/runtime.js';
 export { HealthChecker } from './health.js';
 export {
   type BackendSpec,

@@ -1,0 +1,90 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+/** Debian installs HAProxy in /usr/sbin, which is not on every PATH. */
+export function haproxyBinary(): string | undefined {
+  for (const candidate of ['haproxy', '/usr/sbin/haproxy']) {
+    if (spawnSync(candidate, ['-v']).status === 0) return candidate;
+  }
+  return undefined;
+}
+
+/**
+ * Why the HAProxy tests skip on this machine, or undefined when they run.
+ * With AURORA_REQUIRE_HAPROXY=1 a missing binary is an error instead.
+ */
+export function haproxySkip(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (haproxyBinary()) return undefined;
+  const hint = 'HAProxy tests skipped: haproxy not installed (scripts/install-lb-peers.sh, or apt-get install haproxy)';
+  if (env.AURORA_REQUIRE_HAPROXY === '1') throw new Error(`AURORA_REQUIRE_HAPROXY=1 but ${hint}`);
+  return hint;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+export interface RunningHaproxy {
+  readonly dir: string;
+  readonly socket: string;
+  stop(): Promise<void>;
+}
+
+/** A scratch directory for a configuration and its Runtime API socket. */
+export function haproxyDir(): { dir: string; socket: string } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'aurora-haproxy-'));
+  return { dir, socket: path.join(dir, 'admin.sock') };
+}
+
+/** Checks `config` with `haproxy -c`, starts it in the foreground and waits until it accepts on `port`. */
+export async function startHaproxy(dir: string, socket: string, config: string, port: number): Promise<RunningHaproxy> {
+  const bin = haproxyBinary();
+  if (!bin) throw new Error('haproxy is not installed');
+  const file = path.join(dir, 'haproxy.cfg');
+  writeFileSync(file, config);
+  const check = spawnSync(bin, ['-c', '-f', file], { encoding: 'utf8' });
+  if (check.status !== 0) throw new Error(`haproxy -c rejected the configuration:\n${check.stdout}${check.stderr}`);
+  const child: ChildProcess = spawn(bin, ['-db', '-f', file], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`haproxy exited with ${child.exitCode}: ${stderr}`);
+    const up = await new Promise<boolean>((resolve) => {
+      const s = connect(port, '127.0.0.1');
+      s.once('connect', () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.once('error', () => resolve(false));
+    });
+    if (up) break;
+    if (Date.now() > deadline) throw new Error(`haproxy did not listen on ${port}: ${stderr}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    dir,
+    socket,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = once(child, 'exit');
+        child.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
