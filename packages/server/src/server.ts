@@ -4,6 +4,7 @@ import { defaultHealthConfig } from '@aurora/core';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { ensureAdminToken } from './admin-token.js';
+import { type Alerting, createAlerting } from './alerting/index.js';
 import {
   type ClusterContext,
   HealthReconciler,
@@ -53,6 +54,8 @@ export interface RunningServer {
   telemetry: Telemetry;
   /** Live detection (its controller runs on the leader). */
   detection: Detection;
+  /** Alerts, rules, silences and their delivery (controllers on the leader). */
+  alerting: Alerting;
   stop(): Promise<void>;
 }
 
@@ -141,6 +144,16 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
       },
       onAnomaly: (lagMs) => metrics.detectionLag.observe(lagMs / 1000),
     });
+    const alerting = createAlerting({
+      store,
+      query: telemetry.query,
+      leadership,
+      now: () => clock.now(),
+      resolveAfterMs: config.alertResolveAfterMs,
+      alertmanagerUrls: config.alertmanagerUrls,
+      webhooks: config.alertWebhooks,
+      onPushError: (receiver, err) => logger.warn({ receiver, err }, 'alert push to Alertmanager failed'),
+    });
     leadership.onChange((leader) => {
       if (!leader) detection.controller.stepDown();
     });
@@ -189,13 +202,14 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
     await telemetry.registerRoutes(app);
     await detection.registerRoutes(app);
     await governance.registerRoutes(app);
+    await alerting.registerRoutes(app);
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const reconciler = new HealthReconciler(ctx);
     const runner = new ControllerRunner(
       leadership,
-      [reconciler, ...telemetry.controllers, detection.controller],
+      [reconciler, ...telemetry.controllers, detection.controller, alerting.controller, alerting.notifier],
       logger,
     );
     if (!options.manualControllers) runner.start();
@@ -210,6 +224,7 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
       reconciler,
       telemetry,
       detection,
+      alerting,
       stop() {
         stopped ??= (async () => {
           await runner.stop();

@@ -11,6 +11,24 @@ interface AnomalyItem {
   explanation: string;
 }
 
+interface AlertItem {
+  id: string;
+  state: string;
+  node: string;
+  metric: string;
+  labels: Record<string, string>;
+  startsAt: string;
+  endsAt: string | null;
+  summary: string;
+  score: number;
+}
+
+async function alertsOf(server: TestServer, node: string): Promise<AlertItem[]> {
+  const res = await fetch(`${server.url}/v1/alerts?node=${node}`, { headers: server.admin });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { items: AlertItem[] }).items;
+}
+
 async function anomaliesOf(server: TestServer, node: string): Promise<AnomalyItem[]> {
   const res = await fetch(`${server.url}/v1/anomalies?node=${node}`, { headers: server.admin });
   expect(res.status).toBe(200);
@@ -25,8 +43,11 @@ for (const engine of testEngines()) {
       server = undefined;
     });
 
-    it('after 4 minutes of normal load at 1 s heartbeats, a pinned CPU is an anomaly naming the node within 60 s', async () => {
-      server = await startTestServer({ engine, env: { AURORA_HEARTBEAT_INTERVAL_MS: '1s' } });
+    it('after 4 minutes of normal load at 1 s heartbeats, a pinned CPU raises an alert naming the node and its CPU within 60 s', async () => {
+      server = await startTestServer({
+        engine,
+        env: { AURORA_HEARTBEAT_INTERVAL_MS: '1s', AURORA_ALERT_RESOLVE_AFTER: '1m' },
+      });
       const { credential } = await joinNode(server, 'web-1');
       const rnd = random(11);
       let seq = 0;
@@ -39,19 +60,36 @@ for (const engine of testEngines()) {
       await server.detection.controller.runOnce();
       expect(await anomaliesOf(server, 'web-1')).toEqual([]);
       const pinnedAt = server.clock.now();
-      let found: AnomalyItem | undefined;
-      for (let s = 0; s < 60 && !found; s++) {
+      let alert: AlertItem | undefined;
+      for (let s = 0; s < 60 && !alert; s++) {
         await beat(server, credential, seq++, 99 + rnd(), rnd);
         server.clock.advance(1_000);
         await server.detection.controller.runOnce();
-        found = (await anomaliesOf(server, 'web-1')).find((a) => a.metric === 'cpu_usage_pct');
+        await server.alerting.controller.runOnce();
+        alert = (await alertsOf(server, 'web-1')).find((a) => a.metric === 'cpu_usage_pct' && a.state === 'firing');
       }
-      expect(found, 'no anomaly on cpu_usage_pct within 60 s of pinning it').toBeDefined();
+      expect(alert, 'no alert on cpu_usage_pct within 60 s of pinning it').toBeDefined();
+      expect(Date.parse((alert as AlertItem).startsAt) - pinnedAt).toBeLessThan(60_000);
+      expect(alert).toMatchObject({ node: 'web-1', labels: { node: 'web-1' }, endsAt: null });
+      expect((alert as AlertItem).summary).toMatch(/^cpu_usage_pct on web-1: /);
+      const found = (await anomaliesOf(server, 'web-1')).find((a) => a.metric === 'cpu_usage_pct');
       const hit = found as AnomalyItem;
       expect(hit.node).toBe('web-1');
       expect(Date.parse(hit.at) - pinnedAt).toBeLessThan(60_000);
       expect(hit.score).toBeGreaterThanOrEqual(0.9);
       expect(hit.explanation).toMatch(/99/);
+      // Back to normal: once no anomaly came for alertResolveAfterMs (1 min here) the alert resolves.
+      let resolved: AlertItem | undefined;
+      for (let s = 0; s < 240 && !resolved; s++) {
+        await beat(server, credential, seq++, 12 + rnd() * 12, rnd);
+        server.clock.advance(1_000);
+        if (s % 5 === 4) {
+          await server.detection.controller.runOnce();
+          await server.alerting.controller.runOnce();
+          resolved = (await alertsOf(server, 'web-1')).find((a) => a.id === alert?.id && a.state === 'resolved');
+        }
+      }
+      expect(resolved, 'the CPU alert did not resolve within 4 minutes of normal load').toBeDefined();
     });
   });
 }

@@ -94,3 +94,37 @@ export async function startPrometheus(configYaml: string): Promise<ServiceProces
   await waitFor(`${url}/-/ready`, child, 'prometheus');
   return { url, stop: stopper(child, dir) };
 }
+
+/**
+ * Why the Alertmanager tests skip on this machine, or undefined when they run.
+ * With AURORA_REQUIRE_ALERTMANAGER=1 a missing binary is an error instead.
+ */
+export function alertmanagerSkip(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (spawnSync('which', ['prometheus-alertmanager']).status === 0) return undefined;
+  const hint =
+    'Alertmanager tests skipped: prometheus-alertmanager not installed (scripts/install-alertmanager.sh, or apt-get install prometheus-alertmanager)';
+  if (env.AURORA_REQUIRE_ALERTMANAGER === '1') throw new Error(`AURORA_REQUIRE_ALERTMANAGER=1 but ${hint}`);
+  return hint;
+}
+
+/** Starts Debian's Alertmanager on a free port, alone (no cluster), with the given configuration (YAML). */
+export async function startAlertmanager(configYaml: string): Promise<ServiceProcess> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'aurora-alertmanager-'));
+  const port = await freePort();
+  const config = path.join(dir, 'alertmanager.yml');
+  writeFileSync(config, configYaml);
+  const child = spawn(
+    'prometheus-alertmanager',
+    [
+      `--config.file=${config}`,
+      `--storage.path=${path.join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--cluster.listen-address=',
+      '--log.level=warn',
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(`${url}/-/ready`, child, 'alertmanager');
+  return { url, stop: stopper(child, dir) };
+}

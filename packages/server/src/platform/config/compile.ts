@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { configKeys, type ScrapeTarget } from './keys.js';
+import type { WebhookTarget } from './keys-detection.js';
 
 /** The compiled, validated and frozen configuration of a control plane. */
 export interface AuroraConfig {
@@ -30,6 +31,9 @@ export interface AuroraConfig {
   readonly detectionPartitions: number;
   readonly detectionThreshold: number;
   readonly detectionSnapshotIntervalMs: number;
+  readonly alertResolveAfterMs: number;
+  readonly alertmanagerUrls: readonly string[];
+  readonly alertWebhooks: readonly WebhookTarget[];
   readonly logLevel: string;
 }
 

@@ -1,5 +1,5 @@
 import { DURATION_FORMS, tryParseDuration } from '@aurora/core';
-import { detectionKeys } from './keys-detection.js';
+import { alertKeys, detectionKeys } from './keys-detection.js';
 
 /** Parses one raw value (string from env/file/flag, or an already typed value) or returns an error message. */
 export type Parser<T> = (raw: unknown) => { ok: true; value: T } | { ok: false; expected: string };
@@ -257,6 +257,7 @@ export const configKeys = [
     parse: duration(0),
   }),
   ...detectionKeys,
+  ...alertKeys,
   key({
     name: 'logLevel',
     env: 'AURORA_LOG_LEVEL',

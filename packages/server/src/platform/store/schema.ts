@@ -6,6 +6,7 @@
  * and server times are compared without time-zone conversions.
  */
 import type { NodeCondition, NodeFacts } from '@aurora/sdk';
+import { sql } from 'drizzle-orm';
 import {
   bigint,
   bigserial,
@@ -223,6 +224,82 @@ export const anomalies = pgTable(
   (t) => [index('anomalies_series_at_idx').on(t.seriesId, t.at), index('anomalies_unalerted_idx').on(t.alertId, t.id)],
 );
 
+/**
+ * Alerts: anomalies of one series on one node grouped in time, or a threshold rule's breach.
+ * `fingerprint` identifies what is alerting; at most one alert per fingerprint fires at a time.
+ * `notified_state` is the state receivers were last told of.
+ */
+export const alerts = pgTable(
+  'alerts',
+  {
+    id: text('id').primaryKey(),
+    fingerprint: text('fingerprint').notNull(),
+    source: text('source').notNull(),
+    state: text('state').notNull(),
+    node: text('node'),
+    metric: text('metric').notNull(),
+    labels: jsonb('labels').$type<Record<string, string>>().notNull(),
+    startsAt: ms('starts_at').notNull(),
+    endsAt: ms('ends_at'),
+    lastSeenAt: ms('last_seen_at').notNull(),
+    summary: text('summary').notNull(),
+    score: doublePrecision('score').notNull(),
+    notifiedState: text('notified_state'),
+    updatedAt: ms('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('alerts_firing_fingerprint').on(t.fingerprint).where(sql`state = 'firing'`),
+    index('alerts_starts_at_idx').on(t.startsAt),
+  ],
+);
+
+/** Threshold rules: `selector op value for for_ms`. */
+export const alertRules = pgTable('alert_rules', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull().unique(),
+  selector: text('selector').notNull(),
+  op: text('op').notNull(),
+  value: doublePrecision('value').notNull(),
+  forMs: ms('for_ms').notNull(),
+  createdAt: ms('created_at').notNull(),
+});
+
+/** Silences: alerts matching every matcher are not sent while `starts_at <= now < ends_at`. */
+export const silences = pgTable('silences', {
+  id: text('id').primaryKey(),
+  matchers: jsonb('matchers').$type<Record<string, string>>().notNull(),
+  startsAt: ms('starts_at').notNull(),
+  endsAt: ms('ends_at').notNull(),
+  comment: text('comment').notNull(),
+});
+
+/** Webhook deliveries still to make: one row per receiver and alert state change, retried with backoff. */
+export const alertOutbox = pgTable('alert_outbox', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  receiver: text('receiver').notNull(),
+  alertId: text('alert_id').notNull(),
+  state: text('state').notNull(),
+  attempts: integer('attempts').notNull(),
+  nextAt: ms('next_at').notNull(),
+});
+
+/** The delivery log: every attempt to send an alert to a receiver and how it went. */
+export const alertDeliveries = pgTable(
+  'alert_deliveries',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    receiver: text('receiver').notNull(),
+    alertId: text('alert_id').notNull(),
+    state: text('state').notNull(),
+    attempt: integer('attempt').notNull(),
+    outcome: text('outcome').notNull(),
+    status: integer('status'),
+    error: text('error'),
+    at: ms('at').notNull(),
+  },
+  (t) => [index('alert_deliveries_at_idx').on(t.at)],
+);
+
 /** Small key/value settings, e.g. the admin token's hash. */
 export const settings = pgTable('settings', {
   key: text('key').primaryKey(),
@@ -261,4 +338,9 @@ export const schema = {
   detectionCursors,
   anomalies,
   apiTokens,
+  alerts,
+  alertRules,
+  silences,
+  alertOutbox,
+  alertDeliveries,
 };

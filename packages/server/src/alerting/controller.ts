@@ -1,0 +1,231 @@
+import { randomUUID } from 'node:crypto';
+import { and, asc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
+import type { Controller, Leadership } from '../platform/leadership/index.js';
+import type { Db, Tx } from '../platform/store/engine.js';
+import { rowsOf } from '../platform/store/engine.js';
+import { FencedWriteError } from '../platform/store/index.js';
+import { alertRules, alerts, anomalies } from '../platform/store/schema.js';
+import { parseSelector, type QueryEngine } from '../telemetry/index.js';
+import { RULE_BUCKETS, ruleHeld, type ThresholdOp } from './rules.js';
+
+/** Options of the {@link AlertController}. */
+export interface AlertControllerOptions {
+  db: Db;
+  query: QueryEngine;
+  leadership: Leadership;
+  now: () => number;
+  /** An anomaly alert resolves after its series has had no anomaly for this long. */
+  resolveAfterMs: number;
+  intervalMs?: number;
+  /** How often threshold rules are evaluated (default 15 s, Prometheus' default evaluation interval). */
+  ruleIntervalMs?: number;
+}
+
+/** What identifies one alerting thing: the source, the node and the series. */
+export function fingerprint(source: string, metric: string, labels: Record<string, string>): string {
+  const pairs = Object.keys(labels)
+    .sort()
+    .map((k) => `${k}=${JSON.stringify(labels[k])}`);
+  return `${source}|${metric}{${pairs.join(',')}}`;
+}
+
+type AnomalyRow = typeof anomalies.$inferSelect;
+
+/**
+ * Turns anomalies into alerts on the leader: anomalies of one series (so of
+ * one node) join the alert firing for it, or open one; an alert whose series
+ * stayed free of anomalies for `resolveAfterMs` resolves. Threshold rules
+ * fire an alert per series once their condition held for the rule's
+ * duration, and resolve it when it stops holding. At most one alert per
+ * fingerprint fires (a partial unique index), so alerts are never doubled.
+ */
+export class AlertController implements Controller {
+  readonly name = 'alerts';
+  readonly intervalMs: number;
+  #lastRulesAt = Number.NEGATIVE_INFINITY;
+
+  constructor(private readonly o: AlertControllerOptions) {
+    this.intervalMs = o.intervalMs ?? 500;
+  }
+
+  async runOnce(): Promise<void> {
+    await this.group();
+    await this.resolveQuiet();
+    if (this.o.now() - this.#lastRulesAt >= (this.o.ruleIntervalMs ?? 15_000)) {
+      this.#lastRulesAt = this.o.now();
+      await this.evaluateRules();
+    }
+  }
+
+  async #fenced<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.o.db.transaction(async (tx) => {
+      const fence = this.o.leadership.fence();
+      if (fence && rowsOf(await tx.execute(fence)).length === 0) throw new FencedWriteError();
+      return work(tx);
+    });
+  }
+
+  /** Assigns anomalies not yet alerted to the alert of their series, opening one where none fires. */
+  async group(): Promise<number> {
+    const now = this.o.now();
+    return this.#fenced(async (tx) => {
+      const rows: AnomalyRow[] = await tx
+        .select()
+        .from(anomalies)
+        .where(isNull(anomalies.alertId))
+        .orderBy(asc(anomalies.id))
+        .limit(1_000)
+        .for('update', { skipLocked: true });
+      if (rows.length === 0) return 0;
+      const byPrint = new Map<string, AnomalyRow[]>();
+      for (const r of rows) {
+        const key = fingerprint('anomaly', r.metric, r.labels);
+        byPrint.set(key, [...(byPrint.get(key) ?? []), r]);
+      }
+      const firing = await tx
+        .select()
+        .from(alerts)
+        .where(and(eq(alerts.state, 'firing'), inArray(alerts.fingerprint, [...byPrint.keys()])));
+      const open = new Map(firing.map((a) => [a.fingerprint, a]));
+      for (const [print, group] of byPrint) {
+        const top = group.reduce((a, b) => (b.score > a.score ? b : a));
+        const lastAt = Math.max(...group.map((g) => g.at));
+        const existing = open.get(print);
+        let id: string;
+        if (existing) {
+          id = existing.id;
+          await tx
+            .update(alerts)
+            .set({
+              lastSeenAt: Math.max(existing.lastSeenAt, lastAt),
+              score: Math.max(existing.score, top.score),
+              updatedAt: now,
+            })
+            .where(eq(alerts.id, id));
+        } else {
+          id = randomUUID();
+          const first = group[0] as AnomalyRow;
+          await tx.insert(alerts).values({
+            id,
+            fingerprint: print,
+            source: 'anomaly',
+            state: 'firing',
+            node: first.node,
+            metric: first.metric,
+            labels: first.labels,
+            startsAt: first.at,
+            endsAt: null,
+            lastSeenAt: lastAt,
+            summary: `${first.metric}${first.node ? ` on ${first.node}` : ''}: ${first.explanation}`,
+            score: top.score,
+            notifiedState: null,
+            updatedAt: now,
+          });
+        }
+        await tx
+          .update(anomalies)
+          .set({ alertId: id })
+          .where(
+            inArray(
+              anomalies.id,
+              group.map((g) => g.id),
+            ),
+          );
+      }
+      return rows.length;
+    });
+  }
+
+  /** Resolves anomaly alerts whose series has been free of anomalies for `resolveAfterMs`. */
+  async resolveQuiet(): Promise<void> {
+    const now = this.o.now();
+    await this.#fenced((tx) =>
+      tx
+        .update(alerts)
+        .set({ state: 'resolved', endsAt: now, updatedAt: now })
+        .where(
+          and(
+            eq(alerts.state, 'firing'),
+            eq(alerts.source, 'anomaly'),
+            lt(alerts.lastSeenAt, now - this.o.resolveAfterMs),
+          ),
+        ),
+    );
+  }
+
+  /** Evaluates every threshold rule once: fires an alert per series in breach for the rule's duration, resolves the rest. */
+  async evaluateRules(): Promise<void> {
+    const rules = await this.o.db.select().from(alertRules);
+    const now = this.o.now();
+    for (const rule of rules) {
+      const op = rule.op as ThresholdOp;
+      const from = now - rule.forMs;
+      const answer = await this.o.query.range({
+        selector: parseSelector(rule.selector),
+        from,
+        to: now,
+        stepMs: Math.max(1_000, Math.floor(rule.forMs / RULE_BUCKETS)),
+        agg: op === '>' || op === '>=' ? 'min' : 'max',
+      });
+      const source = `rule:${rule.id}`;
+      const breached = new Map<string, { labels: Record<string, string>; metric: string; last: number }>();
+      for (const s of answer.series) {
+        const points = JSON.parse(s.pointsJson) as [number, number | string][];
+        if (!ruleHeld(points, op, rule.value, from, now)) continue;
+        const last = points[points.length - 1]?.[1];
+        breached.set(fingerprint(source, s.name, s.labels), {
+          labels: s.labels,
+          metric: s.name,
+          last: typeof last === 'number' ? last : Number.NaN,
+        });
+      }
+      await this.#fenced(async (tx) => {
+        const firing = await tx
+          .select()
+          .from(alerts)
+          .where(and(eq(alerts.state, 'firing'), eq(alerts.source, source)));
+        const open = new Set(firing.map((a) => a.fingerprint));
+        for (const a of firing) {
+          if (breached.has(a.fingerprint)) {
+            await tx.update(alerts).set({ lastSeenAt: now }).where(eq(alerts.id, a.id));
+          } else {
+            await tx.update(alerts).set({ state: 'resolved', endsAt: now, updatedAt: now }).where(eq(alerts.id, a.id));
+          }
+        }
+        for (const [print, b] of breached) {
+          if (open.has(print)) continue;
+          const node = b.labels.node ?? b.labels.instance ?? null;
+          await tx.insert(alerts).values({
+            id: randomUUID(),
+            fingerprint: print,
+            source,
+            state: 'firing',
+            node,
+            metric: b.metric,
+            labels: b.labels,
+            startsAt: from,
+            endsAt: null,
+            lastSeenAt: now,
+            summary: `${rule.name}: ${b.metric}${node ? ` on ${node}` : ''} ${rule.op} ${rule.value} for ${Math.round(rule.forMs / 1000)} s (now ${b.last})`,
+            score: 1,
+            notifiedState: null,
+            updatedAt: now,
+          });
+        }
+      });
+    }
+    // Alerts of deleted rules resolve with them.
+    await this.#fenced((tx) =>
+      tx
+        .update(alerts)
+        .set({ state: 'resolved', endsAt: now, updatedAt: now })
+        .where(
+          and(
+            eq(alerts.state, 'firing'),
+            sql`${alerts.source} like 'rule:%'`,
+            sql`substr(${alerts.source}, 6) not in (select id from alert_rules)`,
+          ),
+        ),
+    );
+  }
+}

@@ -1,0 +1,49 @@
+import type { FastifyInstance } from 'fastify';
+import type { WebhookTarget } from '../platform/config/keys-detection.js';
+import type { Leadership } from '../platform/leadership/index.js';
+import type { Store } from '../platform/store/index.js';
+import type { QueryEngine } from '../telemetry/index.js';
+import { AlertController } from './controller.js';
+import { AlertNotifier } from './notifier.js';
+import { registerAlertRoutes } from './routes.js';
+
+export { AlertController, fingerprint } from './controller.js';
+export { AlertNotifier, alertmanagerAlert, signWebhook } from './notifier.js';
+
+/** Settings of the alerting capability. */
+export interface AlertingOptions {
+  store: Store;
+  query: QueryEngine;
+  leadership: Leadership;
+  now: () => number;
+  resolveAfterMs: number;
+  alertmanagerUrls: readonly string[];
+  webhooks: readonly WebhookTarget[];
+  onPushError?: (receiver: string, error: unknown) => void;
+}
+
+/** Alerts: grouping anomalies and evaluating rules (leader), sending them out (leader), and their routes. */
+export interface Alerting {
+  controller: AlertController;
+  notifier: AlertNotifier;
+  registerRoutes(app: FastifyInstance): Promise<void>;
+}
+
+export function createAlerting(o: AlertingOptions): Alerting {
+  const controller = new AlertController({
+    db: o.store.db,
+    query: o.query,
+    leadership: o.leadership,
+    now: o.now,
+    resolveAfterMs: o.resolveAfterMs,
+  });
+  const notifier = new AlertNotifier({
+    db: o.store.db,
+    leadership: o.leadership,
+    now: o.now,
+    alertmanagerUrls: o.alertmanagerUrls,
+    webhooks: o.webhooks,
+    ...(o.onPushError ? { onError: o.onPushError } : {}),
+  });
+  return { controller, notifier, registerRoutes: (app) => registerAlertRoutes(app, o.store.db, o.now) };
+}
