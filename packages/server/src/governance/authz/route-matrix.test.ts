@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registeredRoutes } from '../../platform/http/app.js';
+import { anomalies } from '../../platform/store/schema.js';
 import { encodeWriteRequest } from '../../telemetry/remote-write/proto.js';
 import { joinNode, sampleFacts, startTestServer, type TestServer } from '../../testing/harness.js';
 
@@ -47,6 +48,26 @@ async function adminPost(url: string, body: unknown): Promise<{ id: string }> {
   return res.json();
 }
 
+/** A firing alert, opened from an anomaly written to the store. */
+async function anAlert(): Promise<string> {
+  const now = server.clock.now();
+  await server.store.db.insert(anomalies).values({
+    seriesId: 1,
+    metric: `matrix_metric_${seq++}`,
+    labels: { node: 'blue-1' },
+    node: 'blue-1',
+    at: now,
+    value: 1,
+    score: 1,
+    explanation: 'matrix',
+    receivedAt: now,
+    storedAt: now,
+  });
+  await server.alerting.controller.runOnce();
+  const res = await server.app.inject({ method: 'GET', url: '/v1/alerts?state=firing&limit=1', headers: server.admin });
+  return res.json().items[0].id;
+}
+
 /** Declared expectations, keyed by "METHOD url" as registered. */
 const EXPECTED: Record<string, Expectation> = {
   'GET /v1/nodes': { allow: READ, ok: 200, call: async () => ({ url: '/v1/nodes' }) },
@@ -70,6 +91,45 @@ const EXPECTED: Record<string, Expectation> = {
   'GET /v1/query_range': { allow: READ, ok: 200, call: async () => ({ url: '/v1/query_range?match=up' }) },
   'GET /metrics': { allow: READ, ok: 200, call: async () => ({ url: '/metrics' }) },
   'GET /v1/anomalies': { allow: READ, ok: 200, call: async () => ({ url: '/v1/anomalies' }) },
+  'GET /v1/alerts': { allow: READ, ok: 200, call: async () => ({ url: '/v1/alerts' }) },
+  'POST /v1/alerts/:id/resolve': {
+    allow: OPERATE,
+    ok: 204,
+    call: async () => ({ url: `/v1/alerts/${await anAlert()}/resolve` }),
+  },
+  'GET /v1/alert-rules': { allow: READ, ok: 200, call: async () => ({ url: '/v1/alert-rules' }) },
+  'POST /v1/alert-rules': {
+    allow: OPERATE,
+    ok: 201,
+    call: async () => ({
+      url: '/v1/alert-rules',
+      body: { name: `matrix-${seq++}`, selector: 'cpu_usage_pct', op: '>', value: 90, for: '5m' },
+    }),
+  },
+  'DELETE /v1/alert-rules/:id': {
+    allow: OPERATE,
+    ok: 204,
+    call: async () => ({
+      url: `/v1/alert-rules/${(await adminPost('/v1/alert-rules', { name: `gone-${seq++}`, selector: 'up', op: '<', value: 1, for: '1m' })).id}`,
+    }),
+  },
+  'GET /v1/silences': { allow: READ, ok: 200, call: async () => ({ url: '/v1/silences' }) },
+  'POST /v1/silences': {
+    allow: OPERATE,
+    ok: 201,
+    call: async () => ({
+      url: '/v1/silences',
+      body: { matchers: { node: 'blue-1' }, duration: '1h', comment: 'matrix' },
+    }),
+  },
+  'DELETE /v1/silences/:id': {
+    allow: OPERATE,
+    ok: 204,
+    call: async () => ({
+      url: `/v1/silences/${(await adminPost('/v1/silences', { matchers: { node: 'x' }, duration: '1h', comment: 'm' })).id}`,
+    }),
+  },
+  'GET /v1/alert-deliveries': { allow: READ, ok: 200, call: async () => ({ url: '/v1/alert-deliveries' }) },
   'POST /api/v1/write': {
     allow: ['admin'],
     ok: 204,

@@ -61,7 +61,12 @@ namespace Aurora {
     context: RequestContext,
   };
   action "cluster.summary", "events.stream", "metrics.query", "metrics.scrape", "anomaly.list", "audit.read", "audit.verify",
-    "policy.read" in ["read"] appliesTo {
+    "policy.read", "alert.list", "alertrule.list", "silence.list", "alert.deliveries" in ["read"] appliesTo {
+    principal: [User, ServiceAccount, Agent],
+    resource: [Cluster],
+    context: RequestContext,
+  };
+  action "alert.resolve", "alertrule.create", "alertrule.delete", "silence.create", "silence.delete" in ["operate"] appliesTo {
     principal: [User, ServiceAccount, Agent],
     resource: [Cluster],
     context: RequestContext,
