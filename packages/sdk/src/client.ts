@@ -25,6 +25,7 @@ import type {
   QueryRangeQuery,
   QueryRangeResult,
 } from './contract.js';
+import type { ForecastQuery, ForecastResult, PredictionList, PredictionsQuery } from './predictions.js';
 
 export interface AuroraClientOptions {
   baseUrl: string;
@@ -148,6 +149,30 @@ export class AuroraClient {
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
     return this.request('GET', `/v1/query_range?${params.toString()}`);
+  }
+  /**
+   * What the leader predicts for series with a known capacity (disks, memory, CPU, configured
+   * ones), and how often closed predictions came true.
+   *
+   * @example
+   * const { items, hitRate } = await aurora.predictions({ status: 'open' });
+   */
+  predictions(query: PredictionsQuery = {}): Promise<PredictionList> {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
+    const qs = params.toString();
+    return this.request('GET', `/v1/predictions${qs ? `?${qs}` : ''}`);
+  }
+  /**
+   * A forecast with its prediction interval for the series a selector matches.
+   *
+   * @example
+   * const f = await aurora.forecast({ match: 'cpu_usage_pct{node="web-1"}', step: '5m', horizon: 48 });
+   */
+  forecast(query: ForecastQuery): Promise<ForecastResult> {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
+    return this.request('GET', `/v1/forecast?${params.toString()}`);
   }
   clusterSummary(): Promise<ClusterSummary> {
     return this.request('GET', '/v1/cluster/summary');

@@ -2,3 +2,4 @@ export * from './alerts.js';
 export * from './client.js';
 export * from './contract.js';
 export * from './governance.js';
+export * from './predictions.js';

@@ -13,6 +13,7 @@ import {
   registerClusterRoutes,
 } from './cluster/index.js';
 import { createDetection, type Detection, parseDetectionSeries } from './detection/index.js';
+import { createForecasting, type Forecasting } from './forecasting/index.js';
 import { createGovernance } from './governance/index.js';
 import { type Clock, systemClock } from './platform/clock.js';
 import type { AuroraConfig } from './platform/config/index.js';
@@ -56,6 +57,8 @@ export interface RunningServer {
   detection: Detection;
   /** Alerts, rules, silences and their delivery (controllers on the leader). */
   alerting: Alerting;
+  /** Predictions for series with a known capacity, refreshed by the leader. */
+  forecasting: Forecasting;
   stop(): Promise<void>;
 }
 
@@ -157,6 +160,15 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
     leadership.onChange((leader) => {
       if (!leader) detection.controller.stepDown();
     });
+    const forecasting = createForecasting({
+      store,
+      query: telemetry.query,
+      leadership,
+      now: () => clock.now(),
+      capacities: config.capacities,
+      intervalMs: config.predictionIntervalMs,
+      onRefresh: (o) => logger.debug(o, 'predictions refreshed'),
+    });
     const heartbeats = new HeartbeatQueue({
       store,
       bus,
@@ -203,13 +215,21 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
     await detection.registerRoutes(app);
     await governance.registerRoutes(app);
     await alerting.registerRoutes(app);
+    await forecasting.registerRoutes(app);
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const reconciler = new HealthReconciler(ctx);
     const runner = new ControllerRunner(
       leadership,
-      [reconciler, ...telemetry.controllers, detection.controller, alerting.controller, alerting.notifier],
+      [
+        reconciler,
+        ...telemetry.controllers,
+        detection.controller,
+        alerting.controller,
+        alerting.notifier,
+        forecasting.controller,
+      ],
       logger,
     );
     if (!options.manualControllers) runner.start();
@@ -225,6 +245,7 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
       telemetry,
       detection,
       alerting,
+      forecasting,
       stop() {
         stopped ??= (async () => {
           await runner.stop();

@@ -27,6 +27,20 @@ describe('timeToCapacity', () => {
     );
   });
 
+  it('with days of history the daily shape taken out does not eat the fill rate', () => {
+    // Three days at 5 minutes, filling 1 %/h to 94 %: the season fit must not halve the slope.
+    const steady = synthetic({ length: 864, base: 22, slope: 1 / 12, sigma: 0.2, seed: 3 });
+    const p = timeToCapacity(steady, { stepMs: 5 * MINUTE, capacity: 100 });
+    expect(p.trendPerHour).toBeCloseTo(1, 1);
+    expect(p.expectedMs! / HOUR).toBeGreaterThan(5);
+    expect(p.expectedMs! / HOUR).toBeLessThan(7);
+    // The same fill under a daily wave of ±3 %: the wave's peaks reach 100 % before the average does.
+    const wavy = synthetic({ length: 864, base: 22, slope: 1 / 12, amplitude: 3, sigma: 0.2, seed: 3 });
+    const w = timeToCapacity(wavy, { stepMs: 5 * MINUTE, capacity: 100 });
+    expect(w.trendPerHour).toBeCloseTo(1, 1);
+    expect(w.expectedMs! / HOUR).toBeLessThan(7);
+  });
+
   it('a flat disk is not expected to fill, and says nothing', () => {
     const used = synthetic({ length: 720, base: 40 * GIB, sigma: 0.1 * GIB, seed: 2 });
     const p = timeToCapacity(used, { stepMs: MINUTE, capacity: 100 * GIB });

@@ -77,6 +77,9 @@ export function theilSen(values: ArrayLike<number>, level = 0.8): Trend {
   };
 }
 
+/** Rounds of backfitting line and season in {@link trendForecast}: the slope's error halves each round. */
+const SEASON_ROUNDS = 6;
+
 /** A trend forecast, with the fitted trend it extends. */
 export interface TrendForecast extends Forecast {
   trend: Trend;
@@ -93,9 +96,27 @@ export interface TrendForecast extends Forecast {
 export function trendForecast(values: ArrayLike<number>, horizon: number, level = 0.8, period = 0): TrendForecast {
   const n = values.length;
   const seasonal = period > 1 && n >= 2 * period;
-  const shape = seasonal ? seasonShape(values, period, Math.floor(n / period), 2) : undefined;
   // shape[p] is the deviation at phase p counted from the step after the last value.
   const phase = (i: number) => (((i - n) % period) + period) % period;
+  let shape: number[] | undefined;
+  if (seasonal) {
+    // Backfitting, as in STL: the shape is taken from the values with the line removed, and the line
+    // from the values with the shape removed. Taken from the raw values, a steady fill looks like a
+    // daily ramp (each day's deviations from its median run low to high), the shape absorbs about
+    // half of it and the line sees half the rate; each round halves what is left of that error, and
+    // a strong wave tilts the first line, which the rounds also correct.
+    let line = { last: 0, slope: 0 };
+    for (let round = 0; round < SEASON_ROUNDS; round++) {
+      const { last, slope } = line;
+      const detrended = Array.from({ length: n }, (_, i) => values[i]! - (last - slope * (n - 1 - i)));
+      shape = seasonShape(detrended, period, Math.floor(n / period), 2);
+      const s = shape;
+      line = theilSen(
+        Array.from({ length: n }, (_, i) => values[i]! - s[phase(i)]!),
+        level,
+      );
+    }
+  }
   const adjusted = shape ? Array.from({ length: n }, (_, i) => values[i]! - shape[phase(i)]!) : values;
   const trend = theilSen(adjusted, level);
   const low = quantileOf(trend.residuals, (1 - level) / 2);

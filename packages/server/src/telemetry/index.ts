@@ -17,6 +17,7 @@ export { Compactor } from './compactor.js';
 export type { IncomingSeries, IngestVia, PreparedWrite, SamplesIngested, TelemetryIngest } from './ingest.js';
 export { agentLabelName, agentMetricName, NODE_LABEL } from './names.js';
 export type { QueryEngine, RangeAnswer } from './query-engine.js';
+export { parseMatch, parseQueryRange } from './routes-query.js';
 export { type ExposedSample, formatExposition, parseExposition } from './scrape/exposition.js';
 export { parseSelector, type Selector, SelectorError, selects } from './selector.js';
 

@@ -40,6 +40,8 @@ export const ROUTE_ACTIONS: Readonly<Record<string, RouteAction>> = {
   'POST /v1/silences': { action: 'silence.create', resource: 'cluster' },
   'DELETE /v1/silences/:id': { action: 'silence.delete', resource: 'cluster' },
   'GET /v1/alert-deliveries': { action: 'alert.deliveries', resource: 'cluster' },
+  'GET /v1/predictions': { action: 'prediction.list', resource: 'cluster' },
+  'GET /v1/forecast': { action: 'metrics.forecast', resource: 'cluster' },
   'POST /api/v1/write': { action: 'metrics.write', resource: 'cluster' },
   'POST /v1/tokens': { action: 'token.create', resource: 'cluster' },
   'GET /v1/tokens': { action: 'token.list', resource: 'cluster' },

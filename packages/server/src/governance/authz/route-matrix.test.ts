@@ -130,6 +130,8 @@ const EXPECTED: Record<string, Expectation> = {
     }),
   },
   'GET /v1/alert-deliveries': { allow: READ, ok: 200, call: async () => ({ url: '/v1/alert-deliveries' }) },
+  'GET /v1/predictions': { allow: READ, ok: 200, call: async () => ({ url: '/v1/predictions' }) },
+  'GET /v1/forecast': { allow: READ, ok: 200, call: async () => ({ url: '/v1/forecast?match=up' }) },
   'POST /api/v1/write': {
     allow: ['admin'],
     ok: 204,

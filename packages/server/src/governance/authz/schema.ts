@@ -61,7 +61,7 @@ namespace Aurora {
     context: RequestContext,
   };
   action "cluster.summary", "events.stream", "metrics.query", "metrics.scrape", "anomaly.list", "audit.read", "audit.verify",
-    "policy.read", "alert.list", "alertrule.list", "silence.list", "alert.deliveries" in ["read"] appliesTo {
+    "policy.read", "alert.list", "alertrule.list", "silence.list", "alert.deliveries", "prediction.list", "metrics.forecast" in ["read"] appliesTo {
     principal: [User, ServiceAccount, Agent],
     resource: [Cluster],
     context: RequestContext,

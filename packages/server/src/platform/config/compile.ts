@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { configKeys, type ScrapeTarget } from './keys.js';
+import { type CapacityRule, configKeys, type ScrapeTarget } from './keys.js';
 import type { WebhookTarget } from './keys-detection.js';
 
 /** The compiled, validated and frozen configuration of a control plane. */
@@ -25,6 +25,8 @@ export interface AuroraConfig {
   readonly compactionPassSamples: number;
   readonly scrapeTargets: readonly ScrapeTarget[];
   readonly scrapeIntervalMs: number;
+  readonly capacities: readonly CapacityRule[];
+  readonly predictionIntervalMs: number;
   readonly bodyLimitBytes: number;
   readonly ingestFlushMs: number;
   readonly detectionSeries: readonly string[];

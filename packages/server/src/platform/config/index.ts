@@ -1,2 +1,2 @@
 export { type AuroraConfig, ConfigError, type ConfigSources, compileConfig } from './compile.js';
-export { type ConfigKey, configKeys, parseDurationMs } from './keys.js';
+export { type CapacityRule, type ConfigKey, configKeys, parseDurationMs } from './keys.js';

@@ -80,6 +80,84 @@ const scrapeTargets: Parser<ScrapeTarget[]> = (raw) => {
   return { ok: true, value: out };
 };
 
+/**
+ * A series with a known capacity that the leader makes predictions for, besides the built-in ones
+ * (agent disks, memory and CPU).
+ */
+export interface CapacityRule {
+  /** Short name of the rule, shown with its predictions. */
+  name: string;
+  /** Prometheus series selector of the series, e.g. net_rx_bps{iface="eth0"}. */
+  match: string;
+  /** The capacity in the series' unit; or `capacityMetric`. */
+  capacity: number | undefined;
+  /** A metric whose latest value, on the same labels, is the capacity (e.g. mem_total_bytes). */
+  capacityMetric: string | undefined;
+  /** full (reaches the capacity), saturated (reaches saturatedAt of it) or leak (steady growth). */
+  kind: 'full' | 'saturated' | 'leak';
+  /** Share of capacity that counts as saturated (default 0.95). */
+  saturatedAt: number | undefined;
+}
+
+const RULE_NAME = /^[a-z][a-z0-9_-]{0,63}$/;
+const RULE_KINDS = ['full', 'saturated', 'leak'] as const;
+
+const capacities: Parser<CapacityRule[]> = (raw) => {
+  const expected =
+    'must be a list of {name, match, capacity or capacityMetric, kind?: full|saturated|leak, saturatedAt?} (JSON in the variable)';
+  let items: unknown = raw;
+  if (typeof raw === 'string') {
+    try {
+      items = JSON.parse(raw);
+    } catch {
+      return { ok: false, expected };
+    }
+  }
+  if (!Array.isArray(items)) return { ok: false, expected };
+  const out: CapacityRule[] = [];
+  for (const [i, item] of items.entries()) {
+    const at = `${expected}; entry ${i}`;
+    if (!item || typeof item !== 'object') return { ok: false, expected };
+    const { name, match, capacity, capacityMetric, kind, saturatedAt, ...other } = item as Record<string, unknown>;
+    if (Object.keys(other).length > 0) return { ok: false, expected: `${at}: unknown field ${Object.keys(other)[0]}` };
+    if (typeof name !== 'string' || !RULE_NAME.test(name)) {
+      return { ok: false, expected: `${at}: name must be a short lower-case word ([a-z][a-z0-9_-]*)` };
+    }
+    if (out.some((r) => r.name === name)) return { ok: false, expected: `${at}: name "${name}" is used twice` };
+    if (typeof match !== 'string' || match.length === 0) return { ok: false, expected: `${at}: match is required` };
+    if (capacity !== undefined && !(typeof capacity === 'number' && Number.isFinite(capacity) && capacity > 0)) {
+      return { ok: false, expected: `${at}: capacity must be a positive number` };
+    }
+    if (
+      capacityMetric !== undefined &&
+      !(typeof capacityMetric === 'string' && /^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(capacityMetric))
+    ) {
+      return { ok: false, expected: `${at}: capacityMetric must be a metric name` };
+    }
+    if (capacity !== undefined && capacityMetric !== undefined) {
+      return { ok: false, expected: `${at}: give capacity or capacityMetric, not both` };
+    }
+    if (capacity === undefined && capacityMetric === undefined && kind !== 'leak') {
+      return { ok: false, expected: `${at}: give capacity or capacityMetric (only a leak rule may have neither)` };
+    }
+    if (kind !== undefined && !RULE_KINDS.includes(kind as (typeof RULE_KINDS)[number])) {
+      return { ok: false, expected: `${at}: kind must be one of ${RULE_KINDS.join(', ')}` };
+    }
+    if (saturatedAt !== undefined && !(typeof saturatedAt === 'number' && saturatedAt > 0 && saturatedAt <= 1)) {
+      return { ok: false, expected: `${at}: saturatedAt must be a share in (0, 1]` };
+    }
+    out.push({
+      name,
+      match,
+      capacity: capacity as number | undefined,
+      capacityMetric: capacityMetric as string | undefined,
+      kind: (kind as CapacityRule['kind'] | undefined) ?? 'full',
+      saturatedAt: saturatedAt as number | undefined,
+    });
+  }
+  return { ok: true, value: out };
+};
+
 /** One configuration key: where it comes from, its default and what it means. */
 export interface ConfigKey<T = unknown> {
   /** Name in aurora.yaml and in the compiled config object. */
@@ -240,6 +318,24 @@ export const configKeys = [
     default: 15_000,
     description: 'how often each scrape target is scraped unless its entry says otherwise',
     parse: duration(1_000),
+  }),
+  key<CapacityRule[]>({
+    name: 'capacities',
+    env: 'AURORA_CAPACITIES',
+    default: [],
+    description:
+      'series with a known capacity to predict, besides agent disks, memory and CPU; in aurora.yaml a list of {name, match, capacity or capacityMetric, kind (full, saturated, leak), saturatedAt}, JSON in the variable',
+    parse: capacities,
+  }),
+  key({
+    name: 'predictionIntervalMs',
+    env: 'AURORA_PREDICTION_INTERVAL',
+    default: 60_000,
+    description: 'how often the leader refreshes predictions (at most 1m)',
+    parse: (raw) => {
+      const r = duration(1_000)(raw);
+      return r.ok && r.value > 60_000 ? { ok: false, expected: 'must be a duration from 1s to 1m' } : r;
+    },
   }),
   key({
     name: 'bodyLimitBytes',

@@ -10,6 +10,7 @@ import { sql } from 'drizzle-orm';
 import {
   bigint,
   bigserial,
+  boolean,
   doublePrecision,
   index,
   integer,
@@ -175,6 +176,51 @@ export const nodeTransitions = pgTable(
   (t) => [index('node_transitions_node_seq_idx').on(t.nodeId, t.seq)],
 );
 
+/**
+ * Predictions of the forecasting capability: one row per episode of "this series will reach its
+ * limit", opened when first expected, refreshed while open, closed as came-true or withdrawn, so
+ * closed rows give the hit rate. At most one open row per `key` (rule + series).
+ */
+export const predictions = pgTable(
+  'predictions',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    key: text('key').notNull(),
+    rule: text('rule').notNull(),
+    kind: text('kind').notNull(),
+    seriesName: text('series_name').notNull(),
+    labels: jsonb('labels').$type<Record<string, string>>().notNull(),
+    node: text('node'),
+    subject: text('subject').notNull(),
+    message: text('message').notNull(),
+    status: text('status').notNull(),
+    reason: text('reason'),
+    openedAt: ms('opened_at').notNull(),
+    updatedAt: ms('updated_at').notNull(),
+    closedAt: ms('closed_at'),
+    expectedAt: ms('expected_at'),
+    earliestAt: ms('earliest_at'),
+    latestAt: ms('latest_at'),
+    firstExpectedAt: ms('first_expected_at'),
+    firstEarliestAt: ms('first_earliest_at'),
+    firstLatestAt: ms('first_latest_at'),
+    withinFirstInterval: boolean('within_first_interval'),
+    level: doublePrecision('level').notNull(),
+    current: doublePrecision('current').notNull(),
+    /** The value that counts as reached; null for a leak whose capacity is not known. */
+    limitValue: doublePrecision('limit_value'),
+    trendPerHour: doublePrecision('trend_per_hour').notNull(),
+    /** Consecutive refreshes that no longer expected it; it is withdrawn after a few. */
+    misses: integer('misses').notNull(),
+    /** The leader epoch that last wrote it. */
+    epoch: ms('epoch').notNull(),
+  },
+  (t) => [
+    uniqueIndex('predictions_open_key').on(t.key).where(sql`status = 'open'`),
+    index('predictions_status_closed_idx').on(t.status, t.closedAt),
+  ],
+);
+
 /** Leases that elect one replica to run the controllers; `epoch` fences a deposed holder. */
 export const leases = pgTable('leases', {
   name: text('name').primaryKey(),
@@ -332,6 +378,7 @@ export const schema = {
   rollups1m,
   rollups1h,
   nodeTransitions,
+  predictions,
   settings,
   leases,
   detectionState,
