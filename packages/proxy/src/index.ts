@@ -26,3 +26,4 @@ export {
 } from './options.js';
 export { type ProxyProblem, problems } from './problem.js';
 export { type ProxyOptions, type RunningProxy, startProxy } from './server.js';
+export { type ServiceWatch, serviceToView, type WatchOptions, watchService } from './watch.js';

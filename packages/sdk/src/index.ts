@@ -3,3 +3,4 @@ export * from './client.js';
 export * from './contract.js';
 export * from './governance.js';
 export * from './predictions.js';
+export * from './traffic.js';

@@ -28,6 +28,7 @@ import {
 } from './platform/leadership/index.js';
 import { Store } from './platform/store/index.js';
 import { createTelemetry, type Telemetry } from './telemetry/index.js';
+import { registerTrafficRoutes } from './traffic/index.js';
 
 /** Things tests and embedders may replace. */
 export interface StartOptions {
@@ -216,6 +217,7 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
     await governance.registerRoutes(app);
     await alerting.registerRoutes(app);
     await forecasting.registerRoutes(app);
+    await registerTrafficRoutes(app, { store, bus, now: () => clock.now() });
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;

@@ -2,6 +2,7 @@ import type { CommandSpec } from '../args.js';
 import { agentCommand, runAgent } from './agent.js';
 import { nodeCommand, runNode } from './node.js';
 import { nodesCommand, runNodes } from './nodes.js';
+import { predictionsCommand, runPredictions } from './predictions.js';
 import { proxyCommand, runProxy } from './proxy.js';
 import { runServer, serverCommand } from './server.js';
 import { runToken, tokenCommand } from './token.js';
@@ -19,6 +20,7 @@ export const commands: Command[] = [
   { spec: agentCommand, run: runAgent },
   { spec: nodesCommand, run: runNodes },
   { spec: nodeCommand, run: runNode },
+  { spec: predictionsCommand, run: runPredictions },
   { spec: tokenCommand, run: runToken },
   { spec: proxyCommand, run: runProxy },
 ];

@@ -1,8 +1,10 @@
 import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
+import path from 'node:path';
 import { type PickerName, pickerNames } from '@aurora/core';
-import { type BackendSpec, parseBackend, parseListen, startProxy } from '@aurora/proxy';
-import { type CommandSpec, parseFlags, stringFlag } from '../args.js';
+import { type BackendSpec, parseBackend, parseListen, startProxy, watchService } from '@aurora/proxy';
+import { readSavedAdminToken } from '../admin-token-file.js';
+import { type CommandSpec, type ParsedFlags, parseFlags, stringFlag } from '../args.js';
 import { CliError } from '../cli-error.js';
 import { waitForSignal } from '../signals.js';
 
@@ -10,7 +12,7 @@ export const proxyCommand: CommandSpec = {
   name: 'proxy',
   summary: 'run the built-in load balancer for one service',
   usage:
-    'aurora proxy --listen ADDR --service NAME --backend HOST:PORT [--backend ...] [--zone Z] [--picker P] [--workers N]',
+    'aurora proxy --listen ADDR --service NAME (--backend HOST:PORT ... | --server URL [--token T]) [--zone Z] [--picker P] [--workers N]',
   flags: {
     listen: { type: 'string', placeholder: 'host:port', description: 'address to listen on (default 127.0.0.1:8080)' },
     service: { type: 'string', placeholder: 'name', description: 'the service to balance' },
@@ -18,7 +20,7 @@ export const proxyCommand: CommandSpec = {
       type: 'string',
       multiple: true,
       placeholder: 'host:port[,zone=Z][,weight=W][,id=ID]',
-      description: 'a backend of the service',
+      description: 'a backend of the service; without any, the service is read from --server and followed',
     },
     zone: { type: 'string', placeholder: 'zone', description: "this proxy's zone: its backends are preferred" },
     picker: { type: 'string', placeholder: 'name', description: `${pickerNames.join(', ')} (default p2c-peak-ewma)` },
@@ -29,6 +31,16 @@ export const proxyCommand: CommandSpec = {
     },
     'health-path': { type: 'string', placeholder: 'path', description: 'active health check path (default /healthz)' },
     'no-health-check': { type: 'boolean', description: 'turn active health checks off' },
+    server: {
+      type: 'string',
+      placeholder: 'url',
+      description: 'without --backend: the control plane whose service to follow (AURORA_SERVER)',
+    },
+    token: {
+      type: 'string',
+      placeholder: 'token',
+      description: 'token for --server (AURORA_TOKEN; default: the one `aurora up` saved in ./.aurora/data)',
+    },
     'trust-forwarded': {
       type: 'boolean',
       description: 'append to X-Forwarded-For/Forwarded from clients instead of replacing them',
@@ -37,6 +49,7 @@ export const proxyCommand: CommandSpec = {
   examples: [
     'aurora proxy --listen 0.0.0.0:8080 --service web --backend 10.0.0.11:80,zone=a --backend 10.0.0.12:80,zone=b --zone a',
     'aurora proxy --listen :8080 --service web --backend 127.0.0.1:9001 --backend 127.0.0.1:9002 --workers 2',
+    'aurora proxy --listen 0.0.0.0:8080 --service web --server http://10.0.0.5:7070 --token $AURORA_TOKEN',
   ],
 };
 
@@ -56,9 +69,6 @@ export async function runProxy(argv: string[], env: NodeJS.ProcessEnv): Promise<
     if (typeof b === 'string') throw new CliError(`--backend: ${b}`, 'for example --backend 10.0.0.11:80,zone=a');
     backends.push(b);
   }
-  if (backends.length === 0) {
-    throw new CliError('at least one --backend is required', 'for example --backend 127.0.0.1:9001');
-  }
   const picker = stringFlag(flags, 'picker') ?? 'p2c-peak-ewma';
   if (!pickerNames.includes(picker as PickerName)) {
     throw new CliError(`--picker "${picker}" is not one of ${pickerNames.join(', ')}`);
@@ -70,6 +80,8 @@ export async function runProxy(argv: string[], env: NodeJS.ProcessEnv): Promise<
   }
   if (workers > 1 && cluster.isPrimary) return runPrimary(workers, service, listen);
 
+  // Without static backends the service comes from the control plane, checked before any worker starts.
+  const watched = backends.length === 0 ? watchTarget(flags, env) : undefined;
   const zone = stringFlag(flags, 'zone');
   const healthPath = stringFlag(flags, 'health-path');
   const proxy = await startProxy({
@@ -87,14 +99,41 @@ export async function runProxy(argv: string[], env: NodeJS.ProcessEnv): Promise<
           : {}),
     },
   });
+  const watch = watched
+    ? watchService({
+        ...watched,
+        service,
+        onView: (view) => proxy.update(view),
+        onError: (error) =>
+          process.stderr.write(
+            `aurora proxy: control plane unreachable (${error.message}); routing on the last view\n`,
+          ),
+      })
+    : undefined;
   if (cluster.isPrimary) {
     process.stdout.write(`Proxy for service "${service}" listening on ${proxy.url}. Stop with Ctrl-C.\n`);
   } else {
     process.send?.({ listening: proxy.url });
   }
   await waitForSignal();
+  watch?.stop();
   await proxy.close();
   return cluster.isPrimary ? 'proxy stopped' : '';
+}
+
+function watchTarget(flags: ParsedFlags, env: NodeJS.ProcessEnv): { server: string; token: string } {
+  const server = stringFlag(flags, 'server') ?? env.AURORA_SERVER;
+  if (!server) {
+    throw new CliError(
+      'give the backends with --backend, or the control plane to follow with --server',
+      'for example --backend 127.0.0.1:9001, or --server http://127.0.0.1:7070',
+    );
+  }
+  const dataDir = env.AURORA_DATA_DIR ?? path.join('.aurora', 'data');
+  const token =
+    stringFlag(flags, 'token') ?? env.AURORA_TOKEN ?? readSavedAdminToken(dataDir) ?? env.AURORA_ADMIN_TOKEN;
+  if (!token) throw new CliError('no token for --server', 'pass --token or set AURORA_TOKEN');
+  return { server, token };
 }
 
 /**

@@ -52,8 +52,7 @@ export function FleetProvider(props: {
 
   const refresh = useCallback(async () => {
     try {
-      // Every node, a page of 5,000 at a time: the overview and node pages read the whole picture.
-      const items = await client.listAllNodes();
+      const { items } = await client.listNodes();
       dispatch({ type: 'listed', nodes: items });
       setProblem(undefined);
     } catch (error) {

@@ -51,6 +51,10 @@ export const ROUTE_ACTIONS: Readonly<Record<string, RouteAction>> = {
   'GET /v1/api-tokens': { action: 'apitoken.list', resource: 'cluster' },
   'DELETE /v1/api-tokens/:id': { action: 'apitoken.revoke', resource: 'cluster' },
   'GET /v1/authz/policies': { action: 'policy.read', resource: 'cluster' },
+  'GET /v1/services': { action: 'service.list', resource: 'cluster' },
+  'GET /v1/services/:name': { action: 'service.get', resource: 'cluster' },
+  'PUT /v1/services/:name': { action: 'service.put', resource: 'cluster' },
+  'DELETE /v1/services/:name': { action: 'service.delete', resource: 'cluster' },
 };
 
 const UNMAPPED: RouteAction = { action: 'route.unmapped', resource: 'cluster' };

@@ -68,6 +68,18 @@ async function anAlert(): Promise<string> {
   return res.json().items[0].id;
 }
 
+async function freshService(): Promise<string> {
+  const name = `s${seq++}`;
+  const res = await server.app.inject({
+    method: 'PUT',
+    url: `/v1/services/${name}`,
+    headers: server.admin,
+    payload: { backends: [{ node: 'blue-1', port: 8080 }] },
+  });
+  if (res.statusCode !== 200) throw new Error(`service create: ${res.body}`);
+  return name;
+}
+
 /** Declared expectations, keyed by "METHOD url" as registered. */
 const EXPECTED: Record<string, Expectation> = {
   'GET /v1/nodes': { allow: READ, ok: 200, call: async () => ({ url: '/v1/nodes' }) },
@@ -180,6 +192,22 @@ const EXPECTED: Record<string, Expectation> = {
     }),
   },
   'GET /v1/authz/policies': { allow: READ, ok: 200, call: async () => ({ url: '/v1/authz/policies' }) },
+  'GET /v1/services': { allow: READ, ok: 200, call: async () => ({ url: '/v1/services' }) },
+  'GET /v1/services/:name': {
+    allow: READ,
+    ok: 200,
+    call: async () => ({ url: `/v1/services/${await freshService()}` }),
+  },
+  'PUT /v1/services/:name': {
+    allow: OPERATE,
+    ok: 200,
+    call: async () => ({ url: `/v1/services/m${seq++}`, body: { backends: [{ address: '10.0.0.9', port: 80 }] } }),
+  },
+  'DELETE /v1/services/:name': {
+    allow: OPERATE,
+    ok: 204,
+    call: async () => ({ url: `/v1/services/${await freshService()}` }),
+  },
 };
 
 /** Routes anyone may call, each with the reason; checked to answer without credentials. */

@@ -61,12 +61,12 @@ namespace Aurora {
     context: RequestContext,
   };
   action "cluster.summary", "events.stream", "metrics.query", "metrics.scrape", "anomaly.list", "audit.read", "audit.verify",
-    "policy.read", "alert.list", "alertrule.list", "silence.list", "alert.deliveries", "prediction.list", "metrics.forecast" in ["read"] appliesTo {
+    "policy.read", "alert.list", "alertrule.list", "silence.list", "alert.deliveries", "prediction.list", "metrics.forecast", "service.list", "service.get" in ["read"] appliesTo {
     principal: [User, ServiceAccount, Agent],
     resource: [Cluster],
     context: RequestContext,
   };
-  action "alert.resolve", "alertrule.create", "alertrule.delete", "silence.create", "silence.delete" in ["operate"] appliesTo {
+  action "alert.resolve", "alertrule.create", "alertrule.delete", "silence.create", "silence.delete", "service.put", "service.delete" in ["operate"] appliesTo {
     principal: [User, ServiceAccount, Agent],
     resource: [Cluster],
     context: RequestContext,

@@ -3,9 +3,9 @@ import { Node, NodeState, Problem } from '@aurora/sdk';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifySchema, LogController } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { SERVER_VERSION } from '../../version.js';
-import { type Authenticator, type AuthKind, installAuth } from './auth.js';
+import { type Authenticator, installAuth } from './auth.js';
 import { defaultConsoleDir, markPublic, registerConsole } from './console-static.js';
 import { AuroraError } from './errors.js';
 import type { ServerMetrics } from './metrics.js';
@@ -27,19 +27,10 @@ export interface HttpOptions {
 /** Longest path parameter a route accepts; longer ones answer 414 before any handler runs. */
 export const MAX_PARAM_LENGTH = 256;
 
-/** One registered route as Fastify's onRoute hook saw it: its schema and who may call it. */
-export interface RegisteredRoute {
-  method: string;
-  url: string;
-  schema: FastifySchema | undefined;
-  /** `config.auth` of the route; undefined means the default, the admin token. */
-  auth: AuthKind | undefined;
-}
-
-const routeTables = new WeakMap<FastifyInstance, RegisteredRoute[]>();
+const routeTables = new WeakMap<FastifyInstance, { method: string; url: string }[]>();
 
 /** Every route registered on an app built by {@link createHttpApp}, as Fastify's onRoute hook saw it. */
-export function registeredRoutes(app: FastifyInstance): readonly RegisteredRoute[] {
+export function registeredRoutes(app: FastifyInstance): readonly { method: string; url: string }[] {
   return routeTables.get(app) ?? [];
 }
 
@@ -84,22 +75,10 @@ export async function createHttpApp(options: HttpOptions): Promise<FastifyInstan
     // Bodies are validated without type coercion, query strings and paths with it (see validation.ts).
     schemaController: { compilersFactory: { buildValidator: validatorFactory } },
   }).withTypeProvider<TypeBoxTypeProvider>();
-  const table: RegisteredRoute[] = [];
+  const table: { method: string; url: string }[] = [];
   routeTables.set(app, table);
   app.addHook('onRoute', (route) => {
-    // Read when asked: hooks of inner scopes (markPublic) still change config and schema after this one ran.
-    for (const method of [route.method].flat()) {
-      table.push({
-        method,
-        url: route.url,
-        get schema() {
-          return route.schema;
-        },
-        get auth() {
-          return (route.config as { auth?: AuthKind } | undefined)?.auth;
-        },
-      });
-    }
+    for (const method of [route.method].flat()) table.push({ method, url: route.url });
   });
   app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply));
   options.metrics.install(app);

@@ -6,7 +6,6 @@
 export const errorCatalogue = {
   AURORA_VALIDATION_FAILED: { status: 400, title: 'Request validation failed' },
   AURORA_BAD_REQUEST: { status: 400, title: 'Bad request' },
-  AURORA_INVALID_CURSOR: { status: 400, title: 'Invalid page cursor' },
   AURORA_UNAUTHENTICATED: { status: 401, title: 'Authentication required' },
   AURORA_TOKEN_INVALID: { status: 401, title: 'Token invalid' },
   AURORA_FORBIDDEN: { status: 403, title: 'Forbidden' },
@@ -18,6 +17,7 @@ export const errorCatalogue = {
   AURORA_ALERT_RULE_NOT_FOUND: { status: 404, title: 'Alert rule not found' },
   AURORA_SILENCE_NOT_FOUND: { status: 404, title: 'Silence not found' },
   AURORA_ALERT_RULE_NAME_TAKEN: { status: 409, title: 'Alert rule name already taken' },
+  AURORA_SERVICE_NOT_FOUND: { status: 404, title: 'Service not found' },
   AURORA_METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
   AURORA_NODE_NAME_TAKEN: { status: 409, title: 'Node name already taken' },
   AURORA_PAYLOAD_TOO_LARGE: { status: 413, title: 'Payload too large' },

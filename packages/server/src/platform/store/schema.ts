@@ -65,8 +65,6 @@ export const joinTokens = pgTable('join_tokens', {
  * labels (see `telemetry/series-key.ts`); `source` is what the per-node
  * cardinality limit counts by (`node:<id>`, `instance:<instance>`,
  * `scrape:<target>`), and where the head keeps its uncompacted samples.
- * Series are unique by name and the md5 of `labels_key`; lookups compare
- * both the hash (for the index) and the key itself.
  */
 export const metricSeries = pgTable(
   'metric_series',
@@ -79,9 +77,7 @@ export const metricSeries = pgTable(
     createdAt: ms('created_at').notNull(),
   },
   (t) => [
-    // On a hash of the key: a btree entry holds at most about 2.7 kB, and a label set within
-    // LABEL_LIMITS may be far longer (64 values of 2,048 characters).
-    uniqueIndex('metric_series_identity').on(t.name, sql`md5(${t.labelsKey})`),
+    uniqueIndex('metric_series_identity').on(t.name, t.labelsKey),
     index('metric_series_source_idx').on(t.source),
   ],
 );
@@ -395,3 +391,17 @@ export const schema = {
   alertOutbox,
   alertDeliveries,
 };
+
+/**
+ * Services the traffic capability balances: a name, a picker and the declared backends (nodes by name or
+ * endpoints by address). Addresses and weights that follow node state are resolved when read, not stored.
+ */
+export const services = pgTable('services', {
+  name: text('name').primaryKey(),
+  picker: text('picker').notNull(),
+  healthPath: text('health_path').notNull(),
+  backends: jsonb('backends')
+    .$type<{ node?: string; address?: string; port: number; zone?: string; weight?: number }[]>()
+    .notNull(),
+  updatedAt: ms('updated_at').notNull(),
+});

@@ -1,0 +1,66 @@
+import { type Static, Type } from '@sinclair/typebox';
+
+/** Balancing algorithms a service may name (the pickers of the built-in proxy). */
+export const PickerNameSchema = Type.Union(
+  [
+    Type.Literal('round-robin'),
+    Type.Literal('weighted'),
+    Type.Literal('least-request'),
+    Type.Literal('p2c-peak-ewma'),
+    Type.Literal('consistent-hash'),
+  ],
+  { description: 'balancing algorithm of the built-in proxy' },
+);
+
+/** One backend as an operator declares it: an Aurora node (by name) or a registered endpoint (by address). */
+export const ServiceBackendInput = Type.Object({
+  node: Type.Optional(Type.String({ minLength: 1, maxLength: 63, description: 'name of an Aurora node' })),
+  address: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 253, description: 'host name or IP of an endpoint outside Aurora' }),
+  ),
+  port: Type.Integer({ minimum: 1, maximum: 65_535 }),
+  zone: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: "default: the node's zone" })),
+  weight: Type.Optional(
+    Type.Number({ minimum: 0, maximum: 1_000, default: 1, description: 'relative share; 0 drains the backend' }),
+  ),
+});
+export type ServiceBackendInput = Static<typeof ServiceBackendInput>;
+
+export const PutServiceRequest = Type.Object({
+  picker: Type.Optional(PickerNameSchema),
+  healthPath: Type.Optional(Type.String({ pattern: '^/', maxLength: 1_024, description: 'default /healthz' })),
+  backends: Type.Array(ServiceBackendInput, { maxItems: 1_000, description: 'exactly one of node or address each' }),
+});
+export type PutServiceRequest = Static<typeof PutServiceRequest>;
+
+/** A backend as proxies see it: its address resolved and its effective weight after the node's state. */
+export const ServiceBackend = Type.Object({
+  id: Type.String({ description: 'node:<name>:<port> or <address>:<port>' }),
+  node: Type.Union([Type.String(), Type.Null()]),
+  address: Type.Union([Type.String(), Type.Null()], {
+    description: 'null while a node has reported no address (the proxy skips it)',
+  }),
+  port: Type.Integer(),
+  zone: Type.Union([Type.String(), Type.Null()]),
+  weight: Type.Number({ description: 'as declared' }),
+  effectiveWeight: Type.Number({
+    description: '0 while the node is draining, cordoned, down or deleted, else the declared weight',
+  }),
+  nodeState: Type.Union([Type.String(), Type.Null()]),
+});
+export type ServiceBackend = Static<typeof ServiceBackend>;
+
+export const Service = Type.Object(
+  {
+    name: Type.String(),
+    picker: PickerNameSchema,
+    healthPath: Type.String(),
+    backends: Type.Array(ServiceBackend),
+    updatedAt: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'Service' },
+);
+export type Service = Static<typeof Service>;
+
+export const ServiceList = Type.Object({ items: Type.Array(Service) });
+export type ServiceList = Static<typeof ServiceList>;

@@ -1,0 +1,2 @@
+export { registerTrafficRoutes, type TrafficContext } from './routes.js';
+export { toService } from './service-view.js';

@@ -1,0 +1,55 @@
+import type { Service, ServiceBackend } from '@aurora/sdk';
+import type { NodeRow } from '../platform/store/index.js';
+import type { services } from '../platform/store/schema.js';
+
+type ServiceRow = typeof services.$inferSelect;
+
+/** Node states in which a node takes no new traffic: it is being emptied, held out, or gone quiet. */
+const NO_TRAFFIC = new Set(['draining', 'cordoned', 'down']);
+
+/** The address proxies dial for a node: the first one it reported, since agents list non-internal ones first. */
+function nodeAddress(node: NodeRow): string | null {
+  return node.facts?.addresses[0] ?? null;
+}
+
+/**
+ * A stored service as proxies see it: node backends resolved to the node's address and zone, and an effective weight
+ * of 0 while the node is draining, cordoned, down or deleted. This is the seam where the control plane steers
+ * traffic by node state; lowering weights on anomalies will act here too.
+ */
+export function toService(row: ServiceRow, nodes: ReadonlyMap<string, NodeRow>): Service {
+  const backends: ServiceBackend[] = row.backends.map((b) => {
+    const weight = b.weight ?? 1;
+    if (b.node !== undefined) {
+      const node = nodes.get(b.node);
+      return {
+        id: `node:${b.node}:${b.port}`,
+        node: b.node,
+        address: node ? nodeAddress(node) : null,
+        port: b.port,
+        zone: b.zone ?? node?.zone ?? null,
+        weight,
+        // An operator's cordon or drain holds even while health moves the state to suspect and back.
+        effectiveWeight: node && !NO_TRAFFIC.has(node.state) && node.operatorState === null ? weight : 0,
+        nodeState: node?.state ?? null,
+      };
+    }
+    return {
+      id: `${b.address}:${b.port}`,
+      node: null,
+      address: b.address ?? null,
+      port: b.port,
+      zone: b.zone ?? null,
+      weight,
+      effectiveWeight: weight,
+      nodeState: null,
+    };
+  });
+  return {
+    name: row.name,
+    picker: row.picker as Service['picker'],
+    healthPath: row.healthPath,
+    backends,
+    updatedAt: new Date(row.updatedAt).toISOString(),
+  };
+}
