@@ -1,7 +1,7 @@
 /**
  * bench:lb — the built-in proxy against nginx and HAProxy, same backends, same load tool, in alternation.
  *
- *   npm run bench:lb -- [--out FILE] [--duration 10] [--warmup 5] [--rounds 3] [--workers 2] [--scenarios healthy,slow,kill]
+ *   npm run bench:lb -- [--out FILE] [--duration 10] [--warmup 40] [--rounds 3] [--workers 2] [--scenarios healthy,slow,kill]
  *                       [--contenders aurora,nginx-least_conn,...] [--connections 64] [--threads 2]
  */
 import { type ChildProcess, spawnSync } from 'node:child_process';
@@ -31,7 +31,7 @@ const { values } = parseArgs({
   options: {
     out: { type: 'string' },
     duration: { type: 'string', default: '10' },
-    warmup: { type: 'string', default: '5' },
+    warmup: { type: 'string', default: '40' },
     rounds: { type: 'string', default: '3' },
     workers: { type: 'string', default: '2' },
     threads: { type: 'string', default: '2' },
@@ -126,7 +126,22 @@ interface Run extends WrkResult {
 }
 
 /**
- * One measured run: the contender starts, gets `warmupSeconds` of the same load (a fresh Node process runs its
+ * The same load in 2 s slices until two slices in a row agree within 15 % on req/s (at most `warmupSeconds`): nginx
+ * and HAProxy are steady after two slices, a fresh Node process needs tens of thousands of requests before its JIT
+ * has compiled the hot paths, and measuring it before that measures its interpreter.
+ */
+async function warmUp(url: string): Promise<void> {
+  const started = Date.now();
+  let previous = -1;
+  while (Date.now() - started < warmupSeconds * 1000) {
+    const { rps } = await runWrk(peers.wrk, url, { ...load, seconds: 2 });
+    if (previous > 0 && Math.abs(rps - previous) / Math.max(rps, previous) < 0.15) return;
+    previous = rps;
+  }
+}
+
+/**
+ * One measured run: the contender starts, is warmed up under the same load (a fresh Node process runs its
  * interpreter until the JIT has seen enough requests), then the measured run. Backends live for the whole scenario so
  * every contender meets equally warm ones; the one killed in the kill scenario is started again afterwards.
  */
@@ -141,7 +156,7 @@ async function measure(
   const proc = await startContenderFor(c, port, backendPorts, dir);
   try {
     const url = `http://127.0.0.1:${port}/`;
-    await runWrk(peers.wrk, url, { ...load, seconds: warmupSeconds });
+    await warmUp(url);
     const before = cpuSeconds(proc.pid!);
     const killer =
       scenario === 'kill' ? setTimeout(() => backends[2]!.kill('SIGKILL'), (seconds * 1000) / 2) : undefined;
