@@ -44,3 +44,57 @@ export const PolicySummary = Type.Object({
 });
 export const PolicySetView = Type.Object({ schema: Type.String(), policies: Type.Array(PolicySummary) });
 export type PolicySetView = Static<typeof PolicySetView>;
+
+/** One audit entry as stored: its canonical JSON text (verify it byte for byte) and its chained hash. */
+export const AuditEntry = Type.Object({
+  seq: Type.Integer(),
+  entry: Type.String({ description: 'canonical JSON (RFC 8785) of the entry' }),
+  hash: Type.String({ description: 'SHA-256 hex of the previous hash, a newline and entry' }),
+});
+export type AuditEntry = Static<typeof AuditEntry>;
+
+export const AuditEntryPage = Type.Object({
+  items: Type.Array(AuditEntry),
+  next: Type.Union([Type.Integer(), Type.Null()], { description: 'pass as `after` for the next page' }),
+});
+export type AuditEntryPage = Static<typeof AuditEntryPage>;
+
+export const AuditPageQuery = Type.Object({
+  after: Type.Optional(Type.Integer({ minimum: 0, description: 'entries after this seq (default 0)' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000, default: 500 })),
+});
+export type AuditPageQuery = Static<typeof AuditPageQuery>;
+
+export const AuditCheckpoint = Type.Object({
+  seq: Type.Integer(),
+  hash: Type.String(),
+  at: Type.Integer({ description: 'ms since epoch' }),
+  keyId: Type.String(),
+  signature: Type.String({ description: 'Ed25519 over the canonical JSON of {at, hash, keyId, seq}, base64' }),
+});
+export type AuditCheckpoint = Static<typeof AuditCheckpoint>;
+
+export const AuditCheckpointList = Type.Object({
+  items: Type.Array(AuditCheckpoint),
+  keyId: Type.String(),
+  publicKey: Type.String({ description: 'the Ed25519 public key (PEM) that signs checkpoints; pin it elsewhere' }),
+});
+export type AuditCheckpointList = Static<typeof AuditCheckpointList>;
+
+export const AuditVerification = Type.Object({
+  intact: Type.Boolean(),
+  entries: Type.Integer(),
+  checkpoints: Type.Integer(),
+  lastSeq: Type.Integer(),
+  unsignedTail: Type.Integer({ description: 'entries after the last checkpoint, chained but not yet signed' }),
+  firstBroken: Type.Union([Type.Object({ seq: Type.Integer(), reason: Type.String() }), Type.Null()]),
+  keyId: Type.String(),
+});
+export type AuditVerification = Static<typeof AuditVerification>;
+
+export const AuditVerifyQuery = Type.Object({
+  publicKey: Type.Optional(
+    Type.String({ maxLength: 4096, description: 'verify against this pinned key (PEM or base64 SPKI) instead' }),
+  ),
+});
+export type AuditVerifyQuery = Static<typeof AuditVerifyQuery>;

@@ -6,6 +6,15 @@
  * const server = await startServer(compileConfig({ env: process.env }));
  */
 
+export {
+  type AuditCheckpoint,
+  type AuditRow,
+  type AuditVerification,
+  type AuthzDecision,
+  type AuthzOutcome,
+  readPublicKey,
+  verifyChain,
+} from './governance/index.js';
 export { type Clock, ManualClock } from './platform/clock.js';
 export {
   type AuroraConfig,

@@ -196,7 +196,12 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
       heartbeatIntervalMs: config.heartbeatIntervalMs,
       clockSkewThresholdMs: config.clockSkewThresholdMs,
     };
-    const governance = createGovernance({ store, clock });
+    const governance = await createGovernance({
+      store,
+      clock,
+      keyFile: config.keyFile,
+      checkpoints: { everyEntries: config.auditCheckpointEntries, everyMs: config.auditCheckpointIntervalMs },
+    });
     const app = await createHttpApp({
       logger,
       bodyLimitBytes: config.bodyLimitBytes,
@@ -208,6 +213,7 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
         serviceByTokenHash: (h) => governance.serviceByTokenHash(h),
         authorize: (request) => governance.authorizer.authorizeRequest(request),
       },
+      recordRequest: governance.recordRequest,
       ...(options.consoleDir ? { consoleDir: options.consoleDir } : {}),
     });
     await registerEventsRoute(app, bus);
@@ -231,6 +237,7 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
         alerting.controller,
         alerting.notifier,
         forecasting.controller,
+        governance.checkpointer,
       ],
       logger,
     );

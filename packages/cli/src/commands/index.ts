@@ -1,5 +1,6 @@
 import type { CommandSpec } from '../args.js';
 import { agentCommand, runAgent } from './agent.js';
+import { auditCommand, runAudit } from './audit.js';
 import { nodeCommand, runNode } from './node.js';
 import { nodesCommand, runNodes } from './nodes.js';
 import { predictionsCommand, runPredictions } from './predictions.js';
@@ -23,4 +24,5 @@ export const commands: Command[] = [
   { spec: predictionsCommand, run: runPredictions },
   { spec: tokenCommand, run: runToken },
   { spec: proxyCommand, run: runProxy },
+  { spec: auditCommand, run: runAudit },
 ];

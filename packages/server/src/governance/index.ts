@@ -2,7 +2,12 @@ import { PolicySetView, Problem } from '@aurora/sdk';
 import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../platform/clock.js';
 import type { Principal } from '../platform/http/auth.js';
+import type { Controller } from '../platform/leadership/index.js';
 import type { Store } from '../platform/store/index.js';
+import { AuditLog, type CheckpointPolicy } from './audit/audit-log.js';
+import { AuditSigner } from './audit/keys.js';
+import { requestRecorder } from './audit/recorder.js';
+import { registerAuditRoutes } from './audit/routes.js';
 import { Authorizer } from './authz/authorizer.js';
 import { PolicyEngine } from './authz/engine.js';
 import { SHIPPED_POLICIES } from './authz/policies.js';
@@ -10,6 +15,15 @@ import { CEDAR_SCHEMA } from './authz/schema.js';
 import { ApiTokenRepo } from './tokens/api-token-repo.js';
 import { registerApiTokenRoutes } from './tokens/routes.js';
 
+export { AuditLog, type AuditRecord, type CheckpointPolicy } from './audit/audit-log.js';
+export {
+  type AuditCheckpoint,
+  type AuditRow,
+  type AuditVerification,
+  readPublicKey,
+  verifyChain,
+} from './audit/chain.js';
+export { AuditSigner, KeyFileError } from './audit/keys.js';
 export { Authorizer, type DecideInput, type RequestDecision } from './authz/authorizer.js';
 export { type AuthzDecision, type AuthzOutcome, PolicyEngine, PolicyValidationError } from './authz/engine.js';
 export { SHIPPED_POLICIES } from './authz/policies.js';
@@ -19,14 +33,30 @@ export { ROUTE_ACTIONS } from './authz/route-actions.js';
 export interface Governance {
   authorizer: Authorizer;
   apiTokens: ApiTokenRepo;
+  audit: AuditLog;
+  /** Signs a checkpoint when entries have waited auditCheckpointIntervalMs (leader only). */
+  checkpointer: Controller;
+  /** The onSend half of the HTTP layer: records requests in the audit chain. */
+  recordRequest: ReturnType<typeof requestRecorder>;
   /** Resolves an API token by its hash to a principal (for the auth hook). */
   serviceByTokenHash(tokenHash: string): Promise<Principal | undefined>;
   registerRoutes(app: FastifyInstance): Promise<void>;
 }
 
-/** Builds governance over the store: the shipped policy set in force, API tokens from the store. */
-export function createGovernance(deps: { store: Store; clock: Clock }): Governance {
+/**
+ * Builds governance over the store: the shipped policy set in force, API
+ * tokens from the store, and the audit chain signed with the key that the
+ * key file decrypts.
+ */
+export async function createGovernance(deps: {
+  store: Store;
+  clock: Clock;
+  keyFile: string;
+  checkpoints: CheckpointPolicy;
+}): Promise<Governance> {
   const apiTokens = new ApiTokenRepo(deps.store.db);
+  const signer = await AuditSigner.open(deps.store, deps.keyFile);
+  const audit = new AuditLog(deps.store.db, signer, deps.clock, deps.checkpoints);
   const authorizer = new Authorizer(PolicyEngine.compile(SHIPPED_POLICIES), async (name) => {
     const row = await deps.store.nodes.byName(name);
     return row ? { name: row.name, labels: row.labels, zone: row.zone } : undefined;
@@ -34,12 +64,20 @@ export function createGovernance(deps: { store: Store; clock: Clock }): Governan
   return {
     authorizer,
     apiTokens,
+    audit,
+    recordRequest: requestRecorder(audit),
+    checkpointer: {
+      name: 'audit-checkpoints',
+      intervalMs: Math.min(60_000, deps.checkpoints.everyMs),
+      runOnce: () => audit.checkpointIfDue(),
+    },
     async serviceByTokenHash(tokenHash) {
       const row = await apiTokens.usable(tokenHash, deps.clock.now());
       return row ? { kind: 'service', id: row.id, name: row.name, roles: row.roles, teams: row.teams } : undefined;
     },
     async registerRoutes(app) {
       await registerApiTokenRoutes(app, { tokens: apiTokens, clock: deps.clock });
+      await registerAuditRoutes(app, audit);
       app.get(
         '/v1/authz/policies',
         {

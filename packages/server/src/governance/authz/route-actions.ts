@@ -55,6 +55,9 @@ export const ROUTE_ACTIONS: Readonly<Record<string, RouteAction>> = {
   'GET /v1/services/:name': { action: 'service.get', resource: 'cluster' },
   'PUT /v1/services/:name': { action: 'service.put', resource: 'cluster' },
   'DELETE /v1/services/:name': { action: 'service.delete', resource: 'cluster' },
+  'GET /v1/audit': { action: 'audit.read', resource: 'cluster' },
+  'GET /v1/audit/checkpoints': { action: 'audit.read', resource: 'cluster' },
+  'GET /v1/audit/verify': { action: 'audit.verify', resource: 'cluster' },
 };
 
 const UNMAPPED: RouteAction = { action: 'route.unmapped', resource: 'cluster' };

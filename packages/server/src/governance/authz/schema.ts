@@ -60,7 +60,7 @@ namespace Aurora {
     resource: [Node],
     context: RequestContext,
   };
-  action "cluster.summary", "events.stream", "metrics.query", "metrics.scrape", "anomaly.list", "audit.read", "audit.verify",
+  action "cluster.summary", "events.stream", "metrics.query", "metrics.scrape", "anomaly.list",
     "policy.read", "alert.list", "alertrule.list", "silence.list", "alert.deliveries", "prediction.list", "metrics.forecast", "service.list", "service.get" in ["read"] appliesTo {
     principal: [User, ServiceAccount, Agent],
     resource: [Cluster],
@@ -72,7 +72,7 @@ namespace Aurora {
     context: RequestContext,
   };
   action "metrics.write", "token.create", "token.list", "token.revoke", "apitoken.create", "apitoken.list",
-    "apitoken.revoke", "policy.update", "route.unmapped" in ["administer"] appliesTo {
+    "apitoken.revoke", "policy.update", "audit.read", "audit.verify", "route.unmapped" in ["administer"] appliesTo {
     principal: [User, ServiceAccount, Agent],
     resource: [Cluster],
     context: RequestContext,

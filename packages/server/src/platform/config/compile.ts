@@ -36,6 +36,10 @@ export interface AuroraConfig {
   readonly alertResolveAfterMs: number;
   readonly alertmanagerUrls: readonly string[];
   readonly alertWebhooks: readonly WebhookTarget[];
+  /** Absolute path of the key file (default master.key in dataDir). */
+  readonly keyFile: string;
+  readonly auditCheckpointEntries: number;
+  readonly auditCheckpointIntervalMs: number;
   readonly logLevel: string;
 }
 
@@ -144,5 +148,6 @@ export function compileConfig(sources: ConfigSources = {}): AuroraConfig {
     );
   }
   out.dataDir = path.resolve(out.dataDir as string);
+  out.keyFile = path.resolve((out.keyFile as string | undefined) ?? path.join(out.dataDir as string, 'master.key'));
   return Object.freeze(out) as unknown as AuroraConfig;
 }

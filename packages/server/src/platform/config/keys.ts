@@ -1,5 +1,6 @@
 import { DURATION_FORMS, tryParseDuration } from '@aurora/core';
 import { alertKeys, detectionKeys } from './keys-detection.js';
+import { governanceKeys } from './keys-governance.js';
 
 /** Parses one raw value (string from env/file/flag, or an already typed value) or returns an error message. */
 export type Parser<T> = (raw: unknown) => { ok: true; value: T } | { ok: false; expected: string };
@@ -354,6 +355,7 @@ export const configKeys = [
   }),
   ...detectionKeys,
   ...alertKeys,
+  ...governanceKeys,
   key({
     name: 'logLevel',
     env: 'AURORA_LOG_LEVEL',

@@ -3,7 +3,13 @@ import { Node, NodeState, Problem } from '@aurora/sdk';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
 import { SERVER_VERSION } from '../../version.js';
 import { type Authenticator, installAuth } from './auth.js';
 import { defaultConsoleDir, markPublic, registerConsole } from './console-static.js';
@@ -22,6 +28,8 @@ export interface HttpOptions {
   ready(): Promise<boolean>;
   /** Directory of the built console; defaults to packages/console/dist. */
   consoleDir?: string;
+  /** Called before every answer leaves (the audit trail); a failure fails the answer. */
+  recordRequest?(request: FastifyRequest, reply: FastifyReply): Promise<void>;
 }
 
 /** Longest path parameter a route accepts; longer ones answer 414 before any handler runs. */
@@ -89,6 +97,13 @@ export async function createHttpApp(options: HttpOptions): Promise<FastifyInstan
     }
   });
   installAuth(app, options.auth);
+  const record = options.recordRequest;
+  if (record) {
+    app.addHook('onSend', async (request, reply, payload) => {
+      await record(request, reply);
+      return payload;
+    });
+  }
   installUnknownFieldWarnings(app);
   app.addSchema(NodeState);
   app.addSchema(Node);

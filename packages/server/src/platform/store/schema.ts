@@ -367,6 +367,26 @@ export const apiTokens = pgTable('api_tokens', {
   createdAt: ms('created_at').notNull(),
 });
 
+/**
+ * The audit chain (governance): each entry's canonical JSON text, chained to
+ * the one before by SHA-256. Append-only: a trigger (migration 0013) refuses
+ * UPDATE, DELETE and TRUNCATE, here and on the checkpoints.
+ */
+export const auditLog = pgTable('audit_log', {
+  seq: bigint('seq', { mode: 'number' }).primaryKey(),
+  entry: text('entry').notNull(),
+  hash: text('hash').notNull(),
+});
+
+/** Ed25519-signed statements that the audit chain up to `seq` ends in `hash`. */
+export const auditCheckpoints = pgTable('audit_checkpoints', {
+  seq: bigint('seq', { mode: 'number' }).primaryKey(),
+  hash: text('hash').notNull(),
+  at: ms('at').notNull(),
+  keyId: text('key_id').notNull(),
+  signature: text('signature').notNull(),
+});
+
 /** All tables, for Drizzle's relational typing. */
 export const schema = {
   nodes,
@@ -390,6 +410,8 @@ export const schema = {
   silences,
   alertOutbox,
   alertDeliveries,
+  auditLog,
+  auditCheckpoints,
 };
 
 /**

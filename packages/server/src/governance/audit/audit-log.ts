@@ -1,0 +1,205 @@
+import type { KeyObject } from 'node:crypto';
+import { asc, desc, eq, gt, sql } from 'drizzle-orm';
+import type { Clock } from '../../platform/clock.js';
+import type { Db } from '../../platform/store/index.js';
+import { auditCheckpoints, auditLog } from '../../platform/store/schema.js';
+import {
+  type AuditCheckpoint,
+  type AuditRow,
+  type AuditVerification,
+  ChainVerifier,
+  canonicalJson,
+  chainHash,
+  checkpointPayload,
+  GENESIS_HASH,
+} from './chain.js';
+import type { AuditSigner } from './keys.js';
+
+/** Advisory lock that orders appends across replicas ("audit" in ASCII). */
+const AUDIT_LOCK_KEY = 0x6175646974;
+const VERIFY_PAGE = 5_000;
+
+/** What is recorded; `seq` and `at` are added by the log. Values must be JSON (no undefined, NaN). */
+export type AuditRecord = { kind: string } & Record<string, unknown>;
+
+/** How often checkpoints are signed. */
+export interface CheckpointPolicy {
+  /** Sign after this many entries since the last checkpoint. */
+  everyEntries: number;
+  /** Sign when the oldest unsigned entry is this old (checked at appends and by {@link AuditLog.checkpointIfDue}). */
+  everyMs: number;
+}
+
+/** When an entry was written; an unreadable one counts as long ago, so it gets signed (and verification reports it). */
+function entryTime(text: string): number {
+  try {
+    const at = Date.parse((JSON.parse(text) as { at?: string }).at ?? '');
+    return Number.isNaN(at) ? 0 : at;
+  } catch {
+    return 0;
+  }
+}
+
+interface Pending {
+  record: AuditRecord;
+  resolve(seq: number): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * The append-only audit log. Appends from this process are queued and written
+ * in batches, one transaction each, under an advisory lock, so replicas sharing
+ * PostgreSQL append in the store's order and the chain never forks.
+ */
+export class AuditLog {
+  #queue: Pending[] = [];
+  #flushing: Promise<void> | undefined;
+
+  constructor(
+    private readonly db: Db,
+    private readonly signer: AuditSigner,
+    private readonly clock: Clock,
+    private readonly policy: CheckpointPolicy,
+  ) {}
+
+  get publicKey(): KeyObject {
+    return this.signer.publicKey;
+  }
+
+  get publicKeyPem(): string {
+    return this.signer.publicKeyPem;
+  }
+
+  get keyId(): string {
+    return this.signer.keyId;
+  }
+
+  /** Appends one record; resolves with its seq once it is committed. */
+  append(record: AuditRecord): Promise<number> {
+    return new Promise<number>((resolve, reject) => {
+      this.#queue.push({ record, resolve, reject });
+      this.#flushing ??= this.#drain();
+    });
+  }
+
+  async #drain(): Promise<void> {
+    try {
+      while (this.#queue.length > 0) {
+        const batch = this.#queue.splice(0, 1_000);
+        try {
+          const seqs = await this.#write(batch.map((p) => p.record));
+          batch.forEach((p, i) => p.resolve(seqs[i] as number));
+        } catch (error) {
+          for (const p of batch) p.reject(error);
+        }
+      }
+    } finally {
+      this.#flushing = undefined;
+    }
+  }
+
+  async #write(records: AuditRecord[]): Promise<number[]> {
+    return this.db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`);
+      const last = (
+        await tx.select({ seq: auditLog.seq, hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.seq)).limit(1)
+      )[0];
+      let seq = last?.seq ?? 0;
+      let prev = last?.hash ?? GENESIS_HASH;
+      const at = this.clock.now();
+      const lastCp = (
+        await tx
+          .select({ seq: auditCheckpoints.seq, at: auditCheckpoints.at })
+          .from(auditCheckpoints)
+          .orderBy(desc(auditCheckpoints.seq))
+          .limit(1)
+      )[0];
+      let signedSeq = lastCp?.seq ?? 0;
+      // The oldest entry no checkpoint covers yet, if it was written before this batch: its age starts the clock.
+      const oldestUnsigned =
+        seq > signedSeq
+          ? (
+              await tx
+                .select({ entry: auditLog.entry })
+                .from(auditLog)
+                .where(eq(auditLog.seq, signedSeq + 1))
+            )[0]
+          : undefined;
+      const waitingSince = oldestUnsigned ? entryTime(oldestUnsigned.entry) : at;
+      const rows: AuditRow[] = [];
+      const checkpoints: (typeof auditCheckpoints.$inferInsert)[] = [];
+      const checkpoint = () => {
+        const body = { seq, hash: prev, at, keyId: this.signer.keyId };
+        checkpoints.push({ ...body, signature: this.signer.sign(checkpointPayload(body)) });
+        signedSeq = seq;
+      };
+      for (const record of records) {
+        seq++;
+        const entry = canonicalJson({ ...record, seq, at: new Date(at).toISOString() });
+        prev = chainHash(prev, entry);
+        rows.push({ seq, entry, hash: prev });
+        if (seq - signedSeq >= this.policy.everyEntries) checkpoint();
+      }
+      // Time: the entries waiting since the last checkpoint are signed once it is everyMs old.
+      if (seq > signedSeq && signedSeq === (lastCp?.seq ?? 0) && at - waitingSince >= this.policy.everyMs) checkpoint();
+      await tx.insert(auditLog).values(rows);
+      if (checkpoints.length > 0) await tx.insert(auditCheckpoints).values(checkpoints);
+      return rows.map((r) => r.seq);
+    });
+  }
+
+  /** Signs a checkpoint over unsigned entries when the time policy says so (a timer calls this). */
+  async checkpointIfDue(force = false): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`);
+      const last = (
+        await tx.select({ seq: auditLog.seq, hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.seq)).limit(1)
+      )[0];
+      if (!last) return;
+      const lastCp = (
+        await tx
+          .select({ seq: auditCheckpoints.seq, at: auditCheckpoints.at })
+          .from(auditCheckpoints)
+          .orderBy(desc(auditCheckpoints.seq))
+          .limit(1)
+      )[0];
+      const now = this.clock.now();
+      if (lastCp && lastCp.seq >= last.seq) return;
+      if (!force) {
+        const oldest = (
+          await tx
+            .select({ entry: auditLog.entry })
+            .from(auditLog)
+            .where(eq(auditLog.seq, (lastCp?.seq ?? 0) + 1))
+        )[0];
+        const since = oldest ? entryTime(oldest.entry) : now;
+        if (now - since < this.policy.everyMs) return;
+      }
+      const body = { seq: last.seq, hash: last.hash, at: now, keyId: this.signer.keyId };
+      await tx.insert(auditCheckpoints).values({ ...body, signature: this.signer.sign(checkpointPayload(body)) });
+    });
+  }
+
+  /** Entries after `afterSeq`, oldest first. */
+  read(afterSeq: number, limit: number): Promise<AuditRow[]> {
+    return this.db.select().from(auditLog).where(gt(auditLog.seq, afterSeq)).orderBy(asc(auditLog.seq)).limit(limit);
+  }
+
+  /** Every checkpoint, oldest first. */
+  checkpoints(): Promise<AuditCheckpoint[]> {
+    return this.db.select().from(auditCheckpoints).orderBy(asc(auditCheckpoints.seq));
+  }
+
+  /** Recomputes the whole chain and every checkpoint against `publicKey` (default: this cluster's key). */
+  async verify(publicKey: KeyObject = this.signer.publicKey): Promise<AuditVerification> {
+    const verifier = new ChainVerifier(await this.checkpoints(), publicKey);
+    let after = 0;
+    for (;;) {
+      const page = await this.read(after, VERIFY_PAGE);
+      for (const row of page) verifier.feed(row);
+      if (page.length < VERIFY_PAGE || verifier.broken) break;
+      after = (page[page.length - 1] as AuditRow).seq;
+    }
+    return verifier.finish();
+  }
+}
