@@ -191,6 +191,9 @@ const EXPECTED: Record<string, Expectation> = {
       url: `/v1/api-tokens/${(await adminPost('/v1/api-tokens', { name: `r${seq++}`, roles: ['viewer'] })).id}`,
     }),
   },
+  'GET /v1/audit': { allow: ['admin'], ok: 200, call: async () => ({ url: '/v1/audit' }) },
+  'GET /v1/audit/checkpoints': { allow: ['admin'], ok: 200, call: async () => ({ url: '/v1/audit/checkpoints' }) },
+  'GET /v1/audit/verify': { allow: ['admin'], ok: 200, call: async () => ({ url: '/v1/audit/verify' }) },
   'GET /v1/authz/policies': { allow: READ, ok: 200, call: async () => ({ url: '/v1/authz/policies' }) },
   'GET /v1/services': { allow: READ, ok: 200, call: async () => ({ url: '/v1/services' }) },
   'GET /v1/services/:name': {
