@@ -52,7 +52,9 @@ describe('aurora predictions', () => {
   test('lists open predictions with their sentence and the hit rate', async () => {
     const lines = (await runPredictions(connection, {})).split('\n');
     expect(lines[0]).toMatch(/^STATUS\s+RULE\s+EXPECTED\s+CLOSED\s+PREDICTION$/);
-    expect(lines[1]).toMatch(/^open\s+disk\s+in [5-7]h\s+-\s+disk \/data on db-1 full in about [5-7](\.\d)? h \(80 % interval/);
+    expect(lines[1]).toMatch(
+      /^open\s+disk\s+in [5-7]h\s+-\s+disk \/data on db-1 full in about [5-7](\.\d)? h \(80 % interval/,
+    );
     expect(lines.at(-1)).toBe('Hit rate: no prediction closed yet.');
     expect(await runPredictions([...connection, '--node', 'other'], {})).toBe(
       'Nothing is expected to fill up, saturate or leak.\nHit rate: no prediction closed yet.',

@@ -88,7 +88,7 @@ export class AuditLog {
         const batch = this.#queue.splice(0, 1_000);
         try {
           const seqs = await this.#write(batch.map((p) => p.record));
-          batch.forEach((p, i) => p.resolve(seqs[i] as number));
+          for (const [i, p] of batch.entries()) p.resolve(seqs[i] as number);
         } catch (error) {
           for (const p of batch) p.reject(error);
         }

@@ -82,10 +82,7 @@ export class ChainVerifier {
   readonly #checkpoints: AuditCheckpoint[];
 
   /** `checkpoints` in ascending seq; `publicKey` is the key they must be signed with (pin it for independence from the store). */
-  constructor(
-    checkpoints: readonly AuditCheckpoint[],
-    private readonly publicKey: KeyObject,
-  ) {
+  constructor(checkpoints: readonly AuditCheckpoint[], publicKey: KeyObject) {
     this.#checkpoints = [...checkpoints];
     let last = 0;
     for (const cp of this.#checkpoints) {
