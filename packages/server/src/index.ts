@@ -8,11 +8,16 @@
 
 export {
   type AuditCheckpoint,
+  AuditLog,
   type AuditRow,
+  AuditSigner,
   type AuditVerification,
+  Authorizer,
   type AuthzDecision,
   type AuthzOutcome,
+  PolicyEngine,
   readPublicKey,
+  SHIPPED_POLICIES,
   verifyChain,
 } from './governance/index.js';
 export { type Clock, ManualClock } from './platform/clock.js';
@@ -25,7 +30,7 @@ export {
   configKeys,
 } from './platform/config/index.js';
 export { type ErrorCode, errorCatalogue } from './platform/http/errors.js';
-export { StoreDamagedError, StoreLockedError } from './platform/store/index.js';
+export { Store, StoreDamagedError, StoreLockedError } from './platform/store/index.js';
 export { type RunningServer, type StartOptions, startServer } from './server.js';
 export { type ExposedSample, formatExposition, parseExposition, type SamplesIngested } from './telemetry/index.js';
 export { encodeWriteRequest, type WireTimeSeries, type WireWriteRequest } from './telemetry/remote-write/proto.js';
