@@ -2,7 +2,9 @@
  * End-to-end: the built console in Chromium against a real control plane and
  * a real node agent on this machine. Proves the whole path a user sees: login,
  * a node turning ready live, a node page whose charts fill with points, and
- * its state history from events and, after a reload, from the store.
+ * its state history from events and, after a reload, from the store; charts
+ * over an hour and a week from the query API with forecast bands, and the
+ * predicted problems the leader found on the overview.
  */
 
 import { randomBytes } from 'node:crypto';
@@ -12,7 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startAgent } from '@aurora/agent';
 import { AuroraClient } from '@aurora/sdk';
-import { compileConfig, startServer } from '@aurora/server';
+import { compileConfig, encodeWriteRequest, startServer } from '@aurora/server';
 import { pino } from 'pino';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -72,8 +74,29 @@ async function ensureConsoleBuilt(): Promise<void> {
   }
 }
 
-function pointsOf(page: Page, testId: string): Promise<number> {
-  return page.getByTestId(testId).evaluate((el) => Number(el.getAttribute('data-points') ?? 0));
+function pointsOf(page: Page, testId: string, attribute = 'data-points'): Promise<number> {
+  return page.getByTestId(testId).evaluate((el, a) => Number(el.getAttribute(a) ?? 0), attribute);
+}
+
+/** Writes one series through Prometheus remote_write, as a Prometheus server would. */
+async function remoteWrite(url: string, token: string, labels: Record<string, string>, points: [number, number][]) {
+  const res = await fetch(`${url}/api/v1/write`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/x-protobuf',
+      'content-encoding': 'snappy',
+    },
+    body: encodeWriteRequest({
+      timeseries: [
+        {
+          labels: Object.entries(labels).map(([name, value]) => ({ name, value })),
+          samples: points.map(([timestamp, value]) => ({ timestamp, value })),
+        },
+      ],
+    }),
+  });
+  if (res.status !== 204) throw new Error(`remote_write answered ${res.status}: ${await res.text()}`);
 }
 
 describe.runIf(!haveBrowser && requireBrowser)('console in Chromium, browser required', () => {
@@ -95,9 +118,28 @@ describe.skipIf(!haveBrowser)(`console in Chromium${haveBrowser ? '' : ` (skippe
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'aurora-console-e2e-'));
     const config = compileConfig({
       env: {},
-      overrides: { host: '127.0.0.1', port: 0, dataDir: path.join(dataDir, 'server'), adminToken, logLevel: 'warn' },
+      overrides: {
+        host: '127.0.0.1',
+        port: 0,
+        dataDir: path.join(dataDir, 'server'),
+        adminToken,
+        logLevel: 'warn',
+        capacities: [{ name: 'queue', match: 'queue_depth', capacity: 1000, kind: 'full' }],
+      },
     });
     server = await startServer(config);
+    // Three hours of the node's CPU before its agent starts (so the hour and week charts have
+    // history to draw and forecast from), and a queue filling towards its configured capacity.
+    const now = Date.now();
+    const cpu: [number, number][] = [];
+    const queue: [number, number][] = [];
+    for (let t = now - 3 * 3_600_000; t < now - 60_000; t += 60_000) {
+      cpu.push([t, 20 + 5 * Math.sin(t / 600_000)]);
+      queue.push([t, 400 + ((t - (now - 3 * 3_600_000)) / 3_600_000) * 100]);
+    }
+    await remoteWrite(server.url, adminToken, { __name__: 'cpu_usage_pct', node: NODE_NAME }, cpu);
+    await remoteWrite(server.url, adminToken, { __name__: 'queue_depth', instance: 'e2e-queue' }, queue);
+    await server.forecasting.controller.refresh();
     const admin = new AuroraClient({ baseUrl: server.url, token: adminToken });
     const { token } = await admin.createJoinToken({ description: 'console e2e' });
     agent = await startAgent({
@@ -184,6 +226,40 @@ describe.skipIf(!haveBrowser)(`console in Chromium${haveBrowser ? '' : ` (skippe
     await page.getByTestId('node-page').waitFor();
     await page.locator('[data-testid=state-history] [data-testid=history-to][data-state=cordoned]').waitFor();
 
+    expect(pageErrors).toEqual([]);
+  }, 180_000);
+  it('draws an hour and a week from the query API with forecast bands, and predicted problems on the overview', async () => {
+    if (!browser || !server) throw new Error('setup did not complete');
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.setDefaultTimeout(30_000);
+    await page.goto(server.url);
+    await page.getByTestId('login-token').fill(adminToken);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('summary-total').waitFor();
+
+    // The overview lists what the leader predicts, with the sentence an operator acts on.
+    const predicted = page.locator('[data-testid=prediction-item][data-rule=queue]');
+    await expect
+      .poll(() => predicted.textContent(), { timeout: 30_000 })
+      .toMatch(/queue on e2e-queue full in about [\d.]+ h \(80 % interval/);
+    expect(await page.getByTestId('prediction-hit-rate').textContent()).toContain('no hit rate');
+    mkdirSync(path.dirname(screenshotPath), { recursive: true });
+    await page.screenshot({ path: screenshotPath.replace('console.png', 'console-overview.png'), fullPage: true });
+
+    await page.goto(`${server.url}/nodes/${NODE_NAME}`);
+    await page.getByTestId('node-page').waitFor();
+    // The hour view reads the query API at a 1-minute step and draws the forecast after the last point.
+    await page.getByTestId('range-hour').click();
+    await page.locator('[data-testid=range-charts][data-range=hour][data-loaded=true]').waitFor();
+    await expect.poll(() => pointsOf(page, 'chart-cpu')).toBeGreaterThanOrEqual(55);
+    await expect.poll(() => pointsOf(page, 'chart-cpu', 'data-forecast-points')).toBe(15);
+    expect(await page.getByTestId('chart-cpu').locator('canvas').count()).toBe(1);
+    // The week view reads the 1-hour rollups and heads: the three hours are a handful of points.
+    await page.getByTestId('range-week').click();
+    await page.locator('[data-testid=range-charts][data-range=week][data-loaded=true]').waitFor();
+    await expect.poll(() => pointsOf(page, 'chart-cpu')).toBeGreaterThanOrEqual(3);
+    expect(await pointsOf(page, 'chart-cpu')).toBeLessThanOrEqual(5);
     expect(pageErrors).toEqual([]);
   }, 180_000);
 });

@@ -1,11 +1,14 @@
 /**
- * The node page's live charts: the last 15 minutes from the metrics API, then
- * every sample of the node's heartbeats as they arrive on the event stream.
+ * The node page's charts: live (the last 15 minutes from the metrics API, then
+ * every sample of the node's heartbeats as they arrive on the event stream), or
+ * an hour, a day or a week from the query API with forecast bands.
  */
 import { agentMetricName, type MetricSample } from '@aurora/sdk';
 import { useEffect, useMemo, useState } from 'react';
 import { useFleet } from '../live/FleetProvider.js';
 import { formatPercent, formatRate } from '../ui/format.js';
+import { RangeCharts } from './RangeCharts.js';
+import { RANGES, type RangeId } from './ranges.js';
 import {
   alignForChart,
   appendSamples,
@@ -26,7 +29,9 @@ interface ChartSpec {
   title: string;
   format: (v: number) => string;
   range?: [number, number];
-  labelOf: (s: SeriesBuffer) => string | undefined;
+  labelOf: (s: Pick<SeriesBuffer, 'name' | 'labels'>) => string | undefined;
+  /** The metric whose forecast the hour, day and week views draw. */
+  forecast?: string;
 }
 
 const pct = (v: number) => formatPercent(v);
@@ -38,6 +43,7 @@ const CHARTS: ChartSpec[] = [
     format: pct,
     range: [0, 100],
     labelOf: (s) => (s.name === 'cpu_usage_pct' ? 'cpu' : undefined),
+    forecast: 'cpu_usage_pct',
   },
   {
     id: 'memory',
@@ -45,6 +51,7 @@ const CHARTS: ChartSpec[] = [
     format: pct,
     range: [0, 100],
     labelOf: (s) => (s.name === 'mem_used_pct' ? 'memory' : undefined),
+    forecast: 'mem_used_pct',
   },
   {
     id: 'disk',
@@ -52,6 +59,7 @@ const CHARTS: ChartSpec[] = [
     format: pct,
     range: [0, 100],
     labelOf: (s) => (s.name === 'disk_used_pct' ? (s.labels.mount ?? 'disk') : undefined),
+    forecast: 'disk_used_pct',
   },
   {
     id: 'network',
@@ -75,8 +83,39 @@ function withoutNode<T extends { labels: Record<string, string> }>(s: T): T {
   return { ...s, labels };
 }
 
-/** The four charts of one node. */
+type View = 'live' | RangeId;
+
+/** The four charts of one node, live or over a chosen range. */
 export function NodeCharts({ name }: { name: string }) {
+  const [view, setView] = useState<View>('live');
+  const title = view === 'live' ? 'Last 15 minutes' : `Last ${view}, with forecast`;
+  return (
+    <section aria-labelledby="charts-title" className="stack">
+      <div className="charts-head">
+        <h2 id="charts-title">{title}</h2>
+        <fieldset className="range-picker" data-testid="range-picker">
+          <legend className="sr-only">Time range</legend>
+          {(['live', ...RANGES.map((r) => r.id)] as View[]).map((v) => (
+            <button
+              key={v}
+              type="button"
+              data-testid={`range-${v}`}
+              aria-pressed={view === v}
+              className={view === v ? 'active' : ''}
+              onClick={() => setView(v)}
+            >
+              {v === 'live' ? 'Live' : RANGES.find((r) => r.id === v)!.label}
+            </button>
+          ))}
+        </fieldset>
+      </div>
+      {view === 'live' ? <LiveCharts name={name} /> : <RangeCharts name={name} range={view} charts={CHARTS} />}
+    </section>
+  );
+}
+
+/** The live charts: a 15-minute backfill, then heartbeats from the event stream. */
+function LiveCharts({ name }: { name: string }) {
   const { client, subscribe } = useFleet();
   const [series, setSeries] = useState<SeriesWindow>(() => new Map());
   const [error, setError] = useState<string | undefined>(undefined);
@@ -106,8 +145,7 @@ export function NodeCharts({ name }: { name: string }) {
   const charts = useMemo(() => CHARTS.map((spec) => ({ spec, data: alignForChart(series, spec.labelOf) })), [series]);
 
   return (
-    <section aria-labelledby="charts-title" className="stack">
-      <h2 id="charts-title">Last 15 minutes</h2>
+    <>
       {error && (
         <p className="error" role="alert">
           Could not load the metric history: {error}
@@ -125,6 +163,6 @@ export function NodeCharts({ name }: { name: string }) {
           />
         ))}
       </div>
-    </section>
+    </>
   );
 }

@@ -22,6 +22,10 @@ export interface TimeChartProps {
   format: (value: number) => string;
   /** Fixed y range, e.g. `[0, 100]` for percentages; otherwise uPlot fits the data. */
   range?: [number, number] | undefined;
+  /** Index among the labels from which lines are forecasts (drawn dashed); none when undefined. */
+  forecastFrom?: number | undefined;
+  /** Forecast steps drawn, exposed as `data-forecast-points`. */
+  forecastPoints?: number | undefined;
 }
 
 function makeOptions(el: HTMLElement, props: TimeChartProps): uPlot.Options {
@@ -37,7 +41,11 @@ function makeOptions(el: HTMLElement, props: TimeChartProps): uPlot.Options {
       ...props.data.labels.map((label, i) => ({
         label,
         stroke: PALETTE[i % PALETTE.length],
-        width: 1.5,
+        width: props.forecastFrom !== undefined && i >= props.forecastFrom ? 1 : 1.5,
+        // Forecast lines are dashed: the band's edges finely, the central forecast in longer strokes.
+        ...(props.forecastFrom !== undefined && i >= props.forecastFrom
+          ? { dash: label.endsWith(' forecast') ? [8, 4] : [2, 3] }
+          : {}),
         spanGaps: true,
         points: { show: false },
         value: (_u: uPlot, v: number | null) => (v === null ? '—' : props.format(v)),
@@ -87,6 +95,7 @@ export function TimeChart(props: TimeChartProps) {
   }, [props.data]);
 
   const latest = props.data.labels
+    .slice(0, props.forecastFrom ?? props.data.labels.length)
     .map((label, i) => {
       const ys = props.data.columns[i + 1] ?? [];
       const last = ys.findLast((v) => v !== null);
@@ -101,6 +110,7 @@ export function TimeChart(props: TimeChartProps) {
       data-testid={props.testId}
       data-points={props.data.pointCount}
       data-series={props.data.labels.length}
+      data-forecast-points={props.forecastPoints ?? 0}
     >
       <figcaption>
         <span className="chart-title">{props.title}</span>
