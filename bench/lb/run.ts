@@ -1,7 +1,7 @@
 /**
  * bench:lb — the built-in proxy against nginx and HAProxy, same backends, same load tool, in alternation.
  *
- *   npm run bench:lb -- [--out FILE] [--duration 10] [--warmup 40] [--rounds 3] [--workers 2] [--scenarios healthy,slow,kill]
+ *   npm run bench:lb -- [--out FILE] [--duration 10] [--warmup 60] [--warmup-requests 30000] [--rounds 3] [--workers 2] [--scenarios healthy,slow,kill]
  *                       [--contenders aurora,nginx-least_conn,...] [--connections 64] [--threads 2]
  */
 import { type ChildProcess, spawnSync } from 'node:child_process';
@@ -31,7 +31,8 @@ const { values } = parseArgs({
   options: {
     out: { type: 'string' },
     duration: { type: 'string', default: '10' },
-    warmup: { type: 'string', default: '40' },
+    warmup: { type: 'string', default: '60' },
+    'warmup-requests': { type: 'string', default: '30000' },
     rounds: { type: 'string', default: '3' },
     workers: { type: 'string', default: '2' },
     threads: { type: 'string', default: '2' },
@@ -43,6 +44,7 @@ const { values } = parseArgs({
 const seconds = Number(values.duration);
 const rounds = Number(values.rounds);
 const warmupSeconds = Number(values.warmup);
+const warmupRequests = Number(values['warmup-requests']);
 const workers = Number(values.workers);
 const load = { threads: Number(values.threads), connections: Number(values.connections), seconds };
 const scenarios = values.scenarios.split(',') as Scenario[];
@@ -126,16 +128,18 @@ interface Run extends WrkResult {
 }
 
 /**
- * The same load in 2 s slices until two slices in a row agree within 15 % on req/s (at most `warmupSeconds`): nginx
- * and HAProxy are steady after two slices, a fresh Node process needs tens of thousands of requests before its JIT
- * has compiled the hot paths, and measuring it before that measures its interpreter.
+ * The same load in 2 s slices until at least `warmupRequests` have been served and two slices in a row agree within
+ * 15 % on req/s, or `warmupSeconds` have passed. nginx and HAProxy are steady at once; a fresh Node process runs its
+ * interpreter until the JIT has compiled the hot paths, which on a starved machine can look steady while still cold.
  */
 async function warmUp(url: string): Promise<void> {
   const started = Date.now();
   let previous = -1;
+  let served = 0;
   while (Date.now() - started < warmupSeconds * 1000) {
-    const { rps } = await runWrk(peers.wrk, url, { ...load, seconds: 2 });
-    if (previous > 0 && Math.abs(rps - previous) / Math.max(rps, previous) < 0.15) return;
+    const { rps, requests } = await runWrk(peers.wrk, url, { ...load, seconds: 2 });
+    served += requests;
+    if (served >= warmupRequests && previous > 0 && Math.abs(rps - previous) / Math.max(rps, previous) < 0.15) return;
     previous = rps;
   }
 }
