@@ -50,11 +50,24 @@ async function post<T>(pool: Pool, path: string, token: string | undefined, body
 export class Fleet {
   readonly #pool: Pool;
   readonly #credentials: string[] = [];
-  readonly #samplesPerBeat: number;
+  #samplesPerBeat: number;
+  readonly #samples: (node: number, ts: number, count: number) => HeartbeatRequest['batches'][number]['samples'];
 
-  constructor(url: string, connections: number, samplesPerBeat: number) {
+  /** `sampler` makes each heartbeat's samples (default: `samplesPerBeat` uniform random values). */
+  constructor(
+    url: string,
+    connections: number,
+    samplesPerBeat: number,
+    sampler?: (node: number, ts: number, count: number) => HeartbeatRequest['batches'][number]['samples'],
+  ) {
     this.#pool = new Pool(url, { connections, pipelining: 1, keepAliveTimeout: 60_000 });
     this.#samplesPerBeat = samplesPerBeat;
+    this.#samples = sampler ?? ((_node, ts, count) => samples(ts, count));
+  }
+
+  /** Samples per heartbeat from now on (a load step). */
+  setSamplesPerBeat(count: number): void {
+    this.#samplesPerBeat = count;
   }
 
   /** Joins `count` nodes with one multi-use token, `concurrency` joins at a time. */
@@ -93,7 +106,7 @@ export class Fleet {
       const body: HeartbeatRequest = {
         sentAt: now,
         facts: facts(i),
-        batches: [{ id: randomBytes(12).toString('base64url'), samples: samples(now, this.#samplesPerBeat) }],
+        batches: [{ id: randomBytes(12).toString('base64url'), samples: this.#samples(i, now, this.#samplesPerBeat) }],
       };
       try {
         await post(this.#pool, '/v1/agent/heartbeat', this.#credentials[i], body);

@@ -66,6 +66,8 @@ export async function startServerProcess(options: {
   heartbeatIntervalMs: number;
   /** Further AURORA_* settings. */
   env?: Record<string, string>;
+  /** How long to wait for /readyz (default 60 s; a loaded machine may need more). */
+  readyTimeoutMs?: number;
 }): Promise<ServerUnderTest> {
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'aurora-bench-'));
@@ -82,7 +84,14 @@ export async function startServerProcess(options: {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
-  await waitReady(url, child, 60_000);
+  try {
+    await waitReady(url, child, options.readyTimeoutMs ?? 60_000);
+  } catch (error) {
+    // A server that never got ready must not outlive the run.
+    child.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     url,
     pid: child.pid ?? 0,

@@ -135,6 +135,7 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
       now: () => clock.now(),
       holder: replica,
       partitions: config.detectionPartitions,
+      ...(config.detectionOwnership === 'shared' ? { own: 'share' as const } : {}),
       selectors: parseDetectionSeries(config.detectionSeries),
       threshold: config.detectionThreshold,
       snapshotIntervalMs: config.detectionSnapshotIntervalMs,
@@ -147,6 +148,10 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
         logger.error({ seriesId, err }, 'detector failed; the series starts afresh');
       },
       onAnomaly: (lagMs) => metrics.detectionLag.observe(lagMs / 1000),
+      onSnapshot: (series, bytes) => metrics.detectionStateBytes.set(bytes / series),
+    });
+    detection.controller.onJudged((receivedAt, judgedAt, samples) => {
+      for (let i = 0; i < samples; i++) metrics.detectionJudgedLag.observe((judgedAt - receivedAt) / 1000);
     });
     const alerting = createAlerting({
       store,
@@ -158,9 +163,12 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
       webhooks: config.alertWebhooks,
       onPushError: (receiver, err) => logger.warn({ receiver, err }, 'alert push to Alertmanager failed'),
     });
-    leadership.onChange((leader) => {
-      if (!leader) detection.controller.stepDown();
-    });
+    const sharedDetection = config.detectionOwnership === 'shared';
+    if (!sharedDetection) {
+      leadership.onChange((leader) => {
+        if (!leader) detection.controller.stepDown();
+      });
+    }
     const forecasting = createForecasting({
       store,
       query: telemetry.query,
@@ -228,20 +236,26 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const reconciler = new HealthReconciler(ctx);
-    const runner = new ControllerRunner(
-      leadership,
-      [
-        reconciler,
-        ...telemetry.controllers,
-        detection.controller,
-        alerting.controller,
-        alerting.notifier,
-        forecasting.controller,
-        governance.checkpointer,
-      ],
+    const leaderControllers = [
+      reconciler,
+      ...telemetry.controllers,
+      alerting.controller,
+      alerting.notifier,
+      forecasting.controller,
+      governance.checkpointer,
+    ];
+    // Shared detection runs on every replica, each on the partitions it leases; otherwise on the leader only.
+    if (!sharedDetection) leaderControllers.push(detection.controller);
+    const runner = new ControllerRunner(leadership, leaderControllers, logger);
+    const everyReplica = new ControllerRunner(
+      new SingleProcessLeadership(),
+      sharedDetection ? [detection.controller] : [],
       logger,
     );
-    if (!options.manualControllers) runner.start();
+    if (!options.manualControllers) {
+      runner.start();
+      everyReplica.start();
+    }
     let stopped: Promise<void> | undefined;
     return {
       url: `http://${publicHost(config.host)}:${port}`,
@@ -258,7 +272,8 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
       stop() {
         stopped ??= (async () => {
           await runner.stop();
-          if (leadership.isLeader()) await detection.controller.stop();
+          await everyReplica.stop();
+          if (sharedDetection || leadership.isLeader()) await detection.controller.stop();
           await app.close();
           await heartbeats.drain();
           await leadership.stop();

@@ -17,8 +17,11 @@ export interface DetectionOptions {
   holder: string;
   /** How many partitions series are grouped into. */
   partitions: number;
-  /** Partitions this controller tries to own (default: all of them, as the leader does). */
-  own?: readonly number[];
+  /**
+   * Partitions this controller tries to own: all of them (the default, as the leader does), a
+   * fixed list, or `share` for an equal share among the replicas that run detection.
+   */
+  own?: readonly number[] | 'share';
   /** Series to judge; empty means every agent series. */
   selectors: readonly Selector[];
   /** Scores at or above this are anomalies. */
@@ -37,9 +40,14 @@ export interface DetectionOptions {
   onDetectorReset?: (seriesId: number, error: unknown) => void;
   /** Told of every stored anomaly's lag from receipt to storage, in ms. */
   onAnomaly?: (lagMs: number) => void;
+  /** Told after each snapshot pass how many series it wrote and their serialised bytes. */
+  onSnapshot?: (series: number, bytes: number) => void;
 }
 
 type AnomalyRow = typeof anomalies.$inferInsert;
+
+/** Detector states written per transaction (about 4 MB at 21 KB each). */
+const SNAPSHOT_SLICE = 200;
 
 /**
  * Live detection on the leader (or on each owner of some partitions): reads
@@ -56,8 +64,10 @@ export class DetectionController implements Controller {
   readonly #reader: HeadReader;
   readonly #series = new Map<number, SeriesRuntime | null>();
   readonly #detector: string;
-  readonly #own: readonly number[];
+  readonly #own: readonly number[] | 'share';
+  readonly #judged = new Set<(receivedAt: number, judgedAt: number, samples: number) => void>();
   #loaded = false;
+  #round: { cursor: number; queue: SeriesRuntime[]; series: number; bytes: number } | undefined;
   #lastSnapshotAt: number;
 
   constructor(private readonly o: DetectionOptions) {
@@ -67,6 +77,15 @@ export class DetectionController implements Controller {
     this.leases = new PartitionLeases(o.db, o.holder, o.leaseTtlMs ?? 2_000);
     this.#reader = new HeadReader(o.db, { partitions: o.partitions, now: o.now });
     this.#lastSnapshotAt = o.now();
+  }
+
+  /**
+   * Calls `listener` for every head row judged, with when it was received and judged (the
+   * detection lag of its samples); returns the function that unsubscribes.
+   */
+  onJudged(listener: (receivedAt: number, judgedAt: number, samples: number) => void): () => void {
+    this.#judged.add(listener);
+    return () => this.#judged.delete(listener);
   }
 
   /** Series held in memory (judged or known to be left out). */
@@ -91,22 +110,44 @@ export class DetectionController implements Controller {
         more = read.more;
         await this.#judge(read.batches);
       }
-      if (this.o.now() - this.#lastSnapshotAt >= this.o.snapshotIntervalMs) await this.snapshot();
+      if (this.o.now() - this.#lastSnapshotAt >= this.o.snapshotIntervalMs) this.#startRound();
+      await this.#snapshotSlice(SNAPSHOT_SLICE);
     } catch (error) {
       if (error instanceof FencedWriteError) this.#forget();
       throw error;
     }
   }
 
-  /** Writes every changed detector state and the cursor of each owned partition. */
+  /**
+   * Writes every changed detector state, then the cursor of each owned
+   * partition (as of when the round began: states are never older than it).
+   */
   async snapshot(): Promise<void> {
+    this.#startRound();
+    while (this.#round) await this.#snapshotSlice(SNAPSHOT_SLICE);
+  }
+
+  #startRound(): void {
+    if (this.#round) return;
     this.#lastSnapshotAt = this.o.now();
-    const cursor = this.#reader.settled;
-    const dirty = [...this.#series.values()].filter((s): s is SeriesRuntime => s?.dirty === true);
+    const queue = [...this.#series.values()].filter((s): s is SeriesRuntime => s?.dirty === true);
+    for (const s of queue) s.dirty = false;
+    this.#round = { cursor: this.#reader.settled, queue, series: queue.length, bytes: 0 };
+  }
+
+  /**
+   * Writes up to `count` states of the current round in one transaction, so a round over many
+   * series is spread across passes and never holds judging up for long.
+   */
+  async #snapshotSlice(count: number): Promise<void> {
+    const round = this.#round;
+    if (!round) return;
+    const part = round.queue.splice(0, count).filter((s) => this.leases.owned.has(s.partition));
     const savedAt = this.o.now();
-    for (let i = 0; i < dirty.length || i === 0; i += 500) {
-      const part = dirty.slice(i, i + 500);
-      const states = part.map((s) => JSON.stringify(s.detector.snapshot()));
+    const states = part.map((s) => JSON.stringify(s.detector.snapshot()));
+    for (const st of states) round.bytes += Buffer.byteLength(st);
+    const last = round.queue.length === 0;
+    try {
       await this.o.db.transaction(async (tx) => {
         await this.leases.assertHeld(tx);
         if (part.length > 0) {
@@ -130,14 +171,23 @@ export class DetectionController implements Controller {
             on conflict (series_id) do update set detector = excluded.detector, state = excluded.state,
               last_ts = excluded.last_ts, points = excluded.points, saved_at = excluded.saved_at`);
         }
-        if (i + 500 >= dirty.length) {
+        if (last) {
           const owned = [...this.leases.owned.keys()];
           await tx.execute(sql`insert into detection_cursors (partition, seq)
-            select p, ${cursor} from unnest(${arr(owned, 'integer')}) as p
+            select p, ${round.cursor} from unnest(${arr(owned, 'integer')}) as p
             on conflict (partition) do update set seq = excluded.seq`);
         }
       });
-      for (const s of part) s.dirty = false;
+    } catch (error) {
+      // What was not written is written in the next round.
+      for (const s of part) s.dirty = true;
+      for (const s of round.queue) s.dirty = true;
+      this.#round = undefined;
+      throw error;
+    }
+    if (last) {
+      this.#round = undefined;
+      if (round.series > 0) this.o.onSnapshot?.(round.series, round.bytes);
     }
   }
 
@@ -155,7 +205,8 @@ export class DetectionController implements Controller {
 
   async #claim(): Promise<void> {
     const before = new Set(this.leases.owned.keys());
-    const taken = await this.leases.claim(this.#own);
+    const wanted = this.#own === 'share' ? await this.leases.fairShare(this.o.partitions) : this.#own;
+    const taken = await this.leases.claim(wanted);
     for (const p of before) if (!this.leases.owned.has(p)) this.#dropPartition(p);
     if (taken.length === 0) return;
     const rows = rowsOf<{ partition: number; seq: number }>(
@@ -174,6 +225,7 @@ export class DetectionController implements Controller {
   }
 
   #forget(): void {
+    this.#round = undefined;
     this.#series.clear();
     this.leases.owned.clear();
     this.#loaded = false;
@@ -205,6 +257,10 @@ export class DetectionController implements Controller {
           });
         }
       }
+    }
+    if (this.#judged.size > 0) {
+      const judgedAt = this.o.now();
+      for (const b of batches) for (const l of this.#judged) l(b.receivedAt, judgedAt, b.ts.length);
     }
     if (found.length === 0) return;
     await this.o.db.transaction(async (tx) => {

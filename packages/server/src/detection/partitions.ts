@@ -67,6 +67,52 @@ export class PartitionLeases {
     return taken.sort((a, b) => a - b);
   }
 
+  /**
+   * The partitions this holder should own when replicas share the work: an
+   * equal share (`ceil(partitions / live owners)`), keeping those it owns
+   * and adding ones no live owner holds. A holder above its share (a
+   * replica joined) gives the surplus back, so the newcomer can take it.
+   */
+  async fairShare(partitions: number): Promise<number[]> {
+    // Each sharing replica keeps a membership row alive, so replicas holding nothing yet are counted.
+    const now = sql`(extract(epoch from clock_timestamp()) * 1000)::bigint`;
+    await this.db.execute(sql`insert into leases (name, holder, epoch, expires_at)
+      values (${`detection-member/${this.holder}`}, ${this.holder}, 1, ${now} + ${this.ttlMs})
+      on conflict (name) do update set expires_at = excluded.expires_at`);
+    await this.db.execute(
+      sql`delete from leases where name like 'detection-member/%' and expires_at < ${now} - 3600000`,
+    );
+    const rows = rowsOf<{ name: string; holder: string; live: boolean }>(
+      await this.db.execute(sql`select name, holder, expires_at >= ${now} as live
+        from leases where name like 'detection/%' or name like 'detection-member/%'`),
+    );
+    const heldByOthers = new Set<number>();
+    const owners = new Set<string>([this.holder]);
+    for (const r of rows) {
+      if (!r.live || r.holder === this.holder) continue;
+      owners.add(r.holder);
+      if (r.name.startsWith('detection-member/')) continue;
+      const p = Number(r.name.slice('detection/'.length));
+      if (p < partitions) heldByOthers.add(p);
+    }
+    const share = Math.ceil(partitions / owners.size);
+    const mine = [...this.owned.keys()].filter((p) => p < partitions && !heldByOthers.has(p)).sort((a, b) => a - b);
+    if (mine.length > share) {
+      const surplus = mine.slice(share);
+      await this.db
+        .execute(sql`update leases set expires_at = 0 where name = any(${arr(surplus.map(partitionLeaseName), 'text')})
+          and holder = ${this.holder}`)
+        .catch(() => undefined);
+      for (const p of surplus) this.owned.delete(p);
+      return mine.slice(0, share);
+    }
+    const wanted = [...mine];
+    for (let p = 0; p < partitions && wanted.length < share; p++) {
+      if (!heldByOthers.has(p) && !wanted.includes(p)) wanted.push(p);
+    }
+    return wanted;
+  }
+
   /** Throws {@link FencedWriteError} unless this holder still owns every owned partition at its epoch. */
   async assertHeld(tx: Tx): Promise<void> {
     if (this.owned.size === 0) return;
@@ -86,6 +132,9 @@ export class PartitionLeases {
 
   /** Hands every owned partition back so another owner takes them at once. */
   async release(): Promise<void> {
+    await this.db
+      .execute(sql`delete from leases where name = ${`detection-member/${this.holder}`}`)
+      .catch(() => undefined);
     if (this.owned.size === 0) return;
     const names = [...this.owned.keys()].map(partitionLeaseName);
     this.owned.clear();

@@ -123,5 +123,24 @@ for (const engine of testEngines()) {
       await low.stop();
       await greedy.stop();
     });
+
+    it('replicas sharing detection split the partitions equally, and take back those of one that leaves', async () => {
+      server = await startTestServer({ engine });
+      const a = controller(server, 'share-a', { own: 'share' });
+      const b = controller(server, 'share-b', { own: 'share' });
+      await a.runOnce();
+      expect(a.leases.owned.size).toBe(16);
+      await b.runOnce(); // b announces itself; everything is still a's
+      expect(b.leases.owned.size).toBe(0);
+      await a.runOnce(); // a gives back what is above its share
+      await b.runOnce();
+      expect([a.leases.owned.size, b.leases.owned.size]).toEqual([8, 8]);
+      const both = new Set([...a.leases.owned.keys(), ...b.leases.owned.keys()]);
+      expect(both.size).toBe(16);
+      await b.stop();
+      await a.runOnce();
+      expect(a.leases.owned.size).toBe(16);
+      await a.stop();
+    });
   });
 }

@@ -31,6 +31,7 @@ export interface AuroraConfig {
   readonly ingestFlushMs: number;
   readonly detectionSeries: readonly string[];
   readonly detectionPartitions: number;
+  readonly detectionOwnership: 'leader' | 'shared';
   readonly detectionThreshold: number;
   readonly detectionSnapshotIntervalMs: number;
   readonly alertResolveAfterMs: number;

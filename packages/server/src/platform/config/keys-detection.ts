@@ -110,6 +110,17 @@ export const detectionKeys = [
     parse: count(1, 4_096),
   } satisfies ConfigKey<number>,
   {
+    name: 'detectionOwnership',
+    env: 'AURORA_DETECTION_OWNERSHIP',
+    default: 'leader',
+    description:
+      'who runs detection: "leader" (the leader owns every partition) or "shared" (every replica on PostgreSQL takes an equal share)',
+    parse: (raw) =>
+      raw === 'leader' || raw === 'shared'
+        ? { ok: true, value: raw }
+        : { ok: false, expected: 'must be "leader" or "shared"' },
+  } satisfies ConfigKey<'leader' | 'shared'>,
+  {
     name: 'detectionThreshold',
     env: 'AURORA_DETECTION_THRESHOLD',
     default: 0.9,

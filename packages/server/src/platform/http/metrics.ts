@@ -72,7 +72,18 @@ export class ServerMetrics {
   readonly detectionLag = new Histogram({
     name: 'aurora_detection_lag_seconds',
     help: 'time from a sample being received to its anomaly being stored',
-    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
+    buckets: [0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 30],
+    registers: [this.registry],
+  });
+  readonly detectionJudgedLag = new Histogram({
+    name: 'aurora_detection_judged_lag_seconds',
+    help: 'time from a sample being received to the detector judging it, per sample',
+    buckets: [0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 30],
+    registers: [this.registry],
+  });
+  readonly detectionStateBytes = new Gauge({
+    name: 'aurora_detection_state_bytes_per_series',
+    help: 'mean size of a serialised detector snapshot in the last snapshot pass',
     registers: [this.registry],
   });
   readonly detectionSnapshotFailures = new Counter({
