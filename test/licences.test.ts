@@ -28,7 +28,7 @@ const COMPATIBLE = new Set([
 ]);
 
 /** Whether an SPDX expression allows use under Apache-2.0: one alternative of an OR, every part of an AND. */
-export function compatible(expression: string): boolean {
+function compatible(expression: string): boolean {
   const text = expression.trim().replace(/^\((.*)\)$/, '$1');
   if (/ OR /i.test(text)) return text.split(/ OR /i).some(compatible);
   if (/ AND /i.test(text)) return text.split(/ AND /i).every(compatible);
