@@ -85,4 +85,44 @@ describe('label limits on every way in', () => {
     });
     expect(stored.json().series).toEqual([]);
   });
+
+  it('a sample at every limit at once (63 labels of 2,048 characters, names of 128) is stored, and so are label names that map onto reserved or longer ones', async () => {
+    const t = server.clock.now() + 60_000;
+    const value = (i: number) => `${i}`.padEnd(LABEL_LIMITS.maxValueLength, 'v');
+    const widest = Object.fromEntries(
+      Array.from({ length: LABEL_LIMITS.maxLabels - 1 }, (_, i) => [
+        `l${i}`.padEnd(LABEL_LIMITS.maxNameLength, 'n'),
+        value(i),
+      ]),
+    );
+    const res = await heartbeat({
+      sentAt: t,
+      facts: sampleFacts(),
+      batches: [
+        {
+          id: 'labels-batch-3',
+          samples: [
+            { ts: t, name: 'wide.labels', value: 1, labels: widest },
+            // Mapped to Prometheus names these would start with the reserved __, or pass 128 characters.
+            { ts: t, name: 'odd.labels', value: 2, labels: { '~#x': 'a', ['9'.repeat(128)]: 'b', __y: 'c' } },
+          ],
+        },
+      ],
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const wide = await server.app.inject({
+      method: 'GET',
+      url: `/v1/query_range?match=wide_labels&from=${t - 1000}&to=${t + 1000}&step=1s`,
+      headers: server.admin,
+    });
+    expect(wide.json().series).toHaveLength(1);
+    expect(Object.keys(wide.json().series[0].labels)).toHaveLength(LABEL_LIMITS.maxLabels);
+    const odd = await server.app.inject({
+      method: 'GET',
+      url: `/v1/query_range?match=odd_labels&from=${t - 1000}&to=${t + 1000}&step=1s`,
+      headers: server.admin,
+    });
+    const names = Object.keys(odd.json().series[0].labels).sort();
+    expect(names).toEqual(['_'.concat('9'.repeat(127)), 'exported__x', 'exported__y', 'node']);
+  });
 });

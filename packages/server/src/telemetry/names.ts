@@ -1,3 +1,5 @@
+import { LABEL_LIMITS } from '@aurora/sdk';
+
 /**
  * Metric and label names as Prometheus defines them, and how the agent's
  * dotted names map onto them.
@@ -32,11 +34,16 @@ export function agentMetricName(name: string): string {
  * A label name from an agent, made valid for Prometheus: characters outside
  * `[a-zA-Z0-9_]` become `_`, a leading digit gets a `_` prefix, and `node`
  * (which Aurora sets itself) becomes `exported_node`, as Prometheus renames
- * a scraped label that clashes with a target label.
+ * a scraped label that clashes with a target label; a name that would start
+ * with the reserved `__` (`__x`, `~#x`) gets the same `exported` prefix, so
+ * every label name the contract allows is stored rather than refused. A
+ * prefix never makes a name longer than the contract allows: the end of a
+ * name at the limit gives way.
  */
 export function agentLabelName(name: string): string {
   let out = name.replace(/[^a-zA-Z0-9_]/g, '_');
   if (out === '' || /^[0-9]/.test(out)) out = `_${out}`;
-  if (out === NODE_LABEL) return `exported_${NODE_LABEL}`;
-  return out;
+  if (out.startsWith('__')) out = `exported${out}`;
+  if (out === NODE_LABEL) out = `exported_${NODE_LABEL}`;
+  return out.length > LABEL_LIMITS.maxNameLength ? out.slice(0, LABEL_LIMITS.maxNameLength) : out;
 }

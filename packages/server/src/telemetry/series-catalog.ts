@@ -98,7 +98,7 @@ export class SeriesCatalog {
         )}, ${arr(
           want.map((w) => w.key),
           'text',
-        )}) as u(n, k) on s.name = u.n and s.labels_key = u.k`),
+        )}) as u(n, k) on s.name = u.n and md5(s.labels_key) = md5(u.k) and s.labels_key = u.k`),
     );
     for (const r of rows) this.#remember(r);
   }
@@ -147,7 +147,7 @@ export class SeriesCatalog {
           todo.map((w) => w.key),
           'text',
         )}) as u(n, l, k)
-        on conflict (name, labels_key) do nothing
+        on conflict (name, md5(labels_key)) do nothing
         returning id::float8 as id, name, labels_key, labels`),
     );
     for (const r of inserted) this.#remember(r);

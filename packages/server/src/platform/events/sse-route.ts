@@ -35,6 +35,11 @@ export async function registerEventsRoute(app: FastifyInstance, bus: EventBus): 
         connection: 'keep-alive',
         'x-accel-buffering': 'no',
       });
+      // A HEAD request asks for the headers only; a stream that never ends would leave it waiting for good.
+      if (request.method === 'HEAD') {
+        res.end();
+        return;
+      }
       res.write(': connected\n\n');
       const unsubscribe = bus.subscribe((event) => {
         if (res.writableLength > MAX_PENDING_BYTES) {

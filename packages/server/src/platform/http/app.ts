@@ -8,10 +8,11 @@ import Fastify, {
   type FastifyInstance,
   type FastifyReply,
   type FastifyRequest,
+  type FastifySchema,
   LogController,
 } from 'fastify';
 import { SERVER_VERSION } from '../../version.js';
-import { type Authenticator, installAuth } from './auth.js';
+import { type Authenticator, type AuthKind, installAuth } from './auth.js';
 import { defaultConsoleDir, markPublic, registerConsole } from './console-static.js';
 import { AuroraError } from './errors.js';
 import type { ServerMetrics } from './metrics.js';
@@ -35,10 +36,19 @@ export interface HttpOptions {
 /** Longest path parameter a route accepts; longer ones answer 414 before any handler runs. */
 export const MAX_PARAM_LENGTH = 256;
 
-const routeTables = new WeakMap<FastifyInstance, { method: string; url: string }[]>();
+/** One registered route as Fastify's onRoute hook saw it: its schema and who may call it. */
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+  schema: FastifySchema | undefined;
+  /** `config.auth` of the route; undefined means the default, the admin token. */
+  auth: AuthKind | undefined;
+}
+
+const routeTables = new WeakMap<FastifyInstance, RegisteredRoute[]>();
 
 /** Every route registered on an app built by {@link createHttpApp}, as Fastify's onRoute hook saw it. */
-export function registeredRoutes(app: FastifyInstance): readonly { method: string; url: string }[] {
+export function registeredRoutes(app: FastifyInstance): readonly RegisteredRoute[] {
   return routeTables.get(app) ?? [];
 }
 
@@ -83,10 +93,22 @@ export async function createHttpApp(options: HttpOptions): Promise<FastifyInstan
     // Bodies are validated without type coercion, query strings and paths with it (see validation.ts).
     schemaController: { compilersFactory: { buildValidator: validatorFactory } },
   }).withTypeProvider<TypeBoxTypeProvider>();
-  const table: { method: string; url: string }[] = [];
+  const table: RegisteredRoute[] = [];
   routeTables.set(app, table);
   app.addHook('onRoute', (route) => {
-    for (const method of [route.method].flat()) table.push({ method, url: route.url });
+    // Read when asked: hooks of inner scopes (markPublic) still change config and schema after this one ran.
+    for (const method of [route.method].flat()) {
+      table.push({
+        method,
+        url: route.url,
+        get schema() {
+          return route.schema;
+        },
+        get auth() {
+          return (route.config as { auth?: AuthKind } | undefined)?.auth;
+        },
+      });
+    }
   });
   app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply));
   options.metrics.install(app);

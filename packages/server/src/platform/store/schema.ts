@@ -65,6 +65,8 @@ export const joinTokens = pgTable('join_tokens', {
  * labels (see `telemetry/series-key.ts`); `source` is what the per-node
  * cardinality limit counts by (`node:<id>`, `instance:<instance>`,
  * `scrape:<target>`), and where the head keeps its uncompacted samples.
+ * Series are unique by name and the md5 of `labels_key`; lookups compare
+ * both the hash (for the index) and the key itself.
  */
 export const metricSeries = pgTable(
   'metric_series',
@@ -77,7 +79,9 @@ export const metricSeries = pgTable(
     createdAt: ms('created_at').notNull(),
   },
   (t) => [
-    uniqueIndex('metric_series_identity').on(t.name, t.labelsKey),
+    // On a hash of the key: a btree entry holds at most about 2.7 kB, and a label set within
+    // LABEL_LIMITS may be far longer (64 values of 2,048 characters).
+    uniqueIndex('metric_series_identity').on(t.name, sql`md5(${t.labelsKey})`),
     index('metric_series_source_idx').on(t.source),
   ],
 );
