@@ -7,7 +7,10 @@ const SETTING = 'admin_token_sha256';
 
 /**
  * Seeds the admin token on first start: the configured one, or a generated
- * one that is returned so it can be shown once. Only its hash is stored.
+ * one that is returned so it can be shown once. Only its hash is stored. On
+ * a later start a configured token replaces the stored one, so whoever sets
+ * `AURORA_ADMIN_TOKEN` where the server starts can always get back in (a
+ * token generated and never seen, a lost one).
  */
 export async function ensureAdminToken(
   store: Store,
@@ -17,7 +20,12 @@ export async function ensureAdminToken(
   const existing = await store.settings.get(SETTING);
   if (existing) {
     if (configured && hashSecret(configured) !== existing) {
-      log.warn('adminToken: ignored, the store already has an admin token from its first start');
+      const hash = hashSecret(configured);
+      await store.settings.set(SETTING, hash);
+      log.warn(
+        'adminToken: replaced the stored admin token with the configured one; the previous token no longer works',
+      );
+      return { hash, generated: undefined };
     }
     return { hash: existing, generated: undefined };
   }

@@ -221,7 +221,8 @@ export const configKeys = [
     name: 'adminToken',
     env: 'AURORA_ADMIN_TOKEN',
     default: undefined,
-    description: 'admin bearer token, seeded on first start only (generated and printed once if unset)',
+    description:
+      'admin bearer token: seeded on first start (generated and printed once if unset); on a later start it replaces the stored one',
     secret: true,
     // Any length is accepted so a quick local trial can use a short token; start-up warns below 16.
     parse: text(/^\S{1,256}$/, 'must be 1-256 characters without spaces'),

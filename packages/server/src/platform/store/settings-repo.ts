@@ -20,4 +20,9 @@ export class SettingsRepo {
       .returning({ key: settings.key });
     return rows.length === 1;
   }
+
+  /** Sets `key` to `value`, whether or not it had one. */
+  async set(key: string, value: string): Promise<void> {
+    await this.db.insert(settings).values({ key, value }).onConflictDoUpdate({ target: settings.key, set: { value } });
+  }
 }
