@@ -19,7 +19,7 @@ function hitRateText(rate: PredictionList['hitRate']): string {
 }
 
 export function PredictedProblems() {
-  const { client } = useFleet();
+  const { client, fleet } = useFleet();
   const [list, setList] = useState<PredictionList | undefined>(undefined);
   const [error, setError] = useState<string | undefined>(undefined);
   useEffect(() => {
@@ -56,7 +56,11 @@ export function PredictedProblems() {
           {list.items.map((p) => (
             <li key={p.id} data-testid="prediction-item" data-rule={p.rule} data-kind={p.kind}>
               <span className={`badge kind-${p.kind}`}>{p.kind}</span>
-              {p.node ? <Link to={pathOf({ page: 'node', name: p.node })}>{p.message}</Link> : <span>{p.message}</span>}
+              {p.node && fleet.nodes.has(p.node) ? (
+                <Link to={pathOf({ page: 'node', name: p.node })}>{p.message}</Link>
+              ) : (
+                <span>{p.message}</span>
+              )}
             </li>
           ))}
         </ul>

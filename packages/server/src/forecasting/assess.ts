@@ -33,6 +33,9 @@ export type Assessment =
   | { state: 'none'; current: number; limit: number; trendPerHour: number; message: string }
   | { state: 'insufficient' };
 
+/** The farthest a prediction looks ahead (core's default). */
+const MAX_LOOKAHEAD_MS = 7 * 86_400_000;
+
 /** The interval's coverage of every prediction. */
 export const PREDICTION_LEVEL = 0.8;
 
@@ -69,7 +72,10 @@ export function assess(
 ): Assessment {
   const limit = capacity === undefined ? Number.POSITIVE_INFINITY : capacity * rule.share;
   if (capacity === undefined && rule.kind !== 'leak') return { state: 'insufficient' };
-  const options = { stepMs, capacity: capacity ?? 0, level: PREDICTION_LEVEL };
+  // A trend is extrapolated at most twice as far as it was observed: three hours of data say
+  // nothing about next week, and would otherwise predict a saturation days away from a wiggle.
+  const lookaheadMs = Math.max(stepMs, Math.min(MAX_LOOKAHEAD_MS, 2 * values.length * stepMs));
+  const options = { stepMs, capacity: capacity ?? 0, level: PREDICTION_LEVEL, lookaheadMs };
   const fromCapacity = (p: CapacityPrediction, word: string): Assessment => {
     const base = { current: p.current, limit, trendPerHour: p.trendPerHour };
     if (p.status === 'insufficient-history') return { state: 'insufficient' };
