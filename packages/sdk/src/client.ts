@@ -18,6 +18,7 @@ import type {
   MetricRange,
   Node,
   NodeList,
+  NodeSortKey,
   NodeState,
   NodeTransitionPage,
   NodeTransitionsQuery,
@@ -25,6 +26,7 @@ import type {
   QueryRangeQuery,
   QueryRangeResult,
 } from './contract.js';
+import { NODE_PAGE_MAX } from './contract.js';
 import type { ForecastQuery, ForecastResult, PredictionList, PredictionsQuery } from './predictions.js';
 
 export interface AuroraClientOptions {
@@ -52,6 +54,17 @@ export interface ListNodesQuery {
   state?: NodeState;
   /** `key=value` label selectors, all must match. */
   labels?: Record<string, string>;
+  /** Label keys the node must have, whatever their values. */
+  hasLabels?: string[];
+  /** Part of the name, any case. */
+  q?: string;
+  /** Sort key (default `name`); ties are broken by name. */
+  sort?: NodeSortKey;
+  order?: 'asc' | 'desc';
+  /** Page size: default 500, at most 5,000. */
+  limit?: number;
+  /** The `next` of the previous page. */
+  cursor?: string;
 }
 
 export interface MetricRangeQuery {
@@ -96,12 +109,40 @@ export class AuroraClient {
     return (text ? JSON.parse(text) : undefined) as T;
   }
 
+  /**
+   * One page of nodes (500 unless `limit` says otherwise); pass its `next` as `cursor`, with the
+   * same sort, order and filters, for the following page. {@link listAllNodes} reads them all.
+   */
   listNodes(query: ListNodesQuery = {}): Promise<NodeList> {
     const params = new URLSearchParams();
     if (query.state) params.set('state', query.state);
     for (const [k, v] of Object.entries(query.labels ?? {})) params.append('label', `${k}=${v}`);
+    for (const key of query.hasLabels ?? []) params.append('hasLabel', key);
+    if (query.q) params.set('q', query.q);
+    if (query.sort) params.set('sort', query.sort);
+    if (query.order) params.set('order', query.order);
+    if (query.limit !== undefined) params.set('limit', String(query.limit));
+    if (query.cursor) params.set('cursor', query.cursor);
     const qs = params.toString();
     return this.request('GET', `/v1/nodes${qs ? `?${qs}` : ''}`);
+  }
+  /**
+   * Every matching node, read a page at a time (5,000 a page unless `limit` is given) by
+   * following `next`; stops after `max` nodes when given.
+   *
+   * @example
+   * const down = await aurora.listAllNodes({ state: 'down' });
+   */
+  async listAllNodes(query: Omit<ListNodesQuery, 'cursor'> & { max?: number } = {}): Promise<Node[]> {
+    const { max, ...rest } = query;
+    const out: Node[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.listNodes({ limit: NODE_PAGE_MAX, ...rest, ...(cursor ? { cursor } : {}) });
+      out.push(...page.items);
+      cursor = page.next ?? undefined;
+    } while (cursor !== undefined && (max === undefined || out.length < max));
+    return max === undefined ? out : out.slice(0, max);
   }
   getNode(name: string): Promise<Node> {
     return this.request('GET', `/v1/nodes/${encodeURIComponent(name)}`);

@@ -178,7 +178,59 @@ export const Node = Type.Object(
 );
 export type Node = Static<typeof Node>;
 
-export const NodeList = Type.Object({ items: Type.Array(Node) });
+/** What `GET /v1/nodes` can sort by; ties are broken by name. */
+export const NodeSortKey = Type.Union(
+  [
+    Type.Literal('name'),
+    Type.Literal('state'),
+    Type.Literal('zone'),
+    Type.Literal('lastHeartbeatAt'),
+    Type.Literal('createdAt'),
+  ],
+  { description: 'sort key; ties are broken by name. Nodes without a zone or heartbeat sort first' },
+);
+export type NodeSortKey = Static<typeof NodeSortKey>;
+
+/** The largest page `GET /v1/nodes` answers. */
+export const NODE_PAGE_MAX = 5_000;
+/** The page size of `GET /v1/nodes` when `limit` is not given. */
+export const NODE_PAGE_DEFAULT = 500;
+
+/** Query of `GET /v1/nodes`. */
+export const NodeListQuery = Type.Object({
+  limit: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: NODE_PAGE_MAX, default: NODE_PAGE_DEFAULT, description: 'page size' }),
+  ),
+  cursor: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 1_024,
+      description: 'the `next` of the previous page, with the same sort and order',
+    }),
+  ),
+  sort: Type.Optional(NodeSortKey),
+  order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')], { description: 'default asc' })),
+  state: Type.Optional(NodeState),
+  label: Type.Optional(
+    Type.Union([Type.String(), Type.Array(Type.String())], { description: 'key=value, repeatable; all must match' }),
+  ),
+  hasLabel: Type.Optional(
+    Type.Union([Type.String(), Type.Array(Type.String())], {
+      description: 'a label key the node must have, repeatable',
+    }),
+  ),
+  q: Type.Optional(Type.String({ maxLength: 63, description: 'part of the name, any case' })),
+});
+export type NodeListQuery = Static<typeof NodeListQuery>;
+
+/** One page of nodes. */
+export const NodeList = Type.Object({
+  items: Type.Array(Node),
+  next: Type.Union([Type.String(), Type.Null()], {
+    description: 'pass as `cursor` (same sort, order and filters) for the next page; null when this page is the last',
+  }),
+  total: Type.Integer({ minimum: 0, description: 'how many nodes match the filters, over all pages' }),
+});
 export type NodeList = Static<typeof NodeList>;
 
 /** One recorded state change of a node: what it was, what it became and why. */

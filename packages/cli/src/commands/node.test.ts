@@ -105,6 +105,21 @@ describe('aurora node NAME history', () => {
     expect(outputs[2]).toContain('for\\x1b]0;owned\\x07 odd');
   });
 
+  test('aurora nodes reads the server a page at a time: --limit, --sort, --desc and --name', async () => {
+    const all = await runNodes([...connection, '--json'], env);
+    const names = (JSON.parse(all) as { items: { name: string }[]; total: number }).items.map((n) => n.name);
+    expect(names).toEqual([...names].sort());
+    expect(JSON.parse(all).total).toBe(names.length);
+    const one = await runNodes([...connection, '--limit', '1', '--desc'], env);
+    expect(one).toContain(names.at(-1)!);
+    expect(one).toContain(`1 of ${names.length} nodes shown`);
+    const byName = JSON.parse(await runNodes([...connection, '--name', 'IDLE', '--json'], env));
+    expect(byName.items.map((n: { name: string }) => n.name)).toEqual(['idle-1']);
+    expect(await runNodes([...connection, '--name', 'nothing-like-it'], env)).toBe('No nodes match.');
+    await expect(runNodes([...connection, '--sort', 'facts'], env)).rejects.toThrow(/--sort facts: unknown sort key/);
+    await expect(runNodes([...connection, '--limit', '0'], env)).rejects.toThrow(/--limit 0/);
+  });
+
   test('--help names the history action and its flag', () => {
     const help = formatHelp(nodeCommand);
     expect(help).toContain('history');

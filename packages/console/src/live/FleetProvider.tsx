@@ -52,7 +52,8 @@ export function FleetProvider(props: {
 
   const refresh = useCallback(async () => {
     try {
-      const { items } = await client.listNodes();
+      // Every node, a page of 5,000 at a time: the overview and node pages read the whole picture.
+      const items = await client.listAllNodes();
       dispatch({ type: 'listed', nodes: items });
       setProblem(undefined);
     } catch (error) {

@@ -1,10 +1,11 @@
 /** The live node table: one row per node, updated in place as events arrive. */
-import type { Node } from '@aurora/sdk';
+import type { Node, NodeSortKey } from '@aurora/sdk';
 import { Link } from '../app/router.js';
 import { pathOf } from '../app/routes.js';
 import type { LatestReadings } from '../live/fleet.js';
 import { formatAgo, formatPercent, formatTime } from '../ui/format.js';
 import { StateBadge } from '../ui/StateBadge.js';
+import type { NodeSort } from './filters.js';
 
 /** A percentage with a small bar; the bar turns amber and red as it fills. */
 export function Meter({ value, label }: { value: number | undefined; label: string }) {
@@ -36,23 +37,48 @@ export function LabelChips({ labels }: { labels: Record<string, string> }) {
   );
 }
 
-/** Renders the given nodes (already filtered and sorted). */
-export function NodeTable(props: { nodes: Node[]; readings: ReadonlyMap<string, LatestReadings>; now: number }) {
-  const { nodes, readings, now } = props;
+/** A column header that sorts the table on the server when clicked. */
+function SortHeader(props: {
+  label: string;
+  sortKey: NodeSortKey;
+  sort: NodeSort;
+  onSort: (key: NodeSortKey) => void;
+}) {
+  const { label, sortKey, sort, onSort } = props;
+  const active = sort.key === sortKey;
+  return (
+    <th scope="col" aria-sort={active ? (sort.order === 'asc' ? 'ascending' : 'descending') : 'none'}>
+      <button type="button" className="sort" onClick={() => onSort(sortKey)} data-testid={`sort-${sortKey}`}>
+        {label}
+        <span aria-hidden="true">{active ? (sort.order === 'asc' ? ' ▲' : ' ▼') : ''}</span>
+      </button>
+    </th>
+  );
+}
+
+/** Renders the given nodes (already filtered and sorted by the server). */
+export function NodeTable(props: {
+  nodes: Node[];
+  readings: ReadonlyMap<string, LatestReadings>;
+  now: number;
+  sort: NodeSort;
+  onSort: (key: NodeSortKey) => void;
+}) {
+  const { nodes, readings, now, sort, onSort } = props;
   return (
     <div className="table-wrap">
       <table className="nodes" data-testid="node-table">
         <caption className="sr-only">Nodes with their state, labels and latest readings</caption>
         <thead>
           <tr>
-            <th scope="col">Name</th>
-            <th scope="col">State</th>
+            <SortHeader label="Name" sortKey="name" sort={sort} onSort={onSort} />
+            <SortHeader label="State" sortKey="state" sort={sort} onSort={onSort} />
             <th scope="col">Reason</th>
-            <th scope="col">Zone</th>
+            <SortHeader label="Zone" sortKey="zone" sort={sort} onSort={onSort} />
             <th scope="col">Labels</th>
             <th scope="col">CPU</th>
             <th scope="col">Memory</th>
-            <th scope="col">Last heartbeat</th>
+            <SortHeader label="Last heartbeat" sortKey="lastHeartbeatAt" sort={sort} onSort={onSort} />
           </tr>
         </thead>
         <tbody>

@@ -1,13 +1,22 @@
-/** The node list: filters by state, labels and name over the live table. */
-import type { NodeState } from '@aurora/sdk';
-import { useId, useMemo, useState } from 'react';
+/** The node list: filtered, sorted and paged by the server, rows kept live by the event stream. */
+import { NODE_PAGE_MAX, type Node, type NodeSortKey, type NodeState } from '@aurora/sdk';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useFleet } from '../live/FleetProvider.js';
 import { NODE_STATES } from '../live/fleet.js';
 import { useNow } from '../ui/use-now.js';
-import { filterFromQuery, filterNodes, type NodeFilter, noFilter } from './filters.js';
+import {
+  defaultSort,
+  filterFromQuery,
+  matchesFilter,
+  type NodeFilter,
+  type NodeSort,
+  nextSort,
+  noFilter,
+  toListQuery,
+} from './filters.js';
 import { NodeTable } from './NodeTable.js';
 
-/** Rows rendered at first; big fleets page in on demand rather than flooding the DOM. */
+/** Rows asked of the server at first and per "Show more"; big fleets page in on demand. */
 const PAGE_SIZE = 200;
 
 function FilterBar({ filter, onChange }: { filter: NodeFilter; onChange: (f: NodeFilter) => void }) {
@@ -61,34 +70,106 @@ function FilterBar({ filter, onChange }: { filter: NodeFilter; onChange: (f: Nod
   );
 }
 
-/** The live node list page. */
+/** How long typing pauses before the server is asked again. */
+const QUERY_DELAY_MS = 250;
+
+/** One server-side listing: the rows loaded so far, where the next page starts, and the total. */
+interface Listing {
+  items: Node[];
+  next: string | null;
+  total: number;
+  loaded: boolean;
+}
+
+const emptyListing: Listing = { items: [], next: null, total: 0, loaded: false };
+
+/**
+ * The node list page. The server filters, sorts and pages (`GET /v1/nodes`); the console shows
+ * the loaded rows with their live state from the event stream, hides a row as soon as it stops
+ * matching, and asks again when nodes join, leave or change state.
+ */
 export function NodesPage() {
-  const { fleet, problem } = useFleet();
+  const { client, fleet, problem } = useFleet();
   const [filter, setFilter] = useState<NodeFilter>(() => filterFromQuery(window.location.search));
-  const [limit, setLimit] = useState(PAGE_SIZE);
+  const [sort, setSort] = useState<NodeSort>(defaultSort);
+  const [listing, setListing] = useState<Listing>(emptyListing);
+  const [error, setError] = useState<string | undefined>(undefined);
+  const request = useRef(0);
+  const loadedCount = useRef(PAGE_SIZE);
   const now = useNow();
-  const matching = useMemo(() => filterNodes(fleet.nodes.values(), filter), [fleet.nodes, filter]);
-  const shown = matching.slice(0, limit);
+
+  // Changes when a node joins, leaves or changes state, not on every heartbeat.
+  const membership = useMemo(() => {
+    let signature = `${fleet.nodes.size}`;
+    for (const n of fleet.nodes.values()) signature += n.state[0];
+    return signature;
+  }, [fleet.nodes]);
+
+  useEffect(() => {
+    void membership; // re-run when it changes
+    const id = ++request.current;
+    const timer = setTimeout(() => {
+      const limit = Math.min(NODE_PAGE_MAX, Math.max(PAGE_SIZE, loadedCount.current));
+      client
+        .listNodes(toListQuery(filter, sort, limit))
+        .then((page) => {
+          if (id !== request.current) return; // a newer question was asked meanwhile
+          setListing({ items: page.items, next: page.next, total: page.total, loaded: true });
+          setError(undefined);
+        })
+        .catch((e: unknown) => {
+          if (id === request.current) setError(e instanceof Error ? e.message : String(e));
+        });
+    }, QUERY_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [client, filter, sort, membership]);
+
+  const changeFilter = (next: NodeFilter) => {
+    loadedCount.current = PAGE_SIZE;
+    setFilter(next);
+  };
+  const changeSort = (key: NodeSortKey) => {
+    loadedCount.current = PAGE_SIZE;
+    setSort(nextSort(sort, key));
+  };
+  const loadMore = async () => {
+    if (listing.next === null) return;
+    const id = request.current;
+    try {
+      const page = await client.listNodes({ ...toListQuery(filter, sort, PAGE_SIZE), cursor: listing.next });
+      if (id !== request.current) return;
+      const items = [...listing.items, ...page.items];
+      loadedCount.current = items.length;
+      setListing({ items, next: page.next, total: page.total, loaded: true });
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  };
+
+  // Live rows: the event stream's copy of each node where it has one, dropped once it no longer matches.
+  const shown = useMemo(
+    () => listing.items.map((n) => fleet.nodes.get(n.name) ?? n).filter((n) => matchesFilter(n, filter)),
+    [listing.items, fleet.nodes, filter],
+  );
+  const filtered = Boolean(filter.state || filter.labels.trim() || filter.text.trim());
 
   return (
     <div className="stack">
       <div className="page-head">
         <h1>Nodes</h1>
         <span className="muted" aria-live="polite" data-testid="node-count">
-          {matching.length === fleet.nodes.size
-            ? `${fleet.nodes.size} nodes`
-            : `${matching.length} of ${fleet.nodes.size} nodes`}
+          {filtered ? `${listing.total} of ${fleet.nodes.size} nodes` : `${listing.total} nodes`}
         </span>
       </div>
-      <FilterBar filter={filter} onChange={setFilter} />
-      {problem && (
+      <FilterBar filter={filter} onChange={changeFilter} />
+      {(problem || error) && (
         <p className="error" role="alert">
-          {problem}
+          {problem ?? error}
         </p>
       )}
-      {!fleet.loaded ? (
+      {!listing.loaded ? (
         <p className="muted">Loading nodes…</p>
-      ) : fleet.nodes.size === 0 ? (
+      ) : listing.total === 0 && !filtered ? (
         <div className="card empty-state">
           <h2>No nodes yet</h2>
           <p>
@@ -98,10 +179,10 @@ export function NodesPage() {
         </div>
       ) : (
         <>
-          <NodeTable nodes={shown} readings={fleet.readings} now={now} />
-          {matching.length > shown.length && (
-            <button type="button" className="ghost" onClick={() => setLimit(limit + PAGE_SIZE)}>
-              Show {Math.min(PAGE_SIZE, matching.length - shown.length)} more
+          <NodeTable nodes={shown} readings={fleet.readings} now={now} sort={sort} onSort={changeSort} />
+          {listing.next !== null && (
+            <button type="button" className="ghost" onClick={() => void loadMore()} data-testid="load-more">
+              Show {Math.min(PAGE_SIZE, listing.total - listing.items.length)} more
             </button>
           )}
         </>

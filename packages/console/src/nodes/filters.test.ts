@@ -1,6 +1,14 @@
 import type { Node } from '@aurora/sdk';
 import { describe, expect, it } from 'vitest';
-import { filterFromQuery, filterNodes, noFilter, parseLabelSelector } from './filters.js';
+import {
+  defaultSort,
+  filterFromQuery,
+  filterNodes,
+  nextSort,
+  noFilter,
+  parseLabelSelector,
+  toListQuery,
+} from './filters.js';
 
 function node(name: string, state: Node['state'], labels: Record<string, string> = {}): Node {
   return {
@@ -57,5 +65,25 @@ describe('node table filters', () => {
       text: 'web',
     });
     expect(filterFromQuery('?state=sleeping')).toEqual(noFilter);
+  });
+});
+
+describe('the server query of the node table', () => {
+  it('sends key=value requirements as labels, bare keys as hasLabels and the text as q', () => {
+    expect(toListQuery({ state: 'ready', labels: 'role=db, gpu ,zone=a', text: ' web ' }, defaultSort, 200)).toEqual({
+      state: 'ready',
+      labels: { role: 'db', zone: 'a' },
+      hasLabels: ['gpu'],
+      q: 'web',
+      sort: 'name',
+      order: 'asc',
+      limit: 200,
+    });
+    expect(toListQuery(noFilter, { key: 'zone', order: 'desc' }, 5)).toEqual({ sort: 'zone', order: 'desc', limit: 5 });
+  });
+
+  it('flips the direction on a second click and starts ascending on a new column', () => {
+    expect(nextSort(defaultSort, 'name')).toEqual({ key: 'name', order: 'desc' });
+    expect(nextSort({ key: 'name', order: 'desc' }, 'state')).toEqual({ key: 'state', order: 'asc' });
   });
 });

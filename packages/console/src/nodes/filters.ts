@@ -2,7 +2,7 @@
  * The node table's filters: by state, by label selector (`role=db,zone=a`, or
  * just `role` for "has the label"), and by a free-text search on the name.
  */
-import type { Node, NodeState } from '@aurora/sdk';
+import type { ListNodesQuery, Node, NodeSortKey, NodeState } from '@aurora/sdk';
 
 /** What the filter bar holds. Empty strings mean "no filter". */
 export interface NodeFilter {
@@ -61,4 +61,42 @@ export function filterFromQuery(search: string): NodeFilter {
     labels: params.get('labels') ?? '',
     text: params.get('q') ?? '',
   };
+}
+
+/** The table's sort: a server sort key and a direction. */
+export interface NodeSort {
+  key: NodeSortKey;
+  order: 'asc' | 'desc';
+}
+
+/** Name ascending, as the table opens. */
+export const defaultSort: NodeSort = { key: 'name', order: 'asc' };
+
+/**
+ * The server query for a filter and sort: `key=value` requirements become `label`, bare keys
+ * `hasLabel`, the text the name search, so the server filters and sorts and the console pages.
+ */
+export function toListQuery(filter: NodeFilter, sort: NodeSort, limit: number): ListNodesQuery {
+  const labels: Record<string, string> = {};
+  const hasLabels: string[] = [];
+  for (const { key, value } of parseLabelSelector(filter.labels)) {
+    if (key === '') continue;
+    if (value === undefined) hasLabels.push(key);
+    else labels[key] = value;
+  }
+  const text = filter.text.trim();
+  return {
+    ...(filter.state ? { state: filter.state } : {}),
+    ...(Object.keys(labels).length > 0 ? { labels } : {}),
+    ...(hasLabels.length > 0 ? { hasLabels } : {}),
+    ...(text ? { q: text } : {}),
+    sort: sort.key,
+    order: sort.order,
+    limit,
+  };
+}
+
+/** The sort after a click on a column: the other direction on the same key, else ascending on the new one. */
+export function nextSort(current: NodeSort, key: NodeSortKey): NodeSort {
+  return current.key === key ? { key, order: current.order === 'asc' ? 'desc' : 'asc' } : { key, order: 'asc' };
 }

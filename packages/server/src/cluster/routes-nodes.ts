@@ -1,13 +1,25 @@
 import { stepHealth } from '@aurora/core';
-import { MetricRange, Node, NodeList, NodeState, NodeTransitionPage, NodeTransitionsQuery, Problem } from '@aurora/sdk';
+import {
+  MetricRange,
+  NODE_PAGE_DEFAULT,
+  NODE_PAGE_MAX,
+  Node,
+  NodeList,
+  NodeListQuery,
+  type NodeState,
+  NodeTransitionPage,
+  NodeTransitionsQuery,
+  Problem,
+} from '@aurora/sdk';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { AuroraError } from '../platform/http/errors.js';
-import type { NodeRow } from '../platform/store/index.js';
+import { type NodeRow, sortValueOf } from '../platform/store/index.js';
 import { nodeSource } from '../telemetry/agent-samples.js';
 import { agentMetricName, NODE_LABEL } from '../telemetry/names.js';
 import type { Matcher } from '../telemetry/selector.js';
 import type { ClusterContext } from './context.js';
+import { decodeNodeCursor, encodeNodeCursor } from './node-cursor.js';
 import { fromHealth, toHealth, toNode } from './node-view.js';
 import { stateChangedEvent } from './state-events.js';
 import { assertStorableText } from './text-safety.js';
@@ -42,24 +54,47 @@ export async function registerNodeRoutes(app: FastifyInstance, ctx: ClusterConte
     '/v1/nodes',
     {
       schema: {
-        summary: 'List nodes',
+        summary: 'List nodes, a page at a time',
+        description:
+          `At most \`limit\` nodes (default ${NODE_PAGE_DEFAULT}, at most ${NODE_PAGE_MAX}) sorted by \`sort\` then name, ` +
+          'filtered by state, labels and part of the name. When `next` is not null, pass it as `cursor` ' +
+          '(same sort and order) for the next page; `total` counts every matching node.',
         tags: ['nodes'],
         security,
-        querystring: Type.Object({
-          state: Type.Optional(NodeState),
-          label: Type.Optional(
-            Type.Union([Type.String(), Type.Array(Type.String())], { description: 'key=value, repeatable' }),
-          ),
-        }),
+        querystring: NodeListQuery,
         response: { 200: NodeList, ...errors },
       },
     },
-    async (request) => {
-      const query = request.query as { state?: string; label?: string | string[] };
+    async (request): Promise<NodeList> => {
+      const query = request.query as NodeListQuery;
       assertStorableText(query);
-      const labels = parseLabelSelectors(query.label);
-      const rows = await ctx.store.nodes.list({ ...(query.state ? { state: query.state } : {}), labels });
-      return { items: rows.map(toNode) };
+      const sort = query.sort ?? 'name';
+      const order = query.order ?? 'asc';
+      const limit = query.limit ?? NODE_PAGE_DEFAULT;
+      const after = query.cursor === undefined ? undefined : decodeNodeCursor(query.cursor, sort, order);
+      const filter = {
+        ...(query.state ? { state: query.state } : {}),
+        labels: parseLabelSelectors(query.label),
+        hasLabels: query.hasLabel === undefined ? [] : [query.hasLabel].flat(),
+        ...(query.q ? { nameContains: query.q } : {}),
+      };
+      // One row more than asked says whether another page exists.
+      const { rows, total } = await ctx.store.nodes.page(filter, {
+        sort,
+        order,
+        limit: limit + 1,
+        ...(after ? { after } : {}),
+      });
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
+      return {
+        items: page.map(toNode),
+        next:
+          rows.length > limit && last
+            ? encodeNodeCursor(sort, order, { value: sortValueOf(last, sort), name: last.name })
+            : null,
+        total,
+      };
     },
   );
 

@@ -6,6 +6,7 @@
 export const errorCatalogue = {
   AURORA_VALIDATION_FAILED: { status: 400, title: 'Request validation failed' },
   AURORA_BAD_REQUEST: { status: 400, title: 'Bad request' },
+  AURORA_INVALID_CURSOR: { status: 400, title: 'Invalid page cursor' },
   AURORA_UNAUTHENTICATED: { status: 401, title: 'Authentication required' },
   AURORA_TOKEN_INVALID: { status: 401, title: 'Token invalid' },
   AURORA_FORBIDDEN: { status: 403, title: 'Forbidden' },

@@ -5,8 +5,11 @@ export {
   FencedWriteError,
   type NodeChange,
   type NodeFilter,
+  type NodePagePosition,
   type NodeRow,
+  type NodeSort,
   type NodeTransitionRow,
+  sortValueOf,
 } from './node-repo.js';
 export type { StoredHealth } from './schema.js';
 export { Store, type StoreOptions } from './store.js';

@@ -13,11 +13,65 @@ export type NodeTransitionRow = Omit<typeof nodeTransitions.$inferSelect, 'seq'>
 export type NodeChange = Pick<NodeRow, 'id'> &
   Partial<Pick<NodeRow, 'state' | 'stateReason' | 'stateSince' | 'operatorState' | 'health' | 'conditions'>>;
 
-/** Filters of {@link NodeRepo.list}. */
+/** Filters of {@link NodeRepo.list} and {@link NodeRepo.page}. */
 export interface NodeFilter {
   state?: string;
   /** All of these labels must match. */
   labels?: Record<string, string>;
+  /** The node must have every one of these label keys, whatever their values. */
+  hasLabels?: string[];
+  /** Part of the name, compared case-insensitively. */
+  nameContains?: string;
+}
+
+/** What {@link NodeRepo.page} sorts by; ties are broken by name, so every order is total. */
+export type NodeSort = 'name' | 'state' | 'zone' | 'lastHeartbeatAt' | 'createdAt';
+
+/** Where a page starts: strictly after this sort value and name, in the page's order. */
+export interface NodePagePosition {
+  value: string | number;
+  name: string;
+}
+
+/**
+ * The SQL sort expression of each key. Nullable columns are coalesced (no zone sorts as '',
+ * no heartbeat as -1) so the keyset comparison below never meets a NULL, which would compare
+ * as unknown and silently drop rows from every later page.
+ */
+const SORT_EXPRESSIONS: Record<NodeSort, SQL> = {
+  name: sql`${nodes.name}`,
+  state: sql`${nodes.state}`,
+  zone: sql`coalesce(${nodes.zone}, '')`,
+  lastHeartbeatAt: sql`coalesce(${nodes.lastHeartbeatAt}, -1)`,
+  createdAt: sql`${nodes.createdAt}`,
+};
+
+/** The value of a row's sort key as the cursor carries it (the same coalescing as the SQL). */
+export function sortValueOf(row: NodeRow, sort: NodeSort): string | number {
+  switch (sort) {
+    case 'name':
+      return row.name;
+    case 'state':
+      return row.state;
+    case 'zone':
+      return row.zone ?? '';
+    case 'lastHeartbeatAt':
+      return row.lastHeartbeatAt ?? -1;
+    case 'createdAt':
+      return row.createdAt;
+  }
+}
+
+function filterSql(filter: NodeFilter): SQL[] {
+  const where: SQL[] = [];
+  if (filter.state) where.push(eq(nodes.state, filter.state));
+  if (filter.labels && Object.keys(filter.labels).length > 0) {
+    where.push(sql`${nodes.labels} @> ${JSON.stringify(filter.labels)}::jsonb`);
+  }
+  for (const key of filter.hasLabels ?? []) where.push(sql`(${nodes.labels} -> ${key}::text) is not null`);
+  // strpos rather than LIKE: the text is matched literally, no escaping of % and _ needed.
+  if (filter.nameContains) where.push(sql`strpos(lower(${nodes.name}), lower(${filter.nameContains}::text)) > 0`);
+  return where;
 }
 
 export type { Tx } from './engine.js';
@@ -39,16 +93,45 @@ export class NodeRepo {
   }
 
   list(filter: NodeFilter = {}): Promise<NodeRow[]> {
-    const where: SQL[] = [];
-    if (filter.state) where.push(eq(nodes.state, filter.state));
-    if (filter.labels && Object.keys(filter.labels).length > 0) {
-      where.push(sql`${nodes.labels} @> ${JSON.stringify(filter.labels)}::jsonb`);
-    }
+    const where = filterSql(filter);
     return this.db
       .select()
       .from(nodes)
       .where(where.length ? and(...where) : undefined)
       .orderBy(asc(nodes.name));
+  }
+
+  /**
+   * One page of matching nodes in (sort key, name) order, starting after `after`, keyset-paged
+   * so a page costs the same however deep it is; and how many nodes match in all.
+   */
+  async page(
+    filter: NodeFilter,
+    page: { sort: NodeSort; order: 'asc' | 'desc'; limit: number; after?: NodePagePosition },
+  ): Promise<{ rows: NodeRow[]; total: number }> {
+    const where = filterSql(filter);
+    const key = SORT_EXPRESSIONS[page.sort];
+    const total = this.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(nodes)
+      .where(where.length ? and(...where) : undefined);
+    if (page.after) {
+      const { value, name } = page.after;
+      const typed = typeof value === 'number' ? sql`${value}::bigint` : sql`${value}::text`;
+      where.push(
+        page.order === 'asc'
+          ? sql`(${key}, ${nodes.name}) > (${typed}, ${name}::text)`
+          : sql`(${key}, ${nodes.name}) < (${typed}, ${name}::text)`,
+      );
+    }
+    const dir = page.order === 'asc' ? sql`asc` : sql`desc`;
+    const rows = await this.db
+      .select()
+      .from(nodes)
+      .where(where.length ? and(...where) : undefined)
+      .orderBy(sql`${key} ${dir}`, sql`${nodes.name} ${dir}`)
+      .limit(page.limit);
+    return { rows, total: Number((await total)[0]?.n ?? 0) };
   }
 
   /** Counts nodes per state. */
