@@ -195,19 +195,23 @@ for (const scenario of scenarios) {
   runs[scenario] = {};
   const delays = backendPorts.map((_, i) => (scenario === 'slow' && i === 2 ? 50 : 0));
   const backends = await Promise.all(backendPorts.map((p, i) => startBackend(p, delays[i]!)));
-  for (let round = 0; round < rounds; round++) {
-    const order = contenders.map((_, i) => contenders[(i + round) % contenders.length]!);
-    for (const c of order) {
-      const r = await measure(scenario, c, backendPorts, backends);
-      const list = runs[scenario]![c] ?? [];
-      list.push(r);
-      runs[scenario]![c] = list;
-      console.log(
-        `  ${scenario.padEnd(7)} round ${round + 1} ${c.padEnd(19)} ${Math.round(r.rps)} req/s  p99.9 ${r.p999Ms.toFixed(1)} ms  max ${r.maxMs.toFixed(1)} ms  errors ${r.errors}  cpu ${r.cpuCores.toFixed(2)}`,
-      );
+  // A contender that fails to start ends the run; the backends must not outlive it.
+  try {
+    for (let round = 0; round < rounds; round++) {
+      const order = contenders.map((_, i) => contenders[(i + round) % contenders.length]!);
+      for (const c of order) {
+        const r = await measure(scenario, c, backendPorts, backends);
+        const list = runs[scenario]![c] ?? [];
+        list.push(r);
+        runs[scenario]![c] = list;
+        console.log(
+          `  ${scenario.padEnd(7)} round ${round + 1} ${c.padEnd(19)} ${Math.round(r.rps)} req/s  p99.9 ${r.p999Ms.toFixed(1)} ms  max ${r.maxMs.toFixed(1)} ms  errors ${r.errors}  cpu ${r.cpuCores.toFixed(2)}`,
+        );
+      }
     }
+  } finally {
+    await Promise.all(backends.map((b) => stop(b, 'SIGKILL')));
   }
-  await Promise.all(backends.map((b) => stop(b, 'SIGKILL')));
 }
 
 type Summary = {
