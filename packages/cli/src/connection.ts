@@ -19,9 +19,14 @@ export const connectionFlags: FlagSpecs = {
   },
 };
 
+/** The control plane URL an operator verb talks to: flag, then environment, then this machine's default port. */
+export function serverUrl(flags: ParsedFlags, env: NodeJS.ProcessEnv): string {
+  return stringFlag(flags, 'server') ?? env.AURORA_SERVER ?? `http://127.0.0.1:${env.AURORA_PORT ?? 7070}`;
+}
+
 /** Builds an SDK client from flags, then environment, then the locally saved admin token. */
 export function connect(flags: ParsedFlags, env: NodeJS.ProcessEnv): AuroraClient {
-  const baseUrl = stringFlag(flags, 'server') ?? env.AURORA_SERVER ?? `http://127.0.0.1:${env.AURORA_PORT ?? 7070}`;
+  const baseUrl = serverUrl(flags, env);
   const dataDir = env.AURORA_DATA_DIR ?? path.join('.aurora', 'data');
   const token =
     stringFlag(flags, 'token') ?? env.AURORA_TOKEN ?? readSavedAdminToken(dataDir) ?? env.AURORA_ADMIN_TOKEN;

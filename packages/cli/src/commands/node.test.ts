@@ -105,6 +105,14 @@ describe('aurora node NAME history', () => {
     expect(outputs[2]).toContain('for\\x1b]0;owned\\x07 odd');
   });
 
+  test('token create prints the join command with the URL it reached, and says when that URL is this machine only', async () => {
+    const out = await runToken(['create', ...connection], env);
+    const token = out.split('\n')[0] as string;
+    expect(out).toContain(`aurora agent --server ${server.url} --token ${token}`);
+    expect(out).toContain('is this machine only');
+    expect(out).not.toContain("this server's URL");
+  });
+
   test('aurora nodes reads the server a page at a time: --limit, --sort, --desc and --name', async () => {
     const all = await runNodes([...connection, '--json'], env);
     const names = (JSON.parse(all) as { items: { name: string }[]; total: number }).items.map((n) => n.name);

@@ -1,6 +1,6 @@
 import { type CommandSpec, parseDuration, parseFlags, stringFlag } from '../args.js';
 import { CliError } from '../cli-error.js';
-import { callApi, connect, connectionFlags } from '../connection.js';
+import { callApi, connect, connectionFlags, serverUrl } from '../connection.js';
 import { formatTable } from '../table.js';
 
 export const tokenCommand: CommandSpec = {
@@ -37,11 +37,13 @@ export async function runToken(argv: string[], env: NodeJS.ProcessEnv): Promise<
       }),
     );
     if (flags.json) return JSON.stringify(created, null, 2);
+    const url = serverUrl(flags, env).replace(/\/+$/, '');
     return [
       created.token,
       '',
       `Valid until ${created.expiresAt} for ${created.usesRemaining} join(s). It is shown only once.`,
-      `Join a node with:  aurora agent --server <this server's URL> --token ${created.token}`,
+      `Join a node with:  aurora agent --server ${url} --token ${created.token}`,
+      ...(isLoopback(url) ? [`(${url} is this machine only: from another machine, use an address it can reach.)`] : []),
     ].join('\n');
   }
   if (verb === 'list') {
@@ -58,4 +60,14 @@ export async function runToken(argv: string[], env: NodeJS.ProcessEnv): Promise<
     return `token ${id} revoked`;
   }
   throw new CliError(verb ? `unknown verb "${verb}"` : 'what to do with tokens?', 'use create, list or revoke');
+}
+
+/** Whether a URL names this machine only, so a join command printed with it works nowhere else. */
+function isLoopback(url: string): boolean {
+  try {
+    const host = new URL(url).hostname;
+    return host === 'localhost' || host === '[::1]' || host.startsWith('127.');
+  } catch {
+    return false;
+  }
 }
