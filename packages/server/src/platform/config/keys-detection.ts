@@ -1,26 +1,5 @@
-import { DURATION_FORMS, tryParseDuration } from '@aurora/core';
-import type { ConfigKey, Parser } from './keys.js';
-
-// The generic parsers live in keys.ts, which imports this file; importing them back would be a
-// cycle evaluated before they exist, so the few used here are written out again.
-
-const count =
-  (min: number, max: number): Parser<number> =>
-  (raw) => {
-    const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
-    return Number.isInteger(n) && n >= min && n <= max
-      ? { ok: true, value: n }
-      : { ok: false, expected: `must be an integer ${min}-${max}` };
-  };
-
-const span =
-  (min: number): Parser<number> =>
-  (raw) => {
-    const ms = tryParseDuration(raw);
-    return ms !== undefined && ms >= min
-      ? { ok: true, value: ms }
-      : { ok: false, expected: `must be a duration of at least ${min} ms: ${DURATION_FORMS}` };
-  };
+import type { ConfigKey } from './keys.js';
+import { duration, integer, type Parser } from './parsers.js';
 
 const score: Parser<number> = (raw) => {
   const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
@@ -107,7 +86,7 @@ export const detectionKeys = [
     env: 'AURORA_DETECTION_PARTITIONS',
     default: 16,
     description: 'partitions series are grouped into for detection, each owned through a lease (the leader owns all)',
-    parse: count(1, 4_096),
+    parse: integer(1, 4_096),
   } satisfies ConfigKey<number>,
   {
     name: 'detectionOwnership',
@@ -132,7 +111,7 @@ export const detectionKeys = [
     env: 'AURORA_DETECTION_SNAPSHOT_INTERVAL',
     default: 60_000,
     description: 'how often detector state is written to the store; a restart re-reads the head since then',
-    parse: span(1_000),
+    parse: duration(1_000),
   } satisfies ConfigKey<number>,
 ];
 
@@ -143,7 +122,7 @@ export const alertKeys = [
     env: 'AURORA_ALERT_RESOLVE_AFTER',
     default: 300_000,
     description: 'an anomaly alert resolves once its series has had no anomaly for this long',
-    parse: span(1_000),
+    parse: duration(1_000),
   } satisfies ConfigKey<number>,
   {
     name: 'alertmanagerUrls',

@@ -1,40 +1,9 @@
-import { DURATION_FORMS, tryParseDuration } from '@aurora/core';
 import { alertKeys, detectionKeys } from './keys-detection.js';
 import { governanceKeys } from './keys-governance.js';
+import { duration, integer, type Parser, parseDurationMs, text } from './parsers.js';
 
-/** Parses one raw value (string from env/file/flag, or an already typed value) or returns an error message. */
-export type Parser<T> = (raw: unknown) => { ok: true; value: T } | { ok: false; expected: string };
-
-const integer =
-  (min: number, max: number): Parser<number> =>
-  (raw) => {
-    const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
-    return Number.isInteger(n) && n >= min && n <= max
-      ? { ok: true, value: n }
-      : { ok: false, expected: `must be an integer ${min}-${max}` };
-  };
-
-/**
- * Durations in settings and query parameters use core's one grammar; kept
- * under this name for the server's callers, `undefined` when not a duration.
- */
-export const parseDurationMs: (raw: unknown) => number | undefined = tryParseDuration;
-
-const duration =
-  (min: number): Parser<number> =>
-  (raw) => {
-    const ms = parseDurationMs(raw);
-    return ms !== undefined && ms >= min
-      ? { ok: true, value: ms }
-      : { ok: false, expected: `must be a duration of at least ${min} ms: ${DURATION_FORMS}` };
-  };
-
-const text =
-  (pattern?: RegExp, hint = 'must be a non-empty string'): Parser<string> =>
-  (raw) =>
-    typeof raw === 'string' && raw.length > 0 && (!pattern || pattern.test(raw))
-      ? { ok: true, value: raw }
-      : { ok: false, expected: hint };
+export type { Parser } from './parsers.js';
+export { parseDurationMs } from './parsers.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
