@@ -1,5 +1,15 @@
+import { setFlagsFromString } from 'node:v8';
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
 import { CEDAR_SCHEMA } from './schema.js';
+
+// Node 20's V8 (11.3) aborts the process ("Fatal error ... unreachable code" in
+// Deoptimizer::DoComputeBuiltinContinuation) when TurboFan has inlined the JS-to-Wasm wrapper of
+// an export returning externref, as every Cedar export does, and the caller is deoptimised
+// while the Wasm call runs: its deoptimiser cannot rebuild an externref result (later V8s handle
+// kRef/kRefNull in TranslatedValueForWasmReturnKind). A busy control plane hit it after minutes of
+// heartbeats. Not inlining these wrappers costs a plain call per decision; it only affects
+// code optimised after this line, which runs before any decision is made.
+setFlagsFromString('--no-turbo-inline-js-wasm-calls');
 
 export type { CedarValueJson, EntityJson, EntityUidJson } from '@cedar-policy/cedar-wasm/nodejs';
 
