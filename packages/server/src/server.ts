@@ -15,6 +15,7 @@ import {
 import { createDetection, type Detection, parseDetectionSeries } from './detection/index.js';
 import { createForecasting, type Forecasting } from './forecasting/index.js';
 import { createGovernance } from './governance/index.js';
+import { createHealing, type Healing, type WorkflowDefinition } from './healing/index.js';
 import { type Clock, systemClock } from './platform/clock.js';
 import type { AuroraConfig } from './platform/config/index.js';
 import { EventBus, registerEventsRoute } from './platform/events/index.js';
@@ -39,6 +40,8 @@ export interface StartOptions {
   manualControllers?: boolean;
   /** PostgreSQL schema instead of `public` (tests). */
   schemaName?: string;
+  /** Workflows to run on the healing engine besides the built-in ones (embedders, crash tests). */
+  workflows?: readonly WorkflowDefinition<never>[];
 }
 
 /** A running control plane. */
@@ -60,6 +63,8 @@ export interface RunningServer {
   alerting: Alerting;
   /** Predictions for series with a known capacity, refreshed by the leader. */
   forecasting: Forecasting;
+  /** Durable workflows (their executor runs on the leader). */
+  healing: Healing;
   stop(): Promise<void>;
 }
 
@@ -178,6 +183,13 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
       intervalMs: config.predictionIntervalMs,
       onRefresh: (o) => logger.debug(o, 'predictions refreshed'),
     });
+    const healing = createHealing({
+      store,
+      leadership,
+      now: () => clock.now(),
+      ...(options.workflows ? { workflows: options.workflows } : {}),
+      onError: (runId, err) => logger.error({ runId, err }, 'workflow run failed to advance'),
+    });
     const heartbeats = new HeartbeatQueue({
       store,
       bus,
@@ -243,6 +255,7 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
       alerting.notifier,
       forecasting.controller,
       governance.checkpointer,
+      healing.workflows,
     ];
     // Shared detection runs on every replica, each on the partitions it leases; otherwise on the leader only.
     if (!sharedDetection) leaderControllers.push(detection.controller);
@@ -269,6 +282,7 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
       detection,
       alerting,
       forecasting,
+      healing,
       stop() {
         stopped ??= (async () => {
           await runner.stop();

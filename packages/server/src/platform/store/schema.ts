@@ -431,3 +431,50 @@ export const services = pgTable('services', {
     .notNull(),
   updatedAt: ms('updated_at').notNull(),
 });
+
+/**
+ * Durable workflow runs (healing): one row per run of a named workflow. `cursor` is the index of the
+ * next step; `next_at` is when the leader's executor should look at the run again (a timer, a retry's
+ * backoff). `idempotency_key` makes starting the same run twice return the first one.
+ */
+export const workflowRuns = pgTable(
+  'workflow_runs',
+  {
+    id: text('id').primaryKey(),
+    workflow: text('workflow').notNull(),
+    idempotencyKey: text('idempotency_key').notNull().unique(),
+    input: jsonb('input').$type<unknown>(),
+    status: text('status').notNull(),
+    cursor: integer('cursor').notNull(),
+    outputs: jsonb('outputs').$type<Record<string, unknown>>().notNull(),
+    nextAt: ms('next_at').notNull(),
+    error: text('error'),
+    createdAt: ms('created_at').notNull(),
+    updatedAt: ms('updated_at').notNull(),
+    /** The leadership epoch of the last write, so an operator sees which leader moved it last. */
+    epoch: ms('epoch').notNull(),
+  },
+  (t) => [index('workflow_runs_due_idx').on(t.status, t.nextAt)],
+);
+
+/**
+ * Steps of workflow runs, written before a step runs (`running`, `attempts` counts starts) and after
+ * (`succeeded` with its output, or `failed`); `failures` counts the attempts that threw or timed out.
+ */
+export const workflowSteps = pgTable(
+  'workflow_steps',
+  {
+    runId: text('run_id').notNull(),
+    position: integer('position').notNull(),
+    name: text('name').notNull(),
+    status: text('status').notNull(),
+    attempts: integer('attempts').notNull(),
+    failures: integer('failures').notNull(),
+    output: jsonb('output').$type<unknown>(),
+    error: text('error'),
+    startedAt: ms('started_at').notNull(),
+    finishedAt: ms('finished_at'),
+    wakeAt: ms('wake_at'),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.position] })],
+);
