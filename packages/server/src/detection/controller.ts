@@ -130,8 +130,17 @@ export class DetectionController implements Controller {
   #startRound(): void {
     if (this.#round) return;
     this.#lastSnapshotAt = this.o.now();
-    const queue = [...this.#series.values()].filter((s): s is SeriesRuntime => s?.dirty === true);
-    for (const s of queue) s.dirty = false;
+    const queue: SeriesRuntime[] = [];
+    for (const [id, s] of this.#series) {
+      if (s?.dirty) {
+        s.dirty = false;
+        queue.push(s);
+      } else if (s) {
+        // No sample for a whole interval and its state is stored: a deleted node's or a retired
+        // series' detector leaves memory; one that comes back resumes from its snapshot.
+        this.#series.delete(id);
+      }
+    }
     this.#round = { cursor: this.#reader.settled, queue, series: queue.length, bytes: 0 };
   }
 
@@ -147,12 +156,15 @@ export class DetectionController implements Controller {
     const states = part.map((s) => JSON.stringify(s.detector.snapshot()));
     for (const st of states) round.bytes += Buffer.byteLength(st);
     const last = round.queue.length === 0;
+    let written = new Set<number>();
     try {
       await this.o.db.transaction(async (tx) => {
         await this.leases.assertHeld(tx);
         if (part.length > 0) {
-          await tx.execute(sql`insert into detection_state (series_id, detector, state, last_ts, points, saved_at)
-            select * from unnest(${arr(
+          // Only series that still exist: one deleted since (its node, or by retention) gets no state back.
+          const rows = rowsOf<{ series_id: number }>(
+            await tx.execute(sql`insert into detection_state (series_id, detector, state, last_ts, points, saved_at)
+            select u.* from unnest(${arr(
               part.map((s) => s.id),
               'bigint',
             )}, ${arr(
@@ -167,15 +179,22 @@ export class DetectionController implements Controller {
             )}, ${arr(
               part.map(() => savedAt),
               'bigint',
-            )})
+            )}) as u(series_id, detector, state, last_ts, points, saved_at)
+            where exists (select 1 from metric_series m where m.id = u.series_id)
             on conflict (series_id) do update set detector = excluded.detector, state = excluded.state,
-              last_ts = excluded.last_ts, points = excluded.points, saved_at = excluded.saved_at`);
+              last_ts = excluded.last_ts, points = excluded.points, saved_at = excluded.saved_at
+            returning series_id::float8 as series_id`),
+          );
+          written = new Set(rows.map((r) => Number(r.series_id)));
         }
         if (last) {
           const owned = [...this.leases.owned.keys()];
           await tx.execute(sql`insert into detection_cursors (partition, seq)
             select p, ${round.cursor} from unnest(${arr(owned, 'integer')}) as p
             on conflict (partition) do update set seq = excluded.seq`);
+          // States of series deleted by retention or with their node, once per round.
+          await tx.execute(sql`delete from detection_state d
+            where not exists (select 1 from metric_series m where m.id = d.series_id)`);
         }
       });
     } catch (error) {
@@ -185,6 +204,8 @@ export class DetectionController implements Controller {
       this.#round = undefined;
       throw error;
     }
+    // Deleted series are forgotten; should samples of one still arrive, it is looked up again and left out.
+    for (const s of part) if (!written.has(s.id)) this.#series.delete(s.id);
     if (last) {
       this.#round = undefined;
       if (round.series > 0) this.o.onSnapshot?.(round.series, round.bytes);
