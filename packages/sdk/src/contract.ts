@@ -167,6 +167,13 @@ export const Node = Type.Object(
     state: NodeState,
     stateReason: Type.String(),
     stateSince: Type.String({ format: 'date-time' }),
+    operatorState: Type.Optional(
+      Type.Union([Type.Literal('cordoned'), Type.Literal('draining'), Type.Null()], {
+        description:
+          'what an operator asked for (cordon or drain), null after uncordon. Stored at once and kept through ' +
+          'outages: a node that is suspect or down when asked enters this state when its heartbeats resume',
+      }),
+    ),
     labels: Labels,
     zone: Type.Union([Type.String(), Type.Null()]),
     facts: Type.Union([NodeFacts, Type.Null()]),
@@ -238,7 +245,11 @@ export const NodeTransition = Type.Object({
   at: Type.String({ format: 'date-time' }),
   // References, not copies: one schema may hold a given $id only once.
   from: Type.Ref(NodeState),
-  to: Type.Ref(NodeState),
+  to: Type.Ref(NodeState, {
+    description:
+      'equals `from` when an operator cordoned, drained or uncordoned a node that is not healthy: the request is ' +
+      'recorded and takes effect when heartbeats resume',
+  }),
   reason: Type.String(),
 });
 export type NodeTransition = Static<typeof NodeTransition>;

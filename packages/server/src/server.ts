@@ -11,6 +11,7 @@ import {
   HeartbeatQueue,
   NodeCredentialCache,
   registerClusterRoutes,
+  SilenceGrace,
 } from './cluster/index.js';
 import { createDetection, type Detection, parseDetectionSeries } from './detection/index.js';
 import { createForecasting, type Forecasting } from './forecasting/index.js';
@@ -190,12 +191,14 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
       ...(options.workflows ? { workflows: options.workflows } : {}),
       onError: (runId, err) => logger.error({ runId, err }, 'workflow run failed to advance'),
     });
+    const grace = new SilenceGrace(leadership, clock);
     const heartbeats = new HeartbeatQueue({
       store,
       bus,
       telemetry: telemetry.ingest,
       metrics,
       health,
+      watchedSince: () => grace.watchedSince(),
       clockSkewThresholdMs: config.clockSkewThresholdMs,
       flushMs: config.ingestFlushMs,
       maxConcurrentFlushes: store.kind === 'postgres' ? 4 : 1,
@@ -209,6 +212,7 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
       metrics,
       leadership,
       health,
+      grace,
       credentials,
       heartbeats,
       telemetry: telemetry.ingest,

@@ -77,6 +77,9 @@ export async function runNode(argv: string[], env: NodeJS.ProcessEnv): Promise<s
   const lines = [
     `Name:            ${node.name}`,
     `State:           ${node.state} (${node.stateReason}, since ${node.stateSince})`,
+    ...(node.operatorState && node.operatorState !== node.state
+      ? [`Requested:       ${node.operatorState} by an operator, applies when heartbeats resume`]
+      : []),
     `Last heartbeat:  ${ago(node.lastHeartbeatAt, Date.now())}`,
     `Zone:            ${node.zone ?? '-'}`,
     `Labels:          ${

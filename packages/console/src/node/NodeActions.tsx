@@ -15,6 +15,15 @@ const HELP: Record<Verb, string> = {
   drain: 'Stop new work and move existing work off this node.',
 };
 
+/**
+ * What an operator asked for. It holds even while the node is suspect or down and its state does not show it
+ * yet; a server that does not send it is read from the state.
+ */
+function operatorRequest(node: Node): 'cordoned' | 'draining' | null {
+  if (node.operatorState !== undefined) return node.operatorState;
+  return node.state === 'cordoned' || node.state === 'draining' ? node.state : null;
+}
+
 /** The cordon / uncordon / drain buttons with the result of the last action. */
 export function NodeActions({ node }: { node: Node }) {
   const { client, apply } = useFleet();
@@ -34,8 +43,12 @@ export function NodeActions({ node }: { node: Node }) {
     }
   };
 
-  const setAside = node.state === 'cordoned' || node.state === 'draining';
-  const enabled: Record<Verb, boolean> = { cordon: !setAside, uncordon: setAside, drain: node.state !== 'draining' };
+  const asked = operatorRequest(node);
+  const enabled: Record<Verb, boolean> = {
+    cordon: asked === null,
+    uncordon: asked !== null,
+    drain: asked !== 'draining',
+  };
   return (
     <div className="actions">
       <fieldset className="button-row" disabled={busy !== undefined}>

@@ -87,6 +87,11 @@ export function NodePage({ name }: { name: string }) {
         <span className="muted">
           {node.stateReason} · since {formatAgo(node.stateSince, now)}
         </span>
+        {node.operatorState && node.operatorState !== node.state && (
+          <span className="muted" data-testid="node-page-requested">
+            {node.operatorState === 'cordoned' ? 'cordon' : 'drain'} requested: applies when heartbeats resume
+          </span>
+        )}
         <span className="spacer" />
         <NodeActions node={node} />
       </div>

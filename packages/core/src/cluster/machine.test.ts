@@ -77,6 +77,31 @@ describe('node health state machine', () => {
     expect(transitions.map((t) => t.to)).toEqual(['ready', 'suspect']);
   });
 
+  it('a node cordoned while suspect becomes cordoned when heartbeats resume, saying an operator chose it', () => {
+    const { transitions } = run([hb(0), tick(20_000), { kind: 'cordon', at: 21_000 }, hb(22_000)]);
+    expect(transitions.at(-1)).toEqual({
+      from: 'suspect',
+      to: 'cordoned',
+      reason: 'cordoned by an operator; heartbeats resumed after being suspect',
+      at: 22_000,
+    });
+  });
+
+  it('silence from before the judge began watching is not held against a node', () => {
+    // A control plane that was away from 5 s to 60 s judges from 60 s on: no suspect on the first heartbeat.
+    const watched = (input: HealthInput): HealthInput => ({ ...input, watchedSince: 60_000 });
+    const back = run([hb(0), hb(5_000), watched(tick(60_000)), watched(tick(74_999)), watched(hb(65_000))]);
+    expect(back.transitions.map((t) => t.to)).toEqual(['ready']);
+    expect(back.health.state).toBe('ready');
+    // A node that stays silent is suspect one suspect interval after the judge began, then down.
+    const silent = run([hb(0), watched(tick(60_000)), watched(tick(74_999)), watched(tick(75_000))]);
+    expect(silent.transitions.map((t) => t.to)).toEqual(['ready', 'suspect']);
+    expect(silent.transitions[1]?.reason).toBe(
+      'no heartbeat for 15s since the control plane took over (suspect after 15s)',
+    );
+    expect(run([hb(0), watched(tick(100_000))]).transitions.map((t) => t.to)).toEqual(['ready', 'down']);
+  });
+
   it('a node that flapped three times in the window is held down until it stays healthy for the hold-down period', () => {
     const inputs: HealthInput[] = [hb(0)];
     let t = 0;

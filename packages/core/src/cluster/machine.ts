@@ -35,6 +35,12 @@ function seconds(ms: number): string {
   return `${Math.round(ms / 100) / 10}s`;
 }
 
+/** Why a node is in a state an operator chose. */
+const OPERATOR_REASON: Record<OperatorState, string> = {
+  cordoned: 'cordoned by an operator',
+  draining: 'drained by an operator',
+};
+
 /** The state a healthy node belongs in: the operator's choice, or ready. */
 function healthyTarget(health: NodeHealth): HealthState {
   return health.operatorState ?? 'ready';
@@ -46,6 +52,7 @@ class Stepper {
     public health: NodeHealth,
     readonly config: HealthConfig,
     readonly now: number,
+    readonly watchedSince: number = Number.NEGATIVE_INFINITY,
   ) {}
 
   move(to: HealthState, reason: string): void {
@@ -57,8 +64,19 @@ class Stepper {
     this.transitions.push({ from, to, reason, at: this.now });
   }
 
+  /** When the node was last heard from, or joined if never. */
+  lastHeard(): number {
+    return this.health.lastHeartbeatAt ?? this.health.joinedAt;
+  }
+
+  /** Silence held against the node: none from before the judge began watching. */
   silence(): number {
-    return this.now - (this.health.lastHeartbeatAt ?? this.health.joinedAt);
+    return this.now - Math.max(this.lastHeard(), this.watchedSince);
+  }
+
+  /** Says when the silence being judged is shorter than the node's, because the judge began watching later. */
+  graceNote(): string {
+    return this.watchedSince > this.lastHeard() ? ' since the control plane took over' : '';
   }
 
   recentFailures(): number {
@@ -78,7 +96,7 @@ class Stepper {
     const { suspectAfterMs, downAfterMs } = this.config;
     if (silence >= downAfterMs) {
       this.health = { ...this.health, healthySince: null };
-      this.move('down', `no heartbeat for ${seconds(silence)} (down after ${seconds(downAfterMs)})`);
+      this.move('down', `no heartbeat for ${seconds(silence)}${this.graceNote()} (down after ${seconds(downAfterMs)})`);
       return;
     }
     if (silence >= suspectAfterMs) {
@@ -86,7 +104,7 @@ class Stepper {
       this.health = { ...this.health, healthySince: null };
       if (this.health.state === 'down') return;
       const what = this.health.lastHeartbeatAt === null ? 'no first heartbeat' : 'no heartbeat';
-      const reason = `${what} for ${seconds(silence)} (suspect after ${seconds(suspectAfterMs)})`;
+      const reason = `${what} for ${seconds(silence)}${this.graceNote()} (suspect after ${seconds(suspectAfterMs)})`;
       if (this.health.state === 'suspect' && wasHeldDown) this.health = { ...this.health, reason };
       else this.move('suspect', reason);
       return;
@@ -102,7 +120,10 @@ class Stepper {
     const target = healthyTarget(this.health);
     const failures = this.recentFailures();
     if (failures < this.config.flapThreshold) {
-      const reason = state === 'joining' ? 'first heartbeat received' : `heartbeats resumed after being ${state}`;
+      const resumed = state === 'joining' ? 'first heartbeat received' : `heartbeats resumed after being ${state}`;
+      // An operator's cordon or drain given while the node was unhealthy takes effect now: say whose choice it is.
+      const chosen = this.health.operatorState;
+      const reason = chosen === null ? resumed : `${OPERATOR_REASON[chosen]}; ${resumed}`;
       this.health = { ...this.health, healthySince: null };
       this.move(target, reason);
       return;
@@ -128,14 +149,8 @@ class Stepper {
     const operatorState: OperatorState | null = kind === 'cordon' ? 'cordoned' : kind === 'drain' ? 'draining' : null;
     this.health = { ...this.health, operatorState };
     if (!HEALTHY.has(this.health.state)) return;
-    const to = healthyTarget(this.health);
-    const reason =
-      kind === 'uncordon'
-        ? 'uncordoned by an operator'
-        : kind === 'cordon'
-          ? 'cordoned by an operator'
-          : 'drained by an operator';
-    this.move(to, reason);
+    const reason = operatorState === null ? 'uncordoned by an operator' : OPERATOR_REASON[operatorState];
+    this.move(healthyTarget(this.health), reason);
   }
 }
 
@@ -155,7 +170,7 @@ export function stepHealth(
   config: HealthConfig = defaultHealthConfig,
 ): HealthStep {
   const now = Math.max(input.at, health.observedAt);
-  const stepper = new Stepper({ ...health, observedAt: now }, config, now);
+  const stepper = new Stepper({ ...health, observedAt: now }, config, now, input.watchedSince);
   stepper.pruneFailures();
   stepper.evaluateTime();
   if (input.kind === 'heartbeat') {

@@ -50,13 +50,21 @@ export interface NodeHealth {
   observedAt: number;
 }
 
-/** Something that happened to a node, with the time it happened (ms since the epoch). */
-export type HealthInput =
+/**
+ * Something that happened to a node, with the time it happened (ms since the epoch).
+ *
+ * `watchedSince` is when the judge (a control plane that has just started or
+ * taken leadership) began listening: silence before it is not held against a
+ * node, since its heartbeats may have gone to nobody. Kubernetes' node
+ * lifecycle controller gives the same grace after it starts.
+ */
+export type HealthInput = (
   | { kind: 'heartbeat'; at: number }
   | { kind: 'tick'; at: number }
   | { kind: 'cordon'; at: number }
   | { kind: 'drain'; at: number }
-  | { kind: 'uncordon'; at: number };
+  | { kind: 'uncordon'; at: number }
+) & { watchedSince?: number };
 
 /** A recorded change of state and why it happened. */
 export interface HealthTransition {

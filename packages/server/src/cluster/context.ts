@@ -7,6 +7,7 @@ import type { Store } from '../platform/store/index.js';
 import type { QueryEngine, TelemetryIngest } from '../telemetry/index.js';
 import type { NodeCredentialCache } from './credentials.js';
 import type { HeartbeatQueue } from './heartbeat-queue.js';
+import type { SilenceGrace } from './silence-grace.js';
 
 /** What the cluster capability's routes and controller share. */
 export interface ClusterContext {
@@ -16,6 +17,8 @@ export interface ClusterContext {
   metrics: ServerMetrics;
   leadership: Leadership;
   health: HealthConfig;
+  /** When this process began judging silence; earlier silence is not held against a node. */
+  grace: SilenceGrace;
   credentials: NodeCredentialCache;
   heartbeats: HeartbeatQueue;
   /** The one entry point for samples; heartbeats feed their batches through it. */

@@ -31,6 +31,8 @@ export interface HeartbeatQueueOptions {
   telemetry: TelemetryIngest;
   metrics: ServerMetrics;
   health: HealthConfig;
+  /** When this process began judging silence (see SilenceGrace). */
+  watchedSince: () => number;
   clockSkewThresholdMs: number;
   /** How long heartbeats are coalesced before one write. */
   flushMs: number;
@@ -168,10 +170,15 @@ export class HeartbeatQueue {
     const byId = new Map(rows.map((r) => [r.id, r]));
     const updates = new Map<string, HeartbeatNodeUpdate>();
     const transitions: NodeTransitionRow[] = [];
+    const watchedSince = this.options.watchedSince();
     for (const p of batch) {
       const row = merged.get(p.nodeId) ?? byId.get(p.nodeId);
       if (!row) continue;
-      const step = stepHealth(toHealth(row), { kind: 'heartbeat', at: p.receivedAt }, this.options.health);
+      const step = stepHealth(
+        toHealth(row),
+        { kind: 'heartbeat', at: p.receivedAt, watchedSince },
+        this.options.health,
+      );
       for (const t of step.transitions) {
         transitions.push({ nodeId: row.id, at: t.at, fromState: t.from, toState: t.to, reason: t.reason });
       }

@@ -9,6 +9,7 @@ export type { ClusterContext } from './context.js';
 export { NodeCredentialCache } from './credentials.js';
 export { HeartbeatQueue } from './heartbeat-queue.js';
 export { HealthReconciler } from './reconciler.js';
+export { SilenceGrace } from './silence-grace.js';
 
 /** Registers every route of the cluster capability. */
 export async function registerClusterRoutes(app: FastifyInstance, ctx: ClusterContext): Promise<void> {

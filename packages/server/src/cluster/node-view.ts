@@ -12,6 +12,7 @@ export function toNode(row: NodeRow): Node {
     state: row.state as NodeState,
     stateReason: row.stateReason,
     stateSince: iso(row.stateSince),
+    operatorState: (row.operatorState as OperatorState | null) ?? null,
     labels: row.labels,
     zone: row.zone,
     facts: row.facts,

@@ -124,4 +124,58 @@ describe('health reconciler', () => {
     });
     expect(res.statusCode).toBe(401);
   });
+
+  it('a cordon or uncordon of a suspect node is stored, shown and recorded at once, and applies when it returns', async () => {
+    const act = async (verb: 'cordon' | 'uncordon') => {
+      const res = await server.app.inject({
+        method: 'POST',
+        url: `/v1/nodes/quiet-1/${verb}`,
+        headers: server.admin,
+        payload: {},
+      });
+      expect(res.statusCode).toBe(200);
+      return res.json();
+    };
+    const lastChange = () => events.filter((e) => e.type === 'node.state_changed').at(-1);
+    const history = async () =>
+      (await server.app.inject({ method: 'GET', url: '/v1/nodes/quiet-1/transitions', headers: server.admin })).json()
+        .items;
+    const { credential } = await joinNode(server, 'quiet-1');
+    await heartbeat(credential);
+    server.clock.advance(16_000);
+    await server.reconciler.runOnce();
+    expect(await node('quiet-1')).toMatchObject({ state: 'suspect', operatorState: null });
+
+    const requested = 'cordoned by an operator while suspect; takes effect when heartbeats resume';
+    expect(await act('cordon')).toMatchObject({ state: 'suspect', operatorState: 'cordoned' });
+    expect(await node('quiet-1')).toMatchObject({ state: 'suspect', operatorState: 'cordoned' });
+    expect((await history())[0]).toMatchObject({ from: 'suspect', to: 'suspect', reason: requested });
+    expect(lastChange()).toMatchObject({ from: 'suspect', to: 'suspect', reason: requested });
+    // Asking again changes nothing, so it records nothing.
+    const recorded = (await history()).length;
+    await act('cordon');
+    expect(await history()).toHaveLength(recorded);
+
+    expect((await heartbeat(credential)).state).toBe('cordoned');
+    expect(await node('quiet-1')).toMatchObject({
+      state: 'cordoned',
+      operatorState: 'cordoned',
+      stateReason: 'cordoned by an operator; heartbeats resumed after being suspect',
+    });
+
+    server.clock.advance(16_000);
+    await server.reconciler.runOnce();
+    expect(await act('uncordon')).toMatchObject({ state: 'suspect', operatorState: null });
+    expect((await history())[0]).toMatchObject({
+      from: 'suspect',
+      to: 'suspect',
+      reason: 'uncordoned by an operator while suspect; takes effect when heartbeats resume',
+    });
+    expect((await heartbeat(credential)).state).toBe('ready');
+    expect(await node('quiet-1')).toMatchObject({
+      state: 'ready',
+      operatorState: null,
+      stateReason: 'heartbeats resumed after being suspect',
+    });
+  });
 });

@@ -24,9 +24,12 @@ export class HealthReconciler implements Controller {
 
   async runOnce(): Promise<void> {
     const at = this.ctx.clock.now();
+    const watchedSince = this.ctx.grace.watchedSince();
     // Healthy nodes heard from within suspectAfter, and down nodes, cannot change on a tick
     // (a returning node recovers through its heartbeat), so a steady fleet costs no row locks.
-    const freshSince = at - this.ctx.health.suspectAfterMs;
+    // Within the grace after this process began judging, no healthy node can.
+    const judgedFrom = at - this.ctx.health.suspectAfterMs;
+    const freshSince = watchedSince > judgedFrom ? Number.MIN_SAFE_INTEGER : judgedFrom;
     const candidates = sql`not ((state in ('ready', 'cordoned', 'draining') and last_heartbeat_at > ${freshSince}) or state = 'down')`;
     const result = await this.ctx.store.nodes.mutate(
       undefined,
@@ -34,7 +37,7 @@ export class HealthReconciler implements Controller {
         const changes: NodeChange[] = [];
         const transitions: NodeTransitionRow[] = [];
         for (const row of rows) {
-          const step = stepHealth(toHealth(row), { kind: 'tick', at }, this.ctx.health);
+          const step = stepHealth(toHealth(row), { kind: 'tick', at, watchedSince }, this.ctx.health);
           if (step.transitions.length === 0 && step.health.reason === row.stateReason) continue;
           changes.push({ id: row.id, ...fromHealth(step.health) });
           for (const t of step.transitions) {

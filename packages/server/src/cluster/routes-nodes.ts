@@ -42,6 +42,12 @@ function parseLabelSelectors(raw: string | string[] | undefined): Record<string,
   return out;
 }
 
+/** Why the history holds an operator's request that waits for the node to be healthy again. */
+function pendingRequestReason(action: 'cordon' | 'uncordon' | 'drain', state: string): string {
+  const verb = action === 'cordon' ? 'cordoned' : action === 'drain' ? 'drained' : 'uncordoned';
+  return `${verb} by an operator while ${state}; takes effect when heartbeats resume`;
+}
+
 async function mustFind(ctx: ClusterContext, name: string): Promise<NodeRow> {
   const row = await ctx.store.nodes.byName(name);
   if (!row) throw new AuroraError('AURORA_NODE_NOT_FOUND', `no node named "${name}"; list nodes with GET /v1/nodes`);
@@ -127,22 +133,31 @@ export async function registerNodeRoutes(app: FastifyInstance, ctx: ClusterConte
       async (request) => {
         const row = await mustFind(ctx, (request.params as { name: string }).name);
         const at = ctx.clock.now();
+        const watchedSince = ctx.grace.watchedSince();
         let updated: NodeRow | undefined;
         const result = await ctx.store.nodes.mutate([row.id], (rows) => {
           const current = rows[0];
           if (!current) return { changes: [], transitions: [] };
-          const step = stepHealth(toHealth(current), { kind: action, at }, ctx.health);
+          const step = stepHealth(toHealth(current), { kind: action, at, watchedSince }, ctx.health);
           updated = { ...current, facts: row.facts, ...fromHealth(step.health) };
-          return {
-            changes: [{ id: current.id, ...fromHealth(step.health) }],
-            transitions: step.transitions.map((t) => ({
+          const transitions = step.transitions.map((t) => ({
+            nodeId: current.id,
+            at: t.at,
+            fromState: t.from,
+            toState: t.to,
+            reason: t.reason,
+          }));
+          // On an unhealthy node the request changes no state yet; the history still records it at once.
+          if (transitions.length === 0 && step.health.operatorState !== current.operatorState) {
+            transitions.push({
               nodeId: current.id,
-              at: t.at,
-              fromState: t.from,
-              toState: t.to,
-              reason: t.reason,
-            })),
-          };
+              at,
+              fromState: step.health.state,
+              toState: step.health.state,
+              reason: pendingRequestReason(action, step.health.state),
+            });
+          }
+          return { changes: [{ id: current.id, ...fromHealth(step.health) }], transitions };
         });
         if (!updated) throw new AuroraError('AURORA_NODE_NOT_FOUND', `node "${row.name}" was deleted meanwhile`);
         const node = toNode(updated);

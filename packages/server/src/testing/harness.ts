@@ -16,6 +16,11 @@ export interface TestServer extends RunningServer {
   admin: { authorization: string };
   /** Stops the server and deletes its data. */
   close(): Promise<void>;
+  /**
+   * Stops the server but keeps its data, then starts another on the same store, clock and port: a restart of
+   * the control plane. `whileStopped` runs in between (e.g. to move the clock). Close the returned server.
+   */
+  restart(whileStopped?: () => void | Promise<void>): Promise<TestServer>;
 }
 
 /** Starts a test server on PGlite (default) or the given engine. */
@@ -33,22 +38,20 @@ export async function startTestServer(
     overrides = { databaseUrl: fresh.options.databaseUrl };
     schemaName = fresh.options.schemaName;
   }
-  const config = compileConfig({
-    env: {
-      AURORA_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
-      AURORA_LOG_LEVEL: 'silent',
-      AURORA_INGEST_FLUSH_MS: '2',
-      ...options.env,
-    },
-    overrides: { port: 0, ...overrides },
-  });
-  const server = await startServer(config, {
-    clock,
-    manualControllers: true,
-    consoleDir: options.consoleDir ?? path.join(dataDir, 'no-console'),
-    ...(schemaName ? { schemaName } : {}),
-  });
-  return {
+  const env = {
+    AURORA_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+    AURORA_LOG_LEVEL: 'silent',
+    AURORA_INGEST_FLUSH_MS: '2',
+    ...options.env,
+  };
+  const start = (port: number) =>
+    startServer(compileConfig({ env, overrides: { ...overrides, port } }), {
+      clock,
+      manualControllers: true,
+      consoleDir: options.consoleDir ?? path.join(dataDir, 'no-console'),
+      ...(schemaName ? { schemaName } : {}),
+    });
+  const wrap = (server: RunningServer): TestServer => ({
     ...server,
     clock,
     admin: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
@@ -57,7 +60,13 @@ export async function startTestServer(
       rmSync(dataDir, { recursive: true, force: true });
       await cleanup();
     },
-  };
+    async restart(whileStopped) {
+      await server.stop();
+      await whileStopped?.();
+      return wrap(await start(server.port));
+    },
+  });
+  return wrap(await start(0));
 }
 
 /** Facts as an agent would report them. */
