@@ -8,96 +8,31 @@
  */
 
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startAgent } from '@aurora/agent';
 import { AuroraClient } from '@aurora/sdk';
-import { compileConfig, encodeWriteRequest, startServer } from '@aurora/server';
+import { compileConfig, startServer } from '@aurora/server';
 import { pino } from 'pino';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  ensureConsoleBuilt,
+  haveBrowser,
+  pointsOf,
+  remoteWrite,
+  requireBrowser,
+  skipReason,
+} from './testing/e2e-harness.js';
 
-/** Debian's Chromium by default; AURORA_CHROMIUM_PATH points elsewhere (e.g. another distribution's path). */
-const CHROMIUM = process.env.AURORA_CHROMIUM_PATH || '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const consoleDir = fileURLToPath(new URL('..', import.meta.url));
 const screenshotPath = fileURLToPath(new URL('../../../test-artifacts/console.png', import.meta.url));
 const NODE_NAME = 'console-e2e';
 
-const haveBrowser = existsSync(CHROMIUM);
-const requireBrowser = process.env.AURORA_REQUIRE_BROWSER === '1';
-const skipReason = `${CHROMIUM} is not installed (apt-get install chromium, or set AURORA_CHROMIUM_PATH); set AURORA_REQUIRE_BROWSER=1 to fail instead`;
-
 if (!haveBrowser && !requireBrowser) console.warn(`console end-to-end test skipped: ${skipReason}`);
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(full));
-    else if (!/\.test\.tsx?$/.test(entry.name)) newest = Math.max(newest, statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds the console when dist/ is missing or older than its sources, so the test never drives a stale bundle. */
-async function ensureConsoleBuilt(): Promise<void> {
-  const index = path.join(consoleDir, 'dist', 'index.html');
-  const sources = Math.max(
-    newestMtime(path.join(consoleDir, 'src')),
-    statSync(path.join(consoleDir, 'index.html')).mtimeMs,
-  );
-  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
-  const { build } = await import('vite');
-  // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
-  const nodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
-  try {
-    await build({
-      root: consoleDir,
-      configFile: path.join(consoleDir, 'vite.config.ts'),
-      mode: 'production',
-      logLevel: 'warn',
-    });
-  } finally {
-    process.env.NODE_ENV = nodeEnv;
-  }
-}
-
-function pointsOf(page: Page, testId: string, attribute = 'data-points'): Promise<number> {
-  return page.getByTestId(testId).evaluate((el, a) => Number(el.getAttribute(a) ?? 0), attribute);
-}
-
-/** Writes one series through Prometheus remote_write, as a Prometheus server would. */
-async function remoteWrite(url: string, token: string, labels: Record<string, string>, points: [number, number][]) {
-  const res = await fetch(`${url}/api/v1/write`, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${token}`,
-      'content-type': 'application/x-protobuf',
-      'content-encoding': 'snappy',
-    },
-    body: encodeWriteRequest({
-      timeseries: [
-        {
-          labels: Object.entries(labels).map(([name, value]) => ({ name, value })),
-          samples: points.map(([timestamp, value]) => ({ timestamp, value })),
-        },
-      ],
-    }),
-  });
-  if (res.status !== 204) throw new Error(`remote_write answered ${res.status}: ${await res.text()}`);
-}
 
 describe.runIf(!haveBrowser && requireBrowser)('console in Chromium, browser required', () => {
   it('fails because AURORA_REQUIRE_BROWSER=1 and Chromium is missing', () => {

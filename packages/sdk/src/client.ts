@@ -6,6 +6,16 @@
  * const aurora = new AuroraClient({ baseUrl: 'http://127.0.0.1:7070', token: process.env.AURORA_TOKEN });
  * const { items } = await aurora.listNodes({ state: 'ready' });
  */
+
+import type {
+  AlertList,
+  AlertsQuery,
+  AnomaliesQuery,
+  AnomalyList,
+  CreateSilence,
+  Silence,
+  SilenceList,
+} from './alerts.js';
 import type {
   ClusterSummary,
   CreatedJoinToken,
@@ -73,6 +83,14 @@ export interface MetricRangeQuery {
   to?: number | string;
   /** bucket width, e.g. `15s`, `1m`, or milliseconds */
   step?: number | string;
+}
+
+/** `?a=1&b=2` for the defined fields of a query, or nothing. */
+function queryString(query: object): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
+  const qs = params.toString();
+  return qs ? `?${qs}` : '';
 }
 
 export class AuroraClient {
@@ -214,6 +232,45 @@ export class AuroraClient {
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
     return this.request('GET', `/v1/forecast?${params.toString()}`);
+  }
+  /**
+   * Anomalies live detection recorded, newest first, each with the detector's sentence.
+   *
+   * @example
+   * const { items } = await aurora.anomalies({ node: 'web-1', metric: 'cpu_usage_pct' });
+   */
+  anomalies(query: AnomaliesQuery = {}): Promise<AnomalyList> {
+    return this.request('GET', `/v1/anomalies${queryString(query)}`);
+  }
+  /**
+   * Alerts, newest first: anomalies grouped per node and series, and threshold rule breaches.
+   *
+   * @example
+   * const firing = await aurora.alerts({ state: 'firing' });
+   */
+  alerts(query: AlertsQuery = {}): Promise<AlertList> {
+    return this.request('GET', `/v1/alerts${queryString(query)}`);
+  }
+  /** Resolves a firing alert by hand; it fires again, as a new alert, if the trouble recurs. */
+  resolveAlert(id: string): Promise<void> {
+    return this.request('POST', `/v1/alerts/${encodeURIComponent(id)}/resolve`);
+  }
+  /**
+   * Mutes alerts matching every matcher (`node`, `metric` or any label) until `endsAt` or for `duration`.
+   *
+   * @example
+   * await aurora.createSilence({ matchers: { node: 'web-1' }, duration: '2h', comment: 'kernel upgrade' });
+   */
+  createSilence(body: CreateSilence): Promise<Silence> {
+    return this.request('POST', '/v1/silences', body);
+  }
+  /** Silences, active and expired. */
+  silences(): Promise<SilenceList> {
+    return this.request('GET', '/v1/silences');
+  }
+  /** Ends a silence now. */
+  endSilence(id: string): Promise<void> {
+    return this.request('DELETE', `/v1/silences/${encodeURIComponent(id)}`);
   }
   clusterSummary(): Promise<ClusterSummary> {
     return this.request('GET', '/v1/cluster/summary');

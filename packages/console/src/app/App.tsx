@@ -4,6 +4,7 @@
  */
 import { AuroraClient } from '@aurora/sdk';
 import { useCallback, useMemo, useState } from 'react';
+import { AlertsPage } from '../alerts/AlertsPage.js';
 import { FleetProvider, useFleet } from '../live/FleetProvider.js';
 import { LoginPage } from '../login/LoginPage.js';
 import { NodePage } from '../node/NodePage.js';
@@ -38,6 +39,9 @@ function Header({ route, onLogout }: { route: Route; onLogout: () => void }) {
         <Link to="/nodes" aria-current={current('nodes') ?? current('node')} data-testid="nav-nodes">
           Nodes
         </Link>
+        <Link to="/alerts" aria-current={current('alerts')} data-testid="nav-alerts">
+          Alerts
+        </Link>
       </nav>
       <span className={`stream stream-${status}`} title={problem ?? 'live updates'} data-testid="stream-status">
         <span className="state-dot" aria-hidden="true" />
@@ -58,6 +62,8 @@ function Page({ route }: { route: Route }) {
       return <NodesPage key={window.location.search} />;
     case 'node':
       return <NodePage key={route.name} name={route.name} />;
+    case 'alerts':
+      return <AlertsPage />;
     case 'not-found':
       return (
         <section className="card">

@@ -6,12 +6,18 @@ describe('console routes', () => {
     expect(parseRoute('/')).toEqual({ page: 'overview' });
     expect(parseRoute('/nodes/')).toEqual({ page: 'nodes' });
     expect(parseRoute('/nodes/web-1')).toEqual({ page: 'node', name: 'web-1' });
+    expect(parseRoute('/alerts')).toEqual({ page: 'alerts' });
     expect(parseRoute('/nodes/a/b')).toEqual({ page: 'not-found' });
     expect(parseRoute('/nodes/%E0%A4%A')).toEqual({ page: 'not-found' });
   });
 
   it('round-trips every page through its path', () => {
-    const routes: Route[] = [{ page: 'overview' }, { page: 'nodes' }, { page: 'node', name: 'db.eu-1' }];
+    const routes: Route[] = [
+      { page: 'overview' },
+      { page: 'nodes' },
+      { page: 'node', name: 'db.eu-1' },
+      { page: 'alerts' },
+    ];
     for (const route of routes) expect(parseRoute(pathOf(route))).toEqual(route);
   });
 });

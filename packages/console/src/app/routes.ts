@@ -4,13 +4,19 @@
  */
 
 /** A page of the console. */
-export type Route = { page: 'overview' } | { page: 'nodes' } | { page: 'node'; name: string } | { page: 'not-found' };
+export type Route =
+  | { page: 'overview' }
+  | { page: 'nodes' }
+  | { page: 'node'; name: string }
+  | { page: 'alerts' }
+  | { page: 'not-found' };
 
 /** Turns a pathname into a page. */
 export function parseRoute(pathname: string): Route {
   const path = pathname.replace(/\/+$/, '') || '/';
   if (path === '/') return { page: 'overview' };
   if (path === '/nodes') return { page: 'nodes' };
+  if (path === '/alerts') return { page: 'alerts' };
   const node = /^\/nodes\/([^/]+)$/.exec(path);
   if (node?.[1]) {
     try {
@@ -31,6 +37,8 @@ export function pathOf(route: Route): string {
       return '/nodes';
     case 'node':
       return `/nodes/${encodeURIComponent(route.name)}`;
+    case 'alerts':
+      return '/alerts';
     case 'not-found':
       return '/404';
   }

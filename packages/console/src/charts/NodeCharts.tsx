@@ -1,12 +1,14 @@
 /**
  * The node page's charts: live (the last 15 minutes from the metrics API, then
  * every sample of the node's heartbeats as they arrive on the event stream), or
- * an hour, a day or a week from the query API with forecast bands.
+ * an hour, a day or a week from the query API with forecast bands. Either way the
+ * anomalies live detection found are marked on the chart of their metric.
  */
-import { agentMetricName, type MetricSample } from '@aurora/sdk';
+import { type Anomaly, agentMetricName, type MetricSample } from '@aurora/sdk';
 import { useEffect, useMemo, useState } from 'react';
 import { useFleet } from '../live/FleetProvider.js';
 import { formatPercent, formatRate } from '../ui/format.js';
+import { markersFor } from './anomaly-markers.js';
 import { RangeCharts } from './RangeCharts.js';
 import { RANGES, type RangeId } from './ranges.js';
 import {
@@ -18,6 +20,7 @@ import {
   windowFromRange,
 } from './series-window.js';
 import { TimeChart } from './TimeChart.js';
+import { useNodeAnomalies } from './use-node-anomalies.js';
 
 /** The metrics the charts draw, by their stored (Prometheus) names; other samples of a heartbeat are ignored here. */
 const CHARTED = ['cpu_usage_pct', 'mem_used_pct', 'disk_used_pct', 'net_rx_bps', 'net_tx_bps'];
@@ -89,6 +92,7 @@ type View = 'live' | RangeId;
 export function NodeCharts({ name }: { name: string }) {
   const [view, setView] = useState<View>('live');
   const title = view === 'live' ? 'Last 15 minutes' : `Last ${view}, with forecast`;
+  const { anomalies, error } = useNodeAnomalies(name);
   return (
     <section aria-labelledby="charts-title" className="stack">
       <div className="charts-head">
@@ -109,13 +113,22 @@ export function NodeCharts({ name }: { name: string }) {
           ))}
         </fieldset>
       </div>
-      {view === 'live' ? <LiveCharts name={name} /> : <RangeCharts name={name} range={view} charts={CHARTS} />}
+      {error && (
+        <p className="error" role="alert">
+          Could not load the anomalies: {error}
+        </p>
+      )}
+      {view === 'live' ? (
+        <LiveCharts name={name} anomalies={anomalies} />
+      ) : (
+        <RangeCharts name={name} range={view} charts={CHARTS} anomalies={anomalies} />
+      )}
     </section>
   );
 }
 
 /** The live charts: a 15-minute backfill, then heartbeats from the event stream. */
-function LiveCharts({ name }: { name: string }) {
+function LiveCharts({ name, anomalies }: { name: string; anomalies: readonly Anomaly[] }) {
   const { client, subscribe } = useFleet();
   const [series, setSeries] = useState<SeriesWindow>(() => new Map());
   const [error, setError] = useState<string | undefined>(undefined);
@@ -143,6 +156,7 @@ function LiveCharts({ name }: { name: string }) {
   }, [client, subscribe, name]);
 
   const charts = useMemo(() => CHARTS.map((spec) => ({ spec, data: alignForChart(series, spec.labelOf) })), [series]);
+  const markers = useMemo(() => CHARTS.map((spec) => markersFor(anomalies, spec.labelOf)), [anomalies]);
 
   return (
     <>
@@ -152,7 +166,7 @@ function LiveCharts({ name }: { name: string }) {
         </p>
       )}
       <div className="charts">
-        {charts.map(({ spec, data }) => (
+        {charts.map(({ spec, data }, i) => (
           <TimeChart
             key={spec.id}
             testId={`chart-${spec.id}`}
@@ -160,6 +174,7 @@ function LiveCharts({ name }: { name: string }) {
             data={data}
             format={spec.format}
             range={spec.range}
+            markers={markers[i]}
           />
         ))}
       </div>

@@ -3,9 +3,10 @@
  * at the range's step, and for CPU, memory and disks the forecaster's next steps with
  * their 80 % interval from `GET /v1/forecast`, drawn dashed after the last point.
  */
-import type { ForecastSeries, QuerySeries } from '@aurora/sdk';
+import type { Anomaly, ForecastSeries, QuerySeries } from '@aurora/sdk';
 import { useEffect, useMemo, useState } from 'react';
 import { useFleet } from '../live/FleetProvider.js';
+import { markersFor } from './anomaly-markers.js';
 import { type ForecastColumns, RANGES, type RangeId, windowFromQuery, withForecast } from './ranges.js';
 import { alignForChart } from './series-window.js';
 import { TimeChart } from './TimeChart.js';
@@ -22,7 +23,17 @@ export interface RangeChartSpec {
 
 const nameMatcher = (names: string[]) => names.join('|');
 
-export function RangeCharts({ name, range, charts }: { name: string; range: RangeId; charts: RangeChartSpec[] }) {
+export function RangeCharts({
+  name,
+  range,
+  charts,
+  anomalies,
+}: {
+  name: string;
+  range: RangeId;
+  charts: RangeChartSpec[];
+  anomalies: readonly Anomaly[];
+}) {
   const { client } = useFleet();
   const spec = RANGES.find((r) => r.id === range)!;
   const [history, setHistory] = useState<QuerySeries[] | undefined>(undefined);
@@ -63,6 +74,7 @@ export function RangeCharts({ name, range, charts }: { name: string; range: Rang
       return { chart, columns };
     });
   }, [history, forecasts, charts]);
+  const markers = useMemo(() => charts.map((chart) => markersFor(anomalies, chart.labelOf)), [anomalies, charts]);
 
   return (
     <>
@@ -72,7 +84,7 @@ export function RangeCharts({ name, range, charts }: { name: string; range: Rang
         </p>
       )}
       <div className="charts" data-testid="range-charts" data-range={range} data-loaded={history !== undefined}>
-        {drawn.map(({ chart, columns }) => (
+        {drawn.map(({ chart, columns }, i) => (
           <TimeChart
             key={chart.id}
             testId={`chart-${chart.id}`}
@@ -82,6 +94,7 @@ export function RangeCharts({ name, range, charts }: { name: string; range: Rang
             range={chart.range}
             forecastFrom={columns.forecastFrom}
             forecastPoints={columns.forecastPoints}
+            markers={markers[i]}
           />
         ))}
       </div>

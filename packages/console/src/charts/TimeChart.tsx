@@ -4,8 +4,10 @@
  * updates cheap. The figure exposes `data-points` and `data-series` so tests
  * (and curious operators) can see what is drawn without reading pixels.
  */
-import { useEffect, useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import uPlot from 'uplot';
+import { MarkerList, MarkerMarks, paintMarkerLines, placeMarks } from './AnomalyMarkers.js';
+import { type ChartMarker, markersWithin } from './anomaly-markers.js';
 import type { ChartColumns } from './series-window.js';
 
 /** Series colours, chosen to stay legible on light and dark backgrounds. */
@@ -26,9 +28,17 @@ export interface TimeChartProps {
   forecastFrom?: number | undefined;
   /** Forecast steps drawn, exposed as `data-forecast-points`. */
   forecastPoints?: number | undefined;
+  /** Anomalies of the charted metric; those within the drawn time span are marked and listed. */
+  markers?: readonly ChartMarker[] | undefined;
 }
 
-function makeOptions(el: HTMLElement, props: TimeChartProps): uPlot.Options {
+/** What the draw hook reads on every draw: the markers to paint and the layer whose marks it moves. */
+interface MarkerTarget {
+  markers: readonly ChartMarker[];
+  layer: HTMLElement | null;
+}
+
+function makeOptions(el: HTMLElement, props: TimeChartProps, target: MarkerTarget): uPlot.Options {
   const style = getComputedStyle(el);
   const ink = style.getPropertyValue('--muted').trim() || '#888';
   const grid = style.getPropertyValue('--grid').trim() || 'rgba(128,128,128,0.2)';
@@ -63,6 +73,14 @@ function makeOptions(el: HTMLElement, props: TimeChartProps): uPlot.Options {
     },
     legend: { live: true },
     cursor: { drag: { x: false, y: false } },
+    hooks: {
+      draw: [
+        (u) => {
+          paintMarkerLines(u, target.markers);
+          if (target.layer) placeMarks(u, target.layer);
+        },
+      ],
+    },
   };
 }
 
@@ -73,13 +91,27 @@ export function TimeChart(props: TimeChartProps) {
   const propsRef = useRef(props);
   propsRef.current = props;
   const seriesKey = props.data.labels.join('\u0000');
+  const layer = useRef<HTMLDivElement>(null);
+  const xs = props.data.columns[0] ?? [];
+  const first = xs[0];
+  const last = xs[xs.length - 1];
+  const markers = useMemo(
+    () =>
+      first === undefined || last === undefined
+        ? []
+        : markersWithin(props.markers ?? [], first as number, last as number),
+    [props.markers, first, last],
+  );
+  const target = useRef<MarkerTarget>({ markers, layer: null });
+  target.current.markers = markers;
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: the plot is rebuilt only when its series change; data flows in through setData below
   useEffect(() => {
     const el = container.current;
     if (!el) return;
     const current = propsRef.current;
-    const created = new uPlot(makeOptions(el, current), current.data.columns as uPlot.AlignedData, el);
+    target.current.layer = layer.current;
+    const created = new uPlot(makeOptions(el, current, target.current), current.data.columns as uPlot.AlignedData, el);
     plot.current = created;
     const resize = new ResizeObserver(() => created.setSize({ width: Math.max(el.clientWidth, 200), height: HEIGHT }));
     resize.observe(el);
@@ -93,6 +125,12 @@ export function TimeChart(props: TimeChartProps) {
   useEffect(() => {
     plot.current?.setData(props.data.columns as uPlot.AlignedData);
   }, [props.data]);
+
+  // New or removed markers without new data: repaint the lines and move the marks.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the draw hook reads the markers from the ref
+  useEffect(() => {
+    plot.current?.redraw(false);
+  }, [markers]);
 
   const latest = props.data.labels
     .slice(0, props.forecastFrom ?? props.data.labels.length)
@@ -111,6 +149,7 @@ export function TimeChart(props: TimeChartProps) {
       data-points={props.data.pointCount}
       data-series={props.data.labels.length}
       data-forecast-points={props.forecastPoints ?? 0}
+      data-anomalies={markers.length}
     >
       <figcaption>
         <span className="chart-title">{props.title}</span>
@@ -118,12 +157,18 @@ export function TimeChart(props: TimeChartProps) {
           {latest || 'no data yet'}
         </span>
       </figcaption>
-      <div
-        ref={container}
-        className="chart-plot"
-        role="img"
-        aria-label={`${props.title}: ${latest || 'no data yet'}`}
-      />
+      <div className="chart-area">
+        <div
+          ref={container}
+          className="chart-plot"
+          role="img"
+          aria-label={`${props.title}: ${latest || 'no data yet'}${markers.length ? `, ${markers.length} anomalies marked` : ''}`}
+        />
+        <div ref={layer} className="anomaly-layer">
+          <MarkerMarks markers={markers} />
+        </div>
+      </div>
+      <MarkerList markers={markers} chartId={props.testId} />
     </figure>
   );
 }

@@ -1,6 +1,6 @@
 /**
  * Cluster overview: how many nodes are in each state (live, from the fleet
- * picture), what needs attention, what is predicted to go wrong, and which
+ * picture), what needs attention, which alerts are firing, what is predicted to go wrong, and which
  * control plane answered.
  */
 import type { ClusterSummary, Node } from '@aurora/sdk';
@@ -12,6 +12,7 @@ import { countByState, NODE_STATES } from '../live/fleet.js';
 import { formatAgo } from '../ui/format.js';
 import { StateBadge } from '../ui/StateBadge.js';
 import { useNow } from '../ui/use-now.js';
+import { OpenAlerts } from './OpenAlerts.js';
 import { PredictedProblems } from './PredictedProblems.js';
 
 /** How often the control-plane facts (leader, store, version) are re-read. */
@@ -109,6 +110,7 @@ export function OverviewPage() {
           <h2 id="attention-title">Needs attention</h2>
           <Attention nodes={attention} now={now} />
         </section>
+        <OpenAlerts now={now} />
         <PredictedProblems />
         <section className="card" aria-labelledby="plane-title">
           <h2 id="plane-title">Control plane</h2>
