@@ -12,13 +12,13 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type RegisteredRoute, registeredRoutes } from './platform/http/app.js';
 import { validatorFactory } from './platform/http/validation.js';
 import { rowsOf } from './platform/store/engine.js';
-import { alerts } from './platform/store/schema.js';
+import { alerts, incidentAlerts } from './platform/store/schema.js';
 import { encodeWriteRequest } from './telemetry/remote-write/proto.js';
 import { joinNode, startTestServer } from './testing/harness.js';
 import { mutate, type Refs, type Schema, validArbitrary } from './testing/schema-arbitrary.js';
@@ -123,6 +123,17 @@ const pathFixtures: Record<string, () => Promise<string>> = {
       updatedAt: t,
     });
     return id;
+  },
+  async '/v1/incidents/:id'() {
+    // Incidents come from alerts: a firing alert is written, then the incident controller groups it.
+    const alertId = await pathFixtures['/v1/alerts/:id']!();
+    await server.healing.incidents.group();
+    const [row] = await server.store.db
+      .select({ id: incidentAlerts.incidentId })
+      .from(incidentAlerts)
+      .where(eq(incidentAlerts.alertId, alertId));
+    if (!row) throw new Error('the fixture alert was not grouped into an incident');
+    return row.id;
   },
 };
 

@@ -64,7 +64,7 @@ export interface RunningServer {
   alerting: Alerting;
   /** Predictions for series with a known capacity, refreshed by the leader. */
   forecasting: Forecasting;
-  /** Durable workflows (their executor runs on the leader). */
+  /** Durable workflows and incidents (their controllers run on the leader). */
   healing: Healing;
   stop(): Promise<void>;
 }
@@ -187,6 +187,7 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
     const healing = createHealing({
       store,
       leadership,
+      query: telemetry.query,
       now: () => clock.now(),
       ...(options.workflows ? { workflows: options.workflows } : {}),
       onError: (runId, err) => logger.error({ runId, err }, 'workflow run failed to advance'),
@@ -247,6 +248,7 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
     await governance.registerRoutes(app);
     await alerting.registerRoutes(app);
     await forecasting.registerRoutes(app);
+    await healing.registerRoutes(app);
     await registerTrafficRoutes(app, { store, bus, now: () => clock.now() });
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();
@@ -260,6 +262,7 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
       forecasting.controller,
       governance.checkpointer,
       healing.workflows,
+      healing.incidents,
     ];
     // Shared detection runs on every replica, each on the partitions it leases; otherwise on the leader only.
     if (!sharedDetection) leaderControllers.push(detection.controller);

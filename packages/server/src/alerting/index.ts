@@ -9,6 +9,7 @@ import { registerAlertRoutes } from './routes.js';
 
 export { AlertController, fingerprint } from './controller.js';
 export { AlertNotifier, alertmanagerAlert, signWebhook } from './notifier.js';
+export { alertView } from './routes.js';
 
 /** Settings of the alerting capability. */
 export interface AlertingOptions {

@@ -1,8 +1,13 @@
+import type { FastifyInstance } from 'fastify';
 import type { Leadership } from '../platform/leadership/index.js';
 import type { Store } from '../platform/store/index.js';
+import type { QueryEngine } from '../telemetry/index.js';
+import { IncidentController } from './incidents/controller.js';
+import { registerIncidentRoutes } from './incidents/routes.js';
 import { WorkflowEngine } from './workflow/engine.js';
 import type { WorkflowDefinition } from './workflow/types.js';
 
+export { IncidentController } from './incidents/controller.js';
 export { StepTimeoutError, WorkflowEngine } from './workflow/engine.js';
 export { RunNotActiveError } from './workflow/run-repo.js';
 export type {
@@ -21,15 +26,18 @@ export type {
 export interface HealingOptions {
   store: Store;
   leadership: Leadership;
+  query: QueryEngine;
   now: () => number;
   /** Further workflows an embedder (or a test) runs on the engine. */
   workflows?: readonly WorkflowDefinition<never>[];
   onError?: (runId: string, error: unknown) => void;
 }
 
-/** Healing: durable workflows on the store, advanced by the leader. */
+/** Healing: durable workflows and incidents, advanced by the leader, and their routes. */
 export interface Healing {
   workflows: WorkflowEngine;
+  incidents: IncidentController;
+  registerRoutes(app: FastifyInstance): Promise<void>;
 }
 
 export function createHealing(o: HealingOptions): Healing {
@@ -41,5 +49,15 @@ export function createHealing(o: HealingOptions): Healing {
     ...(o.workflows ? { definitions: o.workflows } : {}),
     ...(o.onError ? { onError: o.onError } : {}),
   });
-  return { workflows };
+  const incidents = new IncidentController({
+    db: o.store.db,
+    query: o.query,
+    leadership: o.leadership,
+    now: o.now,
+  });
+  return {
+    workflows,
+    incidents,
+    registerRoutes: (app) => registerIncidentRoutes(app, o.store.db, o.now),
+  };
 }

@@ -58,6 +58,8 @@ export const ROUTE_ACTIONS: Readonly<Record<string, RouteAction>> = {
   'GET /v1/audit': { action: 'audit.read', resource: 'cluster' },
   'GET /v1/audit/checkpoints': { action: 'audit.read', resource: 'cluster' },
   'GET /v1/audit/verify': { action: 'audit.verify', resource: 'cluster' },
+  'GET /v1/incidents': { action: 'incident.list', resource: 'cluster' },
+  'GET /v1/incidents/:id': { action: 'incident.get', resource: 'cluster' },
 };
 
 const UNMAPPED: RouteAction = { action: 'route.unmapped', resource: 'cluster' };

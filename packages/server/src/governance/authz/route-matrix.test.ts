@@ -80,6 +80,14 @@ async function freshService(): Promise<string> {
   return name;
 }
 
+/** An incident, grouped from a fresh firing alert. */
+async function anIncident(): Promise<string> {
+  await anAlert();
+  await server.healing.incidents.group();
+  const res = await server.app.inject({ method: 'GET', url: '/v1/incidents?limit=1', headers: server.admin });
+  return res.json().items[0].id;
+}
+
 /** Declared expectations, keyed by "METHOD url" as registered. */
 const EXPECTED: Record<string, Expectation> = {
   'GET /v1/nodes': { allow: READ, ok: 200, call: async () => ({ url: '/v1/nodes' }) },
@@ -109,6 +117,8 @@ const EXPECTED: Record<string, Expectation> = {
     ok: 204,
     call: async () => ({ url: `/v1/alerts/${await anAlert()}/resolve` }),
   },
+  'GET /v1/incidents': { allow: READ, ok: 200, call: async () => ({ url: '/v1/incidents' }) },
+  'GET /v1/incidents/:id': { allow: READ, ok: 200, call: async () => ({ url: `/v1/incidents/${await anIncident()}` }) },
   'GET /v1/alert-rules': { allow: READ, ok: 200, call: async () => ({ url: '/v1/alert-rules' }) },
   'POST /v1/alert-rules': {
     allow: OPERATE,

@@ -61,7 +61,8 @@ namespace Aurora {
     context: RequestContext,
   };
   action "cluster.summary", "events.stream", "metrics.query", "metrics.scrape", "anomaly.list",
-    "policy.read", "alert.list", "alertrule.list", "silence.list", "alert.deliveries", "prediction.list", "metrics.forecast", "service.list", "service.get" in ["read"] appliesTo {
+    "policy.read", "alert.list", "alertrule.list", "silence.list", "alert.deliveries", "prediction.list", "metrics.forecast", "service.list", "service.get",
+    "incident.list", "incident.get" in ["read"] appliesTo {
     principal: [User, ServiceAccount, Agent],
     resource: [Cluster],
     context: RequestContext,

@@ -19,6 +19,7 @@ export const errorCatalogue = {
   AURORA_SILENCE_NOT_FOUND: { status: 404, title: 'Silence not found' },
   AURORA_ALERT_RULE_NAME_TAKEN: { status: 409, title: 'Alert rule name already taken' },
   AURORA_SERVICE_NOT_FOUND: { status: 404, title: 'Service not found' },
+  AURORA_INCIDENT_NOT_FOUND: { status: 404, title: 'Incident not found' },
   AURORA_METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
   AURORA_NODE_NAME_TAKEN: { status: 409, title: 'Node name already taken' },
   AURORA_PAYLOAD_TOO_LARGE: { status: 413, title: 'Payload too large' },

@@ -478,3 +478,54 @@ export const workflowSteps = pgTable(
   },
   (t) => [primaryKey({ columns: [t.runId, t.position] })],
 );
+
+/** A root-cause candidate as the incident controller stored it (times in ms). */
+export interface StoredRootCause {
+  component: string;
+  score: number;
+  onsetMs: number | null;
+  evidence: {
+    metric: string;
+    score: number;
+    direction: 'up' | 'down';
+    peakMs: number;
+    peakValue: number;
+    onsetMs: number | null;
+    normalMedian: number;
+    normalSpread: number;
+  }[];
+}
+
+/**
+ * Incidents (healing): alerts that overlap in time and topology, grouped by the leader's incident
+ * controller, with the nodes and services they touch and the last root-cause ranking.
+ * `last_activity_at` is the latest time any of its alerts was firing.
+ */
+export const incidents = pgTable(
+  'incidents',
+  {
+    id: text('id').primaryKey(),
+    status: text('status').notNull(),
+    openedAt: ms('opened_at').notNull(),
+    lastActivityAt: ms('last_activity_at').notNull(),
+    resolvedAt: ms('resolved_at'),
+    nodes: jsonb('nodes').$type<string[]>().notNull(),
+    services: jsonb('services').$type<string[]>().notNull(),
+    rootCauses: jsonb('root_causes').$type<StoredRootCause[]>().notNull(),
+    rankedAt: ms('ranked_at'),
+    updatedAt: ms('updated_at').notNull(),
+    epoch: ms('epoch').notNull(),
+  },
+  (t) => [index('incidents_status_opened_idx').on(t.status, t.openedAt)],
+);
+
+/** Which incident each alert belongs to (at most one). */
+export const incidentAlerts = pgTable(
+  'incident_alerts',
+  {
+    alertId: text('alert_id').primaryKey(),
+    incidentId: text('incident_id').notNull(),
+    addedAt: ms('added_at').notNull(),
+  },
+  (t) => [index('incident_alerts_incident_idx').on(t.incidentId)],
+);
