@@ -1,44 +1,73 @@
 import path from 'node:path';
 import { AuroraApiError, AuroraClient } from '@aurora/sdk';
-import { readSavedAdminToken } from './admin-token-file.js';
 import type { FlagSpecs, ParsedFlags } from './args.js';
 import { stringFlag } from './args.js';
 import { CliError } from './cli-error.js';
+import { credentialsDir, readSavedAdminToken, readSavedServerUrl } from './saved-credentials.js';
 
 /** Flags every operator verb takes to reach a control plane. */
 export const connectionFlags: FlagSpecs = {
   server: {
     type: 'string',
     placeholder: 'url',
-    description: 'control plane URL (AURORA_SERVER; default http://127.0.0.1:7070)',
+    description:
+      'control plane URL (AURORA_SERVER; default: the one saved in the data dir by `aurora up`, else http://127.0.0.1:7070)',
   },
   token: {
     type: 'string',
     placeholder: 'token',
-    description: 'admin token (AURORA_TOKEN; default: the one `aurora up` saved in ./.aurora/data)',
+    description: 'admin token (AURORA_TOKEN; default: the one `aurora up` saved in the data dir)',
+  },
+  'data-dir': {
+    type: 'string',
+    placeholder: 'dir',
+    description:
+      'the --data-dir `aurora up` ran with, to use the URL and admin token it saved (AURORA_DATA_DIR; default ./.aurora/data)',
   },
 };
 
-/** The control plane URL an operator verb talks to: flag, then environment, then this machine's default port. */
+/**
+ * The folder where `aurora up` saved the URL and token of the store an
+ * operator means: --data-dir, else AURORA_DATA_DIR, else the default; with
+ * AURORA_DATABASE_URL set, that database's folder inside it.
+ */
+function savedCredentials(flags: ParsedFlags, env: NodeJS.ProcessEnv): string {
+  const dataDir = stringFlag(flags, 'data-dir') ?? env.AURORA_DATA_DIR ?? path.join('.aurora', 'data');
+  return credentialsDir({ dataDir, databaseUrl: env.AURORA_DATABASE_URL });
+}
+
+/** The admin token saved for the store an operator means (see {@link savedCredentials}), if any. */
+export function savedAdminToken(flags: ParsedFlags, env: NodeJS.ProcessEnv): string | undefined {
+  return readSavedAdminToken(savedCredentials(flags, env));
+}
+
+/**
+ * The control plane URL an operator verb talks to: flag, environment
+ * (AURORA_SERVER, then AURORA_PORT on this machine), the URL `aurora up`
+ * saved in the data dir, then this machine's default port.
+ */
 export function serverUrl(flags: ParsedFlags, env: NodeJS.ProcessEnv): string {
-  return stringFlag(flags, 'server') ?? env.AURORA_SERVER ?? `http://127.0.0.1:${env.AURORA_PORT ?? 7070}`;
+  return (
+    stringFlag(flags, 'server') ??
+    env.AURORA_SERVER ??
+    (env.AURORA_PORT ? `http://127.0.0.1:${env.AURORA_PORT}` : undefined) ??
+    readSavedServerUrl(savedCredentials(flags, env)) ??
+    'http://127.0.0.1:7070'
+  );
 }
 
 /** Builds an SDK client from flags, then environment, then the locally saved admin token. */
 export function connect(flags: ParsedFlags, env: NodeJS.ProcessEnv): AuroraClient {
   const baseUrl = serverUrl(flags, env);
-  const dataDir = env.AURORA_DATA_DIR ?? path.join('.aurora', 'data');
-  const token =
-    stringFlag(flags, 'token') ?? env.AURORA_TOKEN ?? readSavedAdminToken(dataDir) ?? env.AURORA_ADMIN_TOKEN;
+  const token = stringFlag(flags, 'token') ?? env.AURORA_TOKEN ?? savedAdminToken(flags, env) ?? env.AURORA_ADMIN_TOKEN;
   if (!token) {
     throw new CliError(
       'no admin token',
-      'pass --token, set AURORA_TOKEN, or run this from the folder where `aurora up` saved one',
+      'pass --token, set AURORA_TOKEN, or give the --data-dir where `aurora up` saved one (default ./.aurora/data)',
     );
   }
   return new AuroraClient({ baseUrl, token });
 }
-
 /** Turns API and network failures into one-line errors with a hint. */
 export async function callApi<T>(what: string, call: () => Promise<T>): Promise<T> {
   try {

@@ -6,6 +6,7 @@
  * const server = await startServer(compileConfig({ env: process.env }));
  */
 
+export { type AdminTokenReset, resetAdminToken } from './admin-token.js';
 export {
   type AuditCheckpoint,
   AuditLog,

@@ -3,7 +3,7 @@ import os from 'node:os';
 import { defaultHealthConfig } from '@aurora/core';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { pino } from 'pino';
-import { ensureAdminToken } from './admin-token.js';
+import { ensureAdminToken, recordAdminTokenResets } from './admin-token.js';
 import { type Alerting, createAlerting } from './alerting/index.js';
 import {
   type ClusterContext,
@@ -43,6 +43,12 @@ export interface StartOptions {
   schemaName?: string;
   /** Workflows to run on the healing engine besides the built-in ones (embedders, crash tests). */
   workflows?: readonly WorkflowDefinition<never>[];
+  /**
+   * Called with a generated admin token as soon as it is stored, before the
+   * rest of the start (which may fail, on a port in use say): the caller
+   * saves it there, so a failed first start does not lose the only token.
+   */
+  onAdminTokenGenerated?: (token: string) => void;
 }
 
 /** A running control plane. */
@@ -103,7 +109,7 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
     ...(options.schemaName ? { schemaName: options.schemaName } : {}),
   });
   try {
-    const admin = await ensureAdminToken(store, config.adminToken, logger);
+    const admin = await ensureAdminToken(store, config.adminToken, logger, options.onAdminTokenGenerated);
     const metrics = new ServerMetrics();
     const bus = new EventBus();
     const replica = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -227,6 +233,9 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
       keyFile: config.keyFile,
       checkpoints: { everyEntries: config.auditCheckpointEntries, everyMs: config.auditCheckpointIntervalMs },
     });
+    await recordAdminTokenResets(store, admin.replaced, new Date(clock.now()), (record) =>
+      governance.audit.append(record),
+    );
     const app = await createHttpApp({
       logger,
       bodyLimitBytes: config.bodyLimitBytes,

@@ -1,4 +1,5 @@
 import type { CommandSpec } from '../args.js';
+import { adminCommand, runAdmin } from './admin.js';
 import { agentCommand, runAgent } from './agent.js';
 import { auditCommand, runAudit } from './audit.js';
 import { nodeCommand, runNode } from './node.js';
@@ -25,4 +26,5 @@ export const commands: Command[] = [
   { spec: tokenCommand, run: runToken },
   { spec: proxyCommand, run: runProxy },
   { spec: auditCommand, run: runAudit },
+  { spec: adminCommand, run: runAdmin },
 ];

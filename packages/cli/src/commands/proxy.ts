@@ -1,11 +1,10 @@
 import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
-import path from 'node:path';
 import { type PickerName, pickerNames } from '@aurora/core';
 import { type BackendSpec, parseBackend, parseListen, startProxy, watchService } from '@aurora/proxy';
-import { readSavedAdminToken } from '../admin-token-file.js';
 import { type CommandSpec, type ParsedFlags, parseFlags, stringFlag } from '../args.js';
 import { CliError } from '../cli-error.js';
+import { savedAdminToken } from '../connection.js';
 import { waitForSignal } from '../signals.js';
 
 export const proxyCommand: CommandSpec = {
@@ -129,9 +128,7 @@ function watchTarget(flags: ParsedFlags, env: NodeJS.ProcessEnv): { server: stri
       'for example --backend 127.0.0.1:9001, or --server http://127.0.0.1:7070',
     );
   }
-  const dataDir = env.AURORA_DATA_DIR ?? path.join('.aurora', 'data');
-  const token =
-    stringFlag(flags, 'token') ?? env.AURORA_TOKEN ?? readSavedAdminToken(dataDir) ?? env.AURORA_ADMIN_TOKEN;
+  const token = stringFlag(flags, 'token') ?? env.AURORA_TOKEN ?? savedAdminToken(flags, env) ?? env.AURORA_ADMIN_TOKEN;
   if (!token) throw new CliError('no token for --server', 'pass --token or set AURORA_TOKEN');
   return { server, token };
 }

@@ -4,13 +4,30 @@ import type { FlagSpecs, ParsedFlags } from '../args.js';
 import { stringFlag } from '../args.js';
 import { CliError } from '../cli-error.js';
 
-/** Flags shared by `aurora up` and `aurora server`; each overrides aurora.yaml and AURORA_* variables. */
-export const serverFlags: FlagSpecs = {
+/** Where the store is: what `aurora up`, `aurora server` and `aurora admin` are told alike. */
+export const storeFlags: FlagSpecs = {
   config: {
     type: 'string',
     placeholder: 'file',
     description: 'configuration file (AURORA_CONFIG; default ./aurora.yaml if present)',
   },
+  'data-dir': {
+    type: 'string',
+    placeholder: 'dir',
+    description:
+      'embedded store location; saved admin token, local agent and server URL live here for either store (AURORA_DATA_DIR; default ./.aurora/data)',
+  },
+  'database-url': {
+    type: 'string',
+    placeholder: 'url',
+    description:
+      'use PostgreSQL instead of the embedded store; its saved credentials go to <data-dir>/postgres/<hash of the URL> (AURORA_DATABASE_URL)',
+  },
+};
+
+/** Flags shared by `aurora up` and `aurora server`; each overrides aurora.yaml and AURORA_* variables. */
+export const serverFlags: FlagSpecs = {
+  ...storeFlags,
   host: {
     type: 'string',
     placeholder: 'address',
@@ -21,16 +38,6 @@ export const serverFlags: FlagSpecs = {
     short: 'p',
     placeholder: 'port',
     description: 'port to listen on (AURORA_PORT; default 7070)',
-  },
-  'data-dir': {
-    type: 'string',
-    placeholder: 'dir',
-    description: 'embedded store location (AURORA_DATA_DIR; default ./.aurora/data)',
-  },
-  'database-url': {
-    type: 'string',
-    placeholder: 'url',
-    description: 'use PostgreSQL instead of the embedded store (AURORA_DATABASE_URL)',
   },
   'log-level': {
     type: 'string',

@@ -1,9 +1,8 @@
-import { startServer } from '@aurora/server';
-import { saveAdminToken } from '../admin-token-file.js';
 import { type CommandSpec, parseFlags } from '../args.js';
 import { waitForSignal } from '../signals.js';
 import { announce } from './announce.js';
 import { configFromFlags, serverFlags } from './server-flags.js';
+import { startControlPlane } from './start-control-plane.js';
 
 export const serverCommand: CommandSpec = {
   name: 'server',
@@ -20,8 +19,7 @@ export const serverCommand: CommandSpec = {
 export async function runServer(argv: string[], env: NodeJS.ProcessEnv): Promise<string> {
   const { flags } = parseFlags(serverCommand, argv);
   const config = configFromFlags(flags, env);
-  const server = await startServer(config);
-  const tokenFile = server.adminToken ? saveAdminToken(config.dataDir, server.adminToken) : undefined;
+  const { server, tokenFile } = await startControlPlane(config);
   process.stdout.write(announce({ url: server.url, adminToken: server.adminToken, tokenFile, agent: undefined }));
   await waitForSignal();
   await server.stop();

@@ -1,13 +1,12 @@
-import path from 'node:path';
 import { startAgent } from '@aurora/agent';
 import { AuroraClient } from '@aurora/sdk';
-import { startServer } from '@aurora/server';
 import { pino } from 'pino';
-import { readSavedAdminToken, saveAdminToken } from '../admin-token-file.js';
 import { type CommandSpec, parseFlags } from '../args.js';
+import { localAgentStateDir, readSavedAdminToken } from '../saved-credentials.js';
 import { waitForSignal } from '../signals.js';
 import { announce } from './announce.js';
 import { configFromFlags, serverFlags } from './server-flags.js';
+import { startControlPlane } from './start-control-plane.js';
 
 export const upCommand: CommandSpec = {
   name: 'up',
@@ -35,17 +34,17 @@ export async function runUp(argv: string[], env: NodeJS.ProcessEnv): Promise<str
   const { flags } = parseFlags(upCommand, argv);
   // `up` shares its terminal with a person: request logs only when asked for (--log-level info).
   const config = configFromFlags(flags, env, { logLevel: 'warn' });
-  const server = await startServer(config);
-  const tokenFile = server.adminToken ? saveAdminToken(config.dataDir, server.adminToken) : undefined;
+  const { server, credentials, tokenFile } = await startControlPlane(config);
   let agent: Awaited<ReturnType<typeof startAgent>> | undefined;
   if (!flags['no-agent']) {
-    const adminToken = server.adminToken ?? env.AURORA_ADMIN_TOKEN ?? readSavedAdminToken(config.dataDir);
+    const adminToken = server.adminToken ?? env.AURORA_ADMIN_TOKEN ?? readSavedAdminToken(credentials);
     const joinToken = await mintLocalJoinToken(server.url, adminToken).catch(() => undefined);
     agent = await startAgent({
       server: server.url,
       // The local agent shares the terminal with the banner: only its warnings belong there.
       logger: pino({ level: env.AURORA_AGENT_LOG_LEVEL ?? 'warn', base: { service: 'aurora-agent' } }),
-      stateDir: path.join(config.dataDir, 'agent'),
+      // Per store: the embedded store's local agent and a PostgreSQL store's are different nodes.
+      stateDir: localAgentStateDir(credentials),
       ...(joinToken ? { token: joinToken } : {}),
     });
   }

@@ -174,7 +174,8 @@ export const configKeys = [
     env: 'AURORA_DATA_DIR',
     flag: '--data-dir',
     default: './.aurora/data',
-    description: 'directory of the embedded store (used when no databaseUrl is set)',
+    description:
+      'directory of the embedded store (when no databaseUrl is set), of keyFile by default, and of the admin token, local agent and server URL the CLI saves for either store',
     parse: text(),
   }),
   key<string>({

@@ -21,6 +21,12 @@ export class SettingsRepo {
     return rows.length === 1;
   }
 
+  /** Removes `key` and returns the value it had; of several callers at once, only one gets it. */
+  async take(key: string): Promise<string | undefined> {
+    const rows = await this.db.delete(settings).where(eq(settings.key, key)).returning({ value: settings.value });
+    return rows[0]?.value;
+  }
+
   /** Sets `key` to `value`, whether or not it had one. */
   async set(key: string, value: string): Promise<void> {
     await this.db.insert(settings).values({ key, value }).onConflictDoUpdate({ target: settings.key, set: { value } });
