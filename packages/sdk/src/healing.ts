@@ -53,3 +53,97 @@ export const IncidentsQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
 });
 export type IncidentsQuery = Static<typeof IncidentsQuery>;
+
+const Duration = Type.String({
+  minLength: 2,
+  maxLength: 16,
+  description: 'a duration such as 30s, 2m, 1h',
+});
+
+/** Which firing alerts start a playbook: every field given must match. */
+export const AlertSelector = Type.Object(
+  {
+    metric: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+    node: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+    labels: Type.Optional(
+      Type.Record(Type.String({ minLength: 1, maxLength: 128 }), Type.String({ maxLength: 256 }), {
+        maxProperties: 16,
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type AlertSelector = Static<typeof AlertSelector>;
+
+/** Control-plane actions on the alert's node (agent actions are planned). */
+export const PlaybookAction = Type.Union([Type.Literal('cordon'), Type.Literal('drain'), Type.Literal('uncordon')]);
+export type PlaybookAction = Static<typeof PlaybookAction>;
+
+export const PlaybookStep = Type.Union([
+  Type.Object({ action: PlaybookAction }, { additionalProperties: false }),
+  Type.Object({ wait: Duration }, { additionalProperties: false }),
+  Type.Object(
+    { verify: Type.Literal('alert-resolved'), within: Duration },
+    { additionalProperties: false, description: 'fails the run unless the triggering alert resolved within the time' },
+  ),
+]);
+export type PlaybookStep = Static<typeof PlaybookStep>;
+
+/** A playbook as written in YAML. */
+export const PlaybookSpec = Type.Object(
+  {
+    description: Type.Optional(Type.String({ maxLength: 1000 })),
+    trigger: Type.Object({ alert: AlertSelector }, { additionalProperties: false }),
+    steps: Type.Array(PlaybookStep, { minItems: 1, maxItems: 50 }),
+    cooldown: Type.Optional(Duration),
+    rateLimit: Type.Optional(
+      Type.Object(
+        {
+          max: Type.Integer({ minimum: 1, maximum: 1000 }),
+          per: Type.Union([Type.Literal('node'), Type.Literal('playbook')]),
+          window: Duration,
+        },
+        { additionalProperties: false, description: 'at most `max` runs per node (or in all) per window' },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type PlaybookSpec = Static<typeof PlaybookSpec>;
+
+export const PutPlaybook = Type.Object(
+  { yaml: Type.String({ minLength: 1, maxLength: 65_536, description: 'the playbook in YAML (PlaybookSpec)' }) },
+  { additionalProperties: false },
+);
+export type PutPlaybook = Static<typeof PutPlaybook>;
+
+/** One stored version of a playbook. */
+export const Playbook = Type.Object({
+  name: Type.String(),
+  version: Type.Integer({ minimum: 1 }),
+  yaml: Type.String(),
+  spec: PlaybookSpec,
+  createdAt: Time,
+});
+export type Playbook = Static<typeof Playbook>;
+
+export const PlaybookList = Type.Object({ items: Type.Array(Playbook) });
+export type PlaybookList = Static<typeof PlaybookList>;
+
+export const PlaybookVersionsQuery = Type.Object({
+  from: Type.Optional(
+    Type.Integer({ minimum: 1, description: 'diff from this version (default: the one before `to`)' }),
+  ),
+  to: Type.Optional(Type.Integer({ minimum: 1, description: 'diff to this version (default: the latest)' })),
+});
+export type PlaybookVersionsQuery = Static<typeof PlaybookVersionsQuery>;
+
+/** A playbook's history and a line diff between two of its versions. */
+export const PlaybookHistory = Type.Object({
+  name: Type.String(),
+  versions: Type.Array(Type.Object({ version: Type.Integer(), createdAt: Time })),
+  from: Type.Integer({ minimum: 0, description: '0 when `to` is the first version (diffed against nothing)' }),
+  to: Type.Integer({ minimum: 1 }),
+  diff: Type.String({ description: 'unified-style lines: "  " kept, "- " removed, "+ " added' }),
+});
+export type PlaybookHistory = Static<typeof PlaybookHistory>;

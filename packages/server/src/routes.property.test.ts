@@ -15,6 +15,7 @@ import path from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { stringify as stringifyYaml } from 'yaml';
 import { type RegisteredRoute, registeredRoutes } from './platform/http/app.js';
 import { validatorFactory } from './platform/http/validation.js';
 import { rowsOf } from './platform/store/engine.js';
@@ -124,6 +125,15 @@ const pathFixtures: Record<string, () => Promise<string>> = {
     });
     return id;
   },
+  async '/v1/playbooks/:name'() {
+    await server.app.inject({
+      method: 'PUT',
+      url: '/v1/playbooks/prop-playbook',
+      headers: server.admin,
+      payload: { yaml: 'trigger:\n  alert: { metric: cpu_usage_pct }\nsteps:\n  - action: drain\n  - wait: 1m\n' },
+    });
+    return 'prop-playbook';
+  },
   async '/v1/incidents/:id'() {
     // Incidents come from alerts: a firing alert is written, then the incident controller groups it.
     const alertId = await pathFixtures['/v1/alerts/:id']!();
@@ -222,6 +232,29 @@ const refinements: Record<string, (r: Request, g: Gen) => Promise<void> | void> 
       else b.address ??= `backend-${i}.example`;
       b.port = i + 1;
     });
+  },
+  'PUT /v1/playbooks/:name'(r, g) {
+    // The body is YAML text with a grammar of its own: generate a valid playbook and send it as YAML.
+    const steps = g(() =>
+      fc.array(
+        fc.oneof(
+          fc.constantFrom('cordon', 'drain', 'uncordon').map((action) => ({ action })),
+          fc.constantFrom('1s', '2m', '1h').map((wait) => ({ wait })),
+          fc.constantFrom('30s', '10m').map((within) => ({ verify: 'alert-resolved', within })),
+        ),
+        { minLength: 1, maxLength: 6 },
+      ),
+    );
+    const spec = {
+      trigger: { alert: { metric: g(() => promName), labels: { node: TARGET } } },
+      steps,
+      cooldown: '10m',
+    };
+    r.body = { yaml: stringifyYaml(spec) };
+  },
+  'GET /v1/playbooks/:name/history'(r, g) {
+    // The fixture playbook has one version; 0 < from, to <= 1.
+    r.query = g(() => fc.constantFrom({}, { to: 1 }, { from: 1, to: 1 }));
   },
   'POST /v1/alert-rules'(r, g) {
     const body = r.body as { name: string; selector: string; for: string };

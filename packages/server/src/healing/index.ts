@@ -4,10 +4,12 @@ import type { Store } from '../platform/store/index.js';
 import type { QueryEngine } from '../telemetry/index.js';
 import { IncidentController } from './incidents/controller.js';
 import { registerIncidentRoutes } from './incidents/routes.js';
+import { registerPlaybookRoutes } from './playbooks/routes.js';
 import { WorkflowEngine } from './workflow/engine.js';
 import type { WorkflowDefinition } from './workflow/types.js';
 
 export { IncidentController } from './incidents/controller.js';
+export { parsePlaybook } from './playbooks/spec.js';
 export { StepTimeoutError, WorkflowEngine } from './workflow/engine.js';
 export { RunNotActiveError } from './workflow/run-repo.js';
 export type {
@@ -58,6 +60,9 @@ export function createHealing(o: HealingOptions): Healing {
   return {
     workflows,
     incidents,
-    registerRoutes: (app) => registerIncidentRoutes(app, o.store.db, o.now),
+    async registerRoutes(app) {
+      await registerIncidentRoutes(app, o.store.db, o.now);
+      await registerPlaybookRoutes(app, o.store.db, o.now);
+    },
   };
 }

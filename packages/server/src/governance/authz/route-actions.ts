@@ -60,6 +60,10 @@ export const ROUTE_ACTIONS: Readonly<Record<string, RouteAction>> = {
   'GET /v1/audit/verify': { action: 'audit.verify', resource: 'cluster' },
   'GET /v1/incidents': { action: 'incident.list', resource: 'cluster' },
   'GET /v1/incidents/:id': { action: 'incident.get', resource: 'cluster' },
+  'GET /v1/playbooks': { action: 'playbook.list', resource: 'cluster' },
+  'GET /v1/playbooks/:name': { action: 'playbook.get', resource: 'cluster' },
+  'GET /v1/playbooks/:name/history': { action: 'playbook.get', resource: 'cluster' },
+  'PUT /v1/playbooks/:name': { action: 'playbook.put', resource: 'cluster' },
 };
 
 const UNMAPPED: RouteAction = { action: 'route.unmapped', resource: 'cluster' };

@@ -88,6 +88,21 @@ async function anIncident(): Promise<string> {
   return res.json().items[0].id;
 }
 
+const PLAYBOOK_YAML = 'trigger:\n  alert: { metric: cpu_usage_pct }\nsteps:\n  - action: cordon\n';
+
+/** A stored playbook. */
+async function aPlaybook(): Promise<string> {
+  const name = `matrix-pb-${seq++}`;
+  const res = await server.app.inject({
+    method: 'PUT',
+    url: `/v1/playbooks/${name}`,
+    headers: server.admin,
+    payload: { yaml: PLAYBOOK_YAML },
+  });
+  if (res.statusCode !== 200) throw new Error(`playbook put: ${res.body}`);
+  return name;
+}
+
 /** Declared expectations, keyed by "METHOD url" as registered. */
 const EXPECTED: Record<string, Expectation> = {
   'GET /v1/nodes': { allow: READ, ok: 200, call: async () => ({ url: '/v1/nodes' }) },
@@ -119,6 +134,22 @@ const EXPECTED: Record<string, Expectation> = {
   },
   'GET /v1/incidents': { allow: READ, ok: 200, call: async () => ({ url: '/v1/incidents' }) },
   'GET /v1/incidents/:id': { allow: READ, ok: 200, call: async () => ({ url: `/v1/incidents/${await anIncident()}` }) },
+  'GET /v1/playbooks': { allow: READ, ok: 200, call: async () => ({ url: '/v1/playbooks' }) },
+  'GET /v1/playbooks/:name': {
+    allow: READ,
+    ok: 200,
+    call: async () => ({ url: `/v1/playbooks/${await aPlaybook()}` }),
+  },
+  'GET /v1/playbooks/:name/history': {
+    allow: READ,
+    ok: 200,
+    call: async () => ({ url: `/v1/playbooks/${await aPlaybook()}/history` }),
+  },
+  'PUT /v1/playbooks/:name': {
+    allow: OPERATE,
+    ok: 200,
+    call: async () => ({ url: `/v1/playbooks/matrix-${seq++}`, body: { yaml: PLAYBOOK_YAML } }),
+  },
   'GET /v1/alert-rules': { allow: READ, ok: 200, call: async () => ({ url: '/v1/alert-rules' }) },
   'POST /v1/alert-rules': {
     allow: OPERATE,

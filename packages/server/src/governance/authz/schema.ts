@@ -62,12 +62,12 @@ namespace Aurora {
   };
   action "cluster.summary", "events.stream", "metrics.query", "metrics.scrape", "anomaly.list",
     "policy.read", "alert.list", "alertrule.list", "silence.list", "alert.deliveries", "prediction.list", "metrics.forecast", "service.list", "service.get",
-    "incident.list", "incident.get" in ["read"] appliesTo {
+    "incident.list", "incident.get", "playbook.list", "playbook.get" in ["read"] appliesTo {
     principal: [User, ServiceAccount, Agent],
     resource: [Cluster],
     context: RequestContext,
   };
-  action "alert.resolve", "alertrule.create", "alertrule.delete", "silence.create", "silence.delete", "service.put", "service.delete" in ["operate"] appliesTo {
+  action "alert.resolve", "alertrule.create", "alertrule.delete", "silence.create", "silence.delete", "service.put", "service.delete", "playbook.put" in ["operate"] appliesTo {
     principal: [User, ServiceAccount, Agent],
     resource: [Cluster],
     context: RequestContext,

@@ -529,3 +529,16 @@ export const incidentAlerts = pgTable(
   },
   (t) => [index('incident_alerts_incident_idx').on(t.incidentId)],
 );
+
+/** Playbooks (healing), every version kept: the YAML as sent and the spec it was validated into. */
+export const playbooks = pgTable(
+  'playbooks',
+  {
+    name: text('name').notNull(),
+    version: integer('version').notNull(),
+    yaml: text('yaml').notNull(),
+    spec: jsonb('spec').$type<unknown>().notNull(),
+    createdAt: ms('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.name, t.version] })],
+);
