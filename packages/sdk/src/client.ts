@@ -37,6 +37,14 @@ import type {
   QueryRangeResult,
 } from './contract.js';
 import { NODE_PAGE_MAX } from './contract.js';
+import type {
+  IncidentDetail,
+  IncidentList,
+  IncidentsQuery,
+  RunsQuery,
+  WorkflowRunDetail,
+  WorkflowRunList,
+} from './healing.js';
 import type { ForecastQuery, ForecastResult, PredictionList, PredictionsQuery } from './predictions.js';
 
 export interface AuroraClientOptions {
@@ -221,6 +229,33 @@ export class AuroraClient {
     for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
     const qs = params.toString();
     return this.request('GET', `/v1/predictions${qs ? `?${qs}` : ''}`);
+  }
+  /**
+   * Durable workflow runs, newest first.
+   *
+   * @example
+   * const { items } = await aurora.runs({ limit: 20 });
+   */
+  runs(query: RunsQuery = {}): Promise<WorkflowRunList> {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
+    const qs = params.toString();
+    return this.request('GET', `/v1/runs${qs ? `?${qs}` : ''}`);
+  }
+  /** One workflow run with every step as recorded before and after it ran. */
+  run(id: string): Promise<WorkflowRunDetail> {
+    return this.request('GET', `/v1/runs/${encodeURIComponent(id)}`);
+  }
+  /** Incidents (alerts grouped by time and topology) with their ranked root causes, newest first. */
+  incidents(query: IncidentsQuery = {}): Promise<IncidentList> {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
+    const qs = params.toString();
+    return this.request('GET', `/v1/incidents${qs ? `?${qs}` : ''}`);
+  }
+  /** One incident with its alerts and the evidence behind each root-cause candidate. */
+  incident(id: string): Promise<IncidentDetail> {
+    return this.request('GET', `/v1/incidents/${encodeURIComponent(id)}`);
   }
   /**
    * A forecast with its prediction interval for the series a selector matches.

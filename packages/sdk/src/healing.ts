@@ -147,3 +147,60 @@ export const PlaybookHistory = Type.Object({
   diff: Type.String({ description: 'unified-style lines: "  " kept, "- " removed, "+ " added' }),
 });
 export type PlaybookHistory = Static<typeof PlaybookHistory>;
+
+export const RunStatus = Type.Union([
+  Type.Literal('pending'),
+  Type.Literal('waiting'),
+  Type.Literal('succeeded'),
+  Type.Literal('failed'),
+  Type.Literal('cancelled'),
+]);
+export type RunStatus = Static<typeof RunStatus>;
+
+/** A durable workflow run: where it is, and what its finished steps returned. */
+export const WorkflowRun = Type.Object({
+  id: Type.String(),
+  workflow: Type.String(),
+  status: RunStatus,
+  step: Type.Integer({ minimum: 0, description: 'index of the next step to run' }),
+  input: Type.Unknown(),
+  outputs: Type.Record(Type.String(), Type.Unknown()),
+  error: Type.Union([Type.String(), Type.Null()]),
+  nextAt: Time,
+  createdAt: Time,
+  updatedAt: Time,
+});
+export type WorkflowRun = Static<typeof WorkflowRun>;
+
+/** One step of a run as recorded before and after it ran. */
+export const WorkflowRunStep = Type.Object({
+  position: Type.Integer({ minimum: 0 }),
+  name: Type.String(),
+  status: Type.Union([
+    Type.Literal('running'),
+    Type.Literal('retrying'),
+    Type.Literal('waiting'),
+    Type.Literal('succeeded'),
+    Type.Literal('failed'),
+  ]),
+  attempts: Type.Integer({ minimum: 0 }),
+  failures: Type.Integer({ minimum: 0 }),
+  output: Type.Unknown(),
+  error: Type.Union([Type.String(), Type.Null()]),
+  startedAt: Time,
+  finishedAt: Type.Union([Time, Type.Null()]),
+  wakeAt: Type.Union([Time, Type.Null()]),
+});
+export type WorkflowRunStep = Static<typeof WorkflowRunStep>;
+
+export const WorkflowRunDetail = Type.Composite([WorkflowRun, Type.Object({ steps: Type.Array(WorkflowRunStep) })]);
+export type WorkflowRunDetail = Static<typeof WorkflowRunDetail>;
+
+export const WorkflowRunList = Type.Object({ items: Type.Array(WorkflowRun) });
+export type WorkflowRunList = Static<typeof WorkflowRunList>;
+
+export const RunsQuery = Type.Object({
+  workflow: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+});
+export type RunsQuery = Static<typeof RunsQuery>;

@@ -134,6 +134,12 @@ const pathFixtures: Record<string, () => Promise<string>> = {
     });
     return 'prop-playbook';
   },
+  async '/v1/runs/:id'() {
+    // Runs are started by the control plane, not the API: one of a workflow defined here.
+    const workflows = server.healing.workflows;
+    if (!workflows.has('prop-run')) workflows.define({ name: 'prop-run', steps: [{ kind: 'wait', name: 'w', ms: 1 }] });
+    return (await workflows.start('prop-run', { n: ++unique })).run.id;
+  },
   async '/v1/incidents/:id'() {
     // Incidents come from alerts: a firing alert is written, then the incident controller groups it.
     const alertId = await pathFixtures['/v1/alerts/:id']!();

@@ -6,6 +6,7 @@ import { nodeCommand, runNode } from './node.js';
 import { nodesCommand, runNodes } from './nodes.js';
 import { predictionsCommand, runPredictions } from './predictions.js';
 import { proxyCommand, runProxy } from './proxy.js';
+import { runRuns, runsCommand } from './runs.js';
 import { runServer, serverCommand } from './server.js';
 import { runToken, tokenCommand } from './token.js';
 import { runUp, upCommand } from './up.js';
@@ -23,6 +24,7 @@ export const commands: Command[] = [
   { spec: nodesCommand, run: runNodes },
   { spec: nodeCommand, run: runNode },
   { spec: predictionsCommand, run: runPredictions },
+  { spec: runsCommand, run: runRuns },
   { spec: tokenCommand, run: runToken },
   { spec: proxyCommand, run: runProxy },
   { spec: auditCommand, run: runAudit },

@@ -6,6 +6,7 @@ import { IncidentController } from './incidents/controller.js';
 import { registerIncidentRoutes } from './incidents/routes.js';
 import { registerPlaybookRoutes } from './playbooks/routes.js';
 import { WorkflowEngine } from './workflow/engine.js';
+import { registerRunRoutes } from './workflow/routes.js';
 import type { WorkflowDefinition } from './workflow/types.js';
 
 export { IncidentController } from './incidents/controller.js';
@@ -63,6 +64,7 @@ export function createHealing(o: HealingOptions): Healing {
     async registerRoutes(app) {
       await registerIncidentRoutes(app, o.store.db, o.now);
       await registerPlaybookRoutes(app, o.store.db, o.now);
+      await registerRunRoutes(app, workflows.runs);
     },
   };
 }

@@ -64,6 +64,8 @@ export const ROUTE_ACTIONS: Readonly<Record<string, RouteAction>> = {
   'GET /v1/playbooks/:name': { action: 'playbook.get', resource: 'cluster' },
   'GET /v1/playbooks/:name/history': { action: 'playbook.get', resource: 'cluster' },
   'PUT /v1/playbooks/:name': { action: 'playbook.put', resource: 'cluster' },
+  'GET /v1/runs': { action: 'run.list', resource: 'cluster' },
+  'GET /v1/runs/:id': { action: 'run.get', resource: 'cluster' },
 };
 
 const UNMAPPED: RouteAction = { action: 'route.unmapped', resource: 'cluster' };

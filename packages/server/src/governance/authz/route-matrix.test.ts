@@ -90,6 +90,14 @@ async function anIncident(): Promise<string> {
 
 const PLAYBOOK_YAML = 'trigger:\n  alert: { metric: cpu_usage_pct }\nsteps:\n  - action: cordon\n';
 
+/** A workflow run (of a workflow the test server defines). */
+async function aRun(): Promise<string> {
+  const workflows = server.healing.workflows;
+  if (!workflows.has('matrix-run'))
+    workflows.define({ name: 'matrix-run', steps: [{ kind: 'wait', name: 'w', ms: 1 }] });
+  return (await server.healing.workflows.start('matrix-run', { n: seq++ })).run.id;
+}
+
 /** A stored playbook. */
 async function aPlaybook(): Promise<string> {
   const name = `matrix-pb-${seq++}`;
@@ -134,6 +142,8 @@ const EXPECTED: Record<string, Expectation> = {
   },
   'GET /v1/incidents': { allow: READ, ok: 200, call: async () => ({ url: '/v1/incidents' }) },
   'GET /v1/incidents/:id': { allow: READ, ok: 200, call: async () => ({ url: `/v1/incidents/${await anIncident()}` }) },
+  'GET /v1/runs': { allow: READ, ok: 200, call: async () => ({ url: '/v1/runs' }) },
+  'GET /v1/runs/:id': { allow: READ, ok: 200, call: async () => ({ url: `/v1/runs/${await aRun()}` }) },
   'GET /v1/playbooks': { allow: READ, ok: 200, call: async () => ({ url: '/v1/playbooks' }) },
   'GET /v1/playbooks/:name': {
     allow: READ,

@@ -62,7 +62,8 @@ namespace Aurora {
   };
   action "cluster.summary", "events.stream", "metrics.query", "metrics.scrape", "anomaly.list",
     "policy.read", "alert.list", "alertrule.list", "silence.list", "alert.deliveries", "prediction.list", "metrics.forecast", "service.list", "service.get",
-    "incident.list", "incident.get", "playbook.list", "playbook.get" in ["read"] appliesTo {
+    "incident.list", "incident.get", "playbook.list", "playbook.get",
+    "run.list", "run.get" in ["read"] appliesTo {
     principal: [User, ServiceAccount, Agent],
     resource: [Cluster],
     context: RequestContext,

@@ -21,6 +21,7 @@ export const errorCatalogue = {
   AURORA_SERVICE_NOT_FOUND: { status: 404, title: 'Service not found' },
   AURORA_INCIDENT_NOT_FOUND: { status: 404, title: 'Incident not found' },
   AURORA_PLAYBOOK_NOT_FOUND: { status: 404, title: 'Playbook not found' },
+  AURORA_RUN_NOT_FOUND: { status: 404, title: 'Workflow run not found' },
   AURORA_METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
   AURORA_NODE_NAME_TAKEN: { status: 409, title: 'Node name already taken' },
   AURORA_CONFLICT: { status: 409, title: 'Conflict' },
