@@ -92,8 +92,16 @@ export class Fleet {
    * Every node heartbeats once per `intervalMs`, spread evenly over the interval,
    * for `durationMs`; latencies are recorded after a warm-up of one interval.
    */
-  async run(intervalMs: number, durationMs: number): Promise<FleetWindow> {
+  async run(
+    intervalMs: number,
+    durationMs: number,
+    options: {
+      /** Like a real agent, a node whose last heartbeat is unanswered skips its turn (counted late), so a slow server is not buried under a backlog. */
+      oneInFlightPerNode?: boolean;
+    } = {},
+  ): Promise<FleetWindow> {
     const n = this.#credentials.length;
+    const busy = new Set<number>();
     const window: FleetWindow = { latenciesMs: [], errors: 0, sent: 0, wallMs: 0, late: 0 };
     const start = performance.now();
     const measureFrom = start + intervalMs;
@@ -126,8 +134,17 @@ export class Fleet {
       if (due >= end) break;
       const wait = due - performance.now();
       if (wait > 2) await new Promise((r) => setTimeout(r, wait));
-      const p = beat(i, due).finally(() => inflight.delete(p));
-      inflight.add(p);
+      if (options.oneInFlightPerNode && busy.has(i)) {
+        if (due >= measureFrom) window.late++;
+      } else {
+        busy.add(i);
+        const node = i;
+        const p = beat(i, due).finally(() => {
+          inflight.delete(p);
+          busy.delete(node);
+        });
+        inflight.add(p);
+      }
       i++;
       if (i === n) {
         i = 0;

@@ -71,7 +71,14 @@ export async function startServerProcess(options: {
 }): Promise<ServerUnderTest> {
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'aurora-bench-'));
-  const args = [path.join(repoRoot, 'packages', 'cli', 'dist', 'main.js'), 'server', '--port', String(port)];
+  const nodeFlags = (process.env.AURORA_BENCH_SERVER_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
+  const args = [
+    ...nodeFlags,
+    path.join(repoRoot, 'packages', 'cli', 'dist', 'main.js'),
+    'server',
+    '--port',
+    String(port),
+  ];
   args.push('--data-dir', dataDir, '--log-level', 'warn');
   if (options.databaseUrl) args.push('--database-url', options.databaseUrl);
   const child = spawn(process.execPath, args, {

@@ -146,11 +146,11 @@ for (const engine of engines) {
     const { token } = (await tokenRes.json()) as { token: string };
     await fleet.join(token, nodes, 16, 'live');
     console.log(`${engine}: ${nodes} nodes joined; warming up for ${warmupMs / 1000} s`);
-    await fleet.run(1_000, warmupMs);
+    await fleet.run(1_000, warmupMs, { oneInFlightPerNode: true });
     spiking = true;
     const anomBefore = await histogram(server.url, 'aurora_detection_lag_seconds');
     const judgedBefore = await histogram(server.url, 'aurora_detection_judged_lag_seconds');
-    const base = await fleet.run(1_000, durationMs);
+    const base = await fleet.run(1_000, durationMs, { oneInFlightPerNode: true });
     await new Promise((r) => setTimeout(r, 3_000));
     spiking = false;
     const anomaly = quantileBetween(anomBefore, await histogram(server.url, 'aurora_detection_lag_seconds'), 0.99);
@@ -171,7 +171,7 @@ for (const engine of engines) {
       metrics = Math.round(metrics * 1.5);
       fleet.setSamplesPerBeat(metrics);
       const before = await histogram(server.url, 'aurora_detection_judged_lag_seconds');
-      const w = await fleet.run(1_000, stepMs);
+      const w = await fleet.run(1_000, stepMs, { oneInFlightPerNode: true });
       await new Promise((r) => setTimeout(r, 3_000));
       const lag = quantileBetween(before, await histogram(server.url, 'aurora_detection_judged_lag_seconds'), 0.99);
       const rate = (w.sent * metrics) / (w.wallMs / 1000);
