@@ -10,6 +10,7 @@ import {
   HealthReconciler,
   HeartbeatQueue,
   NodeCredentialCache,
+  operateNode,
   registerClusterRoutes,
   SilenceGrace,
 } from './cluster/index.js';
@@ -192,6 +193,8 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
     });
     const healing = createHealing({
       store,
+      // Playbooks act on nodes through the same path as the API; ctx exists before any run can start.
+      operateNode: (node, action) => operateNode(ctx, node, action),
       leadership,
       query: telemetry.query,
       now: () => clock.now(),
@@ -272,6 +275,7 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
       governance.checkpointer,
       healing.workflows,
       healing.incidents,
+      healing.playbooks,
     ];
     // Shared detection runs on every replica, each on the partitions it leases; otherwise on the leader only.
     if (!sharedDetection) leaderControllers.push(detection.controller);

@@ -8,6 +8,7 @@ import { registerTokenRoutes } from './routes-tokens.js';
 export type { ClusterContext } from './context.js';
 export { NodeCredentialCache } from './credentials.js';
 export { HeartbeatQueue } from './heartbeat-queue.js';
+export { type OperatorAction, operateNode } from './operate-node.js';
 export { HealthReconciler } from './reconciler.js';
 export { SilenceGrace } from './silence-grace.js';
 

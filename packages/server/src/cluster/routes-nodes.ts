@@ -1,4 +1,3 @@
-import { stepHealth } from '@aurora/core';
 import {
   MetricRange,
   NODE_PAGE_DEFAULT,
@@ -20,8 +19,8 @@ import { agentMetricName, NODE_LABEL } from '../telemetry/names.js';
 import type { Matcher } from '../telemetry/selector.js';
 import type { ClusterContext } from './context.js';
 import { decodeNodeCursor, encodeNodeCursor } from './node-cursor.js';
-import { fromHealth, toHealth, toNode } from './node-view.js';
-import { stateChangedEvent } from './state-events.js';
+import { toNode } from './node-view.js';
+import { operateNode } from './operate-node.js';
 import { assertStorableText } from './text-safety.js';
 import { parseRange } from './time-range.js';
 
@@ -40,12 +39,6 @@ function parseLabelSelectors(raw: string | string[] | undefined): Record<string,
     out[selector.slice(0, i)] = selector.slice(i + 1);
   }
   return out;
-}
-
-/** Why the history holds an operator's request that waits for the node to be healthy again. */
-function pendingRequestReason(action: 'cordon' | 'uncordon' | 'drain', state: string): string {
-  const verb = action === 'cordon' ? 'cordoned' : action === 'drain' ? 'drained' : 'uncordoned';
-  return `${verb} by an operator while ${state}; takes effect when heartbeats resume`;
 }
 
 async function mustFind(ctx: ClusterContext, name: string): Promise<NodeRow> {
@@ -130,42 +123,7 @@ export async function registerNodeRoutes(app: FastifyInstance, ctx: ClusterConte
           response: { 200: Node, ...errors },
         },
       },
-      async (request) => {
-        const row = await mustFind(ctx, (request.params as { name: string }).name);
-        const at = ctx.clock.now();
-        const watchedSince = ctx.grace.watchedSince();
-        let updated: NodeRow | undefined;
-        const result = await ctx.store.nodes.mutate([row.id], (rows) => {
-          const current = rows[0];
-          if (!current) return { changes: [], transitions: [] };
-          const step = stepHealth(toHealth(current), { kind: action, at, watchedSince }, ctx.health);
-          updated = { ...current, facts: row.facts, ...fromHealth(step.health) };
-          const transitions = step.transitions.map((t) => ({
-            nodeId: current.id,
-            at: t.at,
-            fromState: t.from,
-            toState: t.to,
-            reason: t.reason,
-          }));
-          // On an unhealthy node the request changes no state yet; the history still records it at once.
-          if (transitions.length === 0 && step.health.operatorState !== current.operatorState) {
-            transitions.push({
-              nodeId: current.id,
-              at,
-              fromState: step.health.state,
-              toState: step.health.state,
-              reason: pendingRequestReason(action, step.health.state),
-            });
-          }
-          return { changes: [{ id: current.id, ...fromHealth(step.health) }], transitions };
-        });
-        if (!updated) throw new AuroraError('AURORA_NODE_NOT_FOUND', `node "${row.name}" was deleted meanwhile`);
-        const node = toNode(updated);
-        for (const t of result.transitions) {
-          ctx.bus.publish(stateChangedEvent(t, node));
-        }
-        return node;
-      },
+      async (request) => operateNode(ctx, (request.params as { name: string }).name, action),
     );
   }
 

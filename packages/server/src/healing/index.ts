@@ -5,6 +5,8 @@ import type { QueryEngine } from '../telemetry/index.js';
 import { IncidentController } from './incidents/controller.js';
 import { registerIncidentRoutes } from './incidents/routes.js';
 import { registerPlaybookRoutes } from './playbooks/routes.js';
+import { PlaybookTrigger } from './playbooks/trigger.js';
+import { type NodeOperator, playbookResolver } from './playbooks/workflow.js';
 import { WorkflowEngine } from './workflow/engine.js';
 import { registerRunRoutes } from './workflow/routes.js';
 import type { WorkflowDefinition } from './workflow/types.js';
@@ -31,6 +33,8 @@ export interface HealingOptions {
   leadership: Leadership;
   query: QueryEngine;
   now: () => number;
+  /** Cordons, drains or uncordons a node (the cluster capability's one path for it). */
+  operateNode?: NodeOperator;
   /** Further workflows an embedder (or a test) runs on the engine. */
   workflows?: readonly WorkflowDefinition<never>[];
   onError?: (runId: string, error: unknown) => void;
@@ -40,11 +44,24 @@ export interface HealingOptions {
 export interface Healing {
   workflows: WorkflowEngine;
   incidents: IncidentController;
+  /** Starts playbook runs for firing alerts and cancels queued ones whose alert resolved (leader). */
+  playbooks: PlaybookTrigger;
   registerRoutes(app: FastifyInstance): Promise<void>;
 }
 
 export function createHealing(o: HealingOptions): Healing {
+  let engine: WorkflowEngine | undefined;
+  const operate: NodeOperator =
+    o.operateNode ??
+    (async () => {
+      throw new Error('no node operator configured');
+    });
   const workflows = new WorkflowEngine({
+    resolve: playbookResolver({
+      db: o.store.db,
+      operate,
+      cancel: (runId, reason) => engine?.cancel(runId, reason) ?? Promise.resolve(false),
+    }),
     db: o.store.db,
     now: o.now,
     fence: () => o.leadership.fence(),
@@ -52,6 +69,8 @@ export function createHealing(o: HealingOptions): Healing {
     ...(o.workflows ? { definitions: o.workflows } : {}),
     ...(o.onError ? { onError: o.onError } : {}),
   });
+  engine = workflows;
+  const playbooks = new PlaybookTrigger({ db: o.store.db, engine: workflows, now: o.now });
   const incidents = new IncidentController({
     db: o.store.db,
     query: o.query,
@@ -61,6 +80,7 @@ export function createHealing(o: HealingOptions): Healing {
   return {
     workflows,
     incidents,
+    playbooks,
     async registerRoutes(app) {
       await registerIncidentRoutes(app, o.store.db, o.now);
       await registerPlaybookRoutes(app, o.store.db, o.now);

@@ -20,6 +20,11 @@ export interface WorkflowEngineOptions {
   fence: () => SQL | undefined;
   epoch: () => number;
   definitions?: readonly WorkflowDefinition<never>[];
+  /**
+   * Builds definitions not registered up front, from their name (a playbook version); any replica
+   * that leads resolves the same name to the same steps.
+   */
+  resolve?: (workflow: string) => Promise<WorkflowDefinition<never> | undefined>;
   /** How often the leader looks for due runs. */
   intervalMs?: number;
   /** Runs advanced at once in one pass. */
@@ -73,9 +78,13 @@ export class WorkflowEngine implements Controller {
     return this.#definitions.has(workflow);
   }
 
+  async #definition(workflow: string): Promise<WorkflowDefinition<unknown> | undefined> {
+    return this.#definitions.get(workflow) ?? ((await this.o.resolve?.(workflow)) as WorkflowDefinition<unknown>);
+  }
+
   /** Starts a run, or returns the run already started with `idempotencyKey`. Any replica may start runs. */
   async start(workflow: string, input: unknown, idempotencyKey: string = randomUUID()) {
-    if (!this.#definitions.has(workflow)) throw new Error(`unknown workflow ${workflow}`);
+    if (!(await this.#definition(workflow))) throw new Error(`unknown workflow ${workflow}`);
     return this.runs.start({ id: randomUUID(), workflow, input, idempotencyKey, now: this.o.now() });
   }
 
@@ -98,7 +107,7 @@ export class WorkflowEngine implements Controller {
   }
 
   async #advance(initial: WorkflowRun): Promise<void> {
-    const definition = this.#definitions.get(initial.workflow);
+    const definition = await this.#definition(initial.workflow);
     if (!definition) return; // defined by another version of the server; left for a replica that knows it
     let run: WorkflowRun | undefined = initial;
     try {

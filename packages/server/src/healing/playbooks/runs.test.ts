@@ -1,0 +1,117 @@
+import type { Node, WorkflowRunDetail } from '@aurora/sdk';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { alerts } from '../../platform/store/schema.js';
+import { testEngines } from '../../testing/engines.js';
+import { joinNode, sampleFacts, sendHeartbeat, startTestServer, type TestServer } from '../../testing/harness.js';
+
+const MIN = 60_000;
+const PLAYBOOK = `trigger:
+  alert: { metric: cpu_usage_pct }
+steps:
+  - action: cordon
+  - wait: 1m
+  - verify: alert-resolved
+    within: 1m
+  - action: uncordon
+cooldown: 10m
+`;
+
+for (const engine of testEngines()) {
+  describe.skipIf(engine.skip !== undefined)(`playbook runs on ${engine.name}`, () => {
+    let server: TestServer;
+    let alertSeq = 0;
+    beforeAll(async () => {
+      server = await startTestServer({ engine });
+      for (const name of ['web-1', 'web-2', 'web-3']) {
+        const { credential } = await joinNode(server, name, sampleFacts({ hostname: name }));
+        await sendHeartbeat(server, credential);
+      }
+      const res = await server.app.inject({
+        method: 'PUT',
+        url: '/v1/playbooks/hot-node',
+        headers: server.admin,
+        payload: { yaml: PLAYBOOK },
+      });
+      expect(res.statusCode, res.body).toBe(200);
+    });
+    afterAll(async () => server?.close());
+
+    const fire = async (node: string, metric = 'cpu_usage_pct') => {
+      const id = `alert-${++alertSeq}`;
+      const t = server.clock.now();
+      await server.store.db.insert(alerts).values({
+        id,
+        fingerprint: id,
+        source: 'anomaly',
+        state: 'firing',
+        node,
+        metric,
+        labels: { node },
+        startsAt: t,
+        lastSeenAt: t,
+        summary: 'hot',
+        score: 1,
+        updatedAt: t,
+      });
+      return id;
+    };
+    const resolve = (id: string) =>
+      server.store.db.update(alerts).set({ state: 'resolved', endsAt: server.clock.now() }).where(eq(alerts.id, id));
+    const node = async (name: string) =>
+      (await server.app.inject({ method: 'GET', url: `/v1/nodes/${name}`, headers: server.admin })).json() as Node;
+    const runOf = async (alertId: string) => {
+      const list = await server.healing.workflows.runs.list({ limit: 100 });
+      const run = list.find((r) => (r.input as { alertId: string }).alertId === alertId);
+      if (!run) return undefined;
+      return (
+        await server.app.inject({ method: 'GET', url: `/v1/runs/${run.id}`, headers: server.admin })
+      ).json() as WorkflowRunDetail;
+    };
+    const pass = async () => {
+      await server.healing.playbooks.runOnce();
+      await server.healing.workflows.drain();
+    };
+
+    it('a matching alert runs the playbook once: cordon, wait, verify the alert resolved, uncordon', async () => {
+      const alertId = await fire('web-1');
+      await pass();
+      await pass(); // seen again: the same run, not a second one
+      expect((await node('web-1')).operatorState).toBe('cordoned');
+      const waiting = await runOf(alertId);
+      expect(waiting).toMatchObject({ workflow: 'playbook:hot-node@1', status: 'waiting', step: 1 });
+      expect((await server.healing.workflows.runs.list({ limit: 100 })).length).toBe(1);
+      server.clock.advance(MIN);
+      await pass();
+      expect((await runOf(alertId))?.steps[2]).toMatchObject({ status: 'retrying', failures: 1 });
+      await resolve(alertId);
+      server.clock.advance(5_000);
+      await pass();
+      const done = await runOf(alertId);
+      expect(done?.status).toBe('succeeded');
+      expect(done?.steps.map((s) => s.name)).toEqual(['0-cordon', '1-wait', '2-verify', '3-uncordon']);
+      expect((await node('web-1')).operatorState).toBeNull();
+    });
+
+    it('an alert that resolved while its run was queued cancels the run, and nothing is done to the node', async () => {
+      const alertId = await fire('web-2');
+      await server.healing.playbooks.runOnce(); // queued, not yet advanced
+      await resolve(alertId);
+      await pass();
+      expect(await runOf(alertId)).toMatchObject({ status: 'cancelled', step: 0, steps: [] });
+      expect((await runOf(alertId))?.error).toMatch(/resolved while the run was queued/);
+      expect((await node('web-2')).operatorState).toBeNull();
+    });
+
+    it('the cool-down holds back a second run on the same node; other alerts do not match', async () => {
+      const first = await fire('web-3');
+      await pass();
+      expect((await runOf(first))?.status).toBe('waiting');
+      const second = await fire('web-3');
+      const other = await fire('web-3', 'disk_used_pct');
+      await pass();
+      expect(await runOf(second)).toBeUndefined();
+      expect(await runOf(other)).toBeUndefined();
+    });
+  });
+}
