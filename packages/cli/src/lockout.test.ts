@@ -87,6 +87,7 @@ test('a first start that fails on a port in use still leaves its token saved, an
   const next = await start(['up', '--port', '0', '--data-dir', dataDir], dir);
   expect(next.run.output()).toContain('(local agent)');
   expect(next.run.output()).not.toMatch(/aurora-admin\./);
+  expect(next.run.output()).toContain(`Sign in with the admin token saved in ${tokenFile}`);
   expect(await accepted(next.url, firstToken)).toBe(true);
   await stopAurora(next.run);
 }, 300_000);

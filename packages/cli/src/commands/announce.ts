@@ -3,6 +3,8 @@ export function announce(options: {
   url: string;
   adminToken: string | undefined;
   tokenFile: string | undefined;
+  /** Where an earlier start saved the admin token, when this start generated none. */
+  savedTokenFile: string | undefined;
   agent: string | undefined;
 }): string {
   const lines = [
@@ -21,7 +23,12 @@ export function announce(options: {
       `    ${options.adminToken}`,
     );
   } else {
-    lines.push('', '  Sign in with the admin token from the first start (or AURORA_ADMIN_TOKEN).');
+    const where = options.savedTokenFile ? `saved in ${options.savedTokenFile}` : 'from the first start';
+    lines.push(
+      '',
+      `  Sign in with the admin token ${where} (or AURORA_ADMIN_TOKEN).`,
+      '  Lost it? Stop Aurora and run `aurora admin reset-token` with the same --data-dir or --database-url.',
+    );
   }
   lines.push('', 'Stop with Ctrl-C.', '');
   return lines.join('\n');

@@ -19,8 +19,10 @@ export const serverCommand: CommandSpec = {
 export async function runServer(argv: string[], env: NodeJS.ProcessEnv): Promise<string> {
   const { flags } = parseFlags(serverCommand, argv);
   const config = configFromFlags(flags, env);
-  const { server, tokenFile } = await startControlPlane(config);
-  process.stdout.write(announce({ url: server.url, adminToken: server.adminToken, tokenFile, agent: undefined }));
+  const { server, tokenFile, savedTokenFile } = await startControlPlane(config);
+  process.stdout.write(
+    announce({ url: server.url, adminToken: server.adminToken, tokenFile, savedTokenFile, agent: undefined }),
+  );
   await waitForSignal();
   await server.stop();
   return 'control plane stopped';

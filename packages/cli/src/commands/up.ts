@@ -34,7 +34,7 @@ export async function runUp(argv: string[], env: NodeJS.ProcessEnv): Promise<str
   const { flags } = parseFlags(upCommand, argv);
   // `up` shares its terminal with a person: request logs only when asked for (--log-level info).
   const config = configFromFlags(flags, env, { logLevel: 'warn' });
-  const { server, credentials, tokenFile } = await startControlPlane(config);
+  const { server, credentials, tokenFile, savedTokenFile } = await startControlPlane(config);
   let agent: Awaited<ReturnType<typeof startAgent>> | undefined;
   if (!flags['no-agent']) {
     const adminToken = server.adminToken ?? env.AURORA_ADMIN_TOKEN ?? readSavedAdminToken(credentials);
@@ -48,7 +48,9 @@ export async function runUp(argv: string[], env: NodeJS.ProcessEnv): Promise<str
       ...(joinToken ? { token: joinToken } : {}),
     });
   }
-  process.stdout.write(announce({ url: server.url, adminToken: server.adminToken, tokenFile, agent: agent?.name }));
+  process.stdout.write(
+    announce({ url: server.url, adminToken: server.adminToken, tokenFile, savedTokenFile, agent: agent?.name }),
+  );
   await waitForSignal();
   await agent?.stop();
   await server.stop();
