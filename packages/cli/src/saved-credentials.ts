@@ -79,3 +79,11 @@ export function saveServerUrl(dir: string, url: string): string {
 export function readSavedServerUrl(dir: string): string | undefined {
   return readTrimmed(path.join(dir, SERVER_URL_FILE));
 }
+
+/** Name of the file, in a store's credentials folder, holding the first admin user's generated password (mode 0600). */
+export const ADMIN_PASSWORD_FILE = 'admin-password';
+
+/** Keeps the first admin user's name and generated password beside the admin token, readable by its owner only. */
+export function saveAdminPassword(dir: string, name: string, password: string): string {
+  return writePrivate(dir, ADMIN_PASSWORD_FILE, `${name}\n${password}`);
+}

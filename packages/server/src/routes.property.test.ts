@@ -55,6 +55,23 @@ function accepts(route: RegisteredRoute, part: 'body' | 'querystring' | 'params'
 let unique = 0;
 const agent = await joinNode(server, 'prop-agent');
 const TARGET = 'prop-target';
+/** A user the session routes log in as; its password never changes (a change sets the same one again). */
+const PROP_USER = 'prop-user';
+const PROP_PASSWORD = 'prop-user-password';
+await server.app.inject({
+  method: 'POST',
+  url: '/v1/users',
+  headers: server.admin,
+  payload: { name: PROP_USER, password: PROP_PASSWORD, roles: ['viewer'] },
+});
+async function propLogin(): Promise<{ accessToken: string; refreshToken: string }> {
+  const res = await server.app.inject({
+    method: 'POST',
+    url: '/v1/sessions',
+    payload: { name: PROP_USER, password: PROP_PASSWORD, refreshIn: 'body' },
+  });
+  return res.json();
+}
 
 /**
  * Values for path parameters, by the path up to the parameter: a route with a
@@ -75,6 +92,15 @@ const pathFixtures: Record<string, () => Promise<string>> = {
       url: '/v1/api-tokens',
       headers: server.admin,
       payload: { name: `fixture-${++unique}`, roles: ['viewer'] },
+    });
+    return res.json().id;
+  },
+  async '/v1/users/:id'() {
+    const res = await server.app.inject({
+      method: 'POST',
+      url: '/v1/users',
+      headers: server.admin,
+      payload: { name: `fixture-${++unique}`, password: PROP_PASSWORD, roles: ['viewer'] },
     });
     return res.json().id;
   },
@@ -186,6 +212,25 @@ const refinements: Record<string, (r: Request, g: Gen) => Promise<void> | void> 
     const created = await server.app.inject({ method: 'POST', url: '/v1/tokens', headers: server.admin, payload: {} });
     body.token = created.json().token;
     body.name = `${body.name.slice(0, 50)}-${++unique}`;
+  },
+  'POST /v1/sessions'(r) {
+    Object.assign(r.body as object, { name: PROP_USER, password: PROP_PASSWORD });
+  },
+  async 'POST /v1/sessions/refresh'(r) {
+    (r.body as { refreshToken?: string }).refreshToken = (await propLogin()).refreshToken;
+  },
+  async 'PUT /v1/me/password'(r) {
+    // Only a user has a password: the request is the logged-in user's, setting the same password again.
+    r.headers = { authorization: `Bearer ${(await propLogin()).accessToken}` };
+    Object.assign(r.body as object, { currentPassword: PROP_PASSWORD, newPassword: PROP_PASSWORD });
+  },
+  'POST /v1/users'(r) {
+    const body = r.body as { name: string };
+    body.name = `${body.name.slice(0, 50)}-${++unique}`;
+  },
+  'GET /v1/events'(r) {
+    // Valid requests carry the bearer token; tickets have their own test (sse.test.ts).
+    delete (r.query as { ticket?: string }).ticket;
   },
   'POST /v1/agent/heartbeat'(r) {
     const body = r.body as { batches: { id: string }[] };

@@ -6,6 +6,8 @@ export function announce(options: {
   /** Where an earlier start saved the admin token, when this start generated none. */
   savedTokenFile: string | undefined;
   agent: string | undefined;
+  /** The first admin user, only on the start that created it. */
+  firstAdmin?: { name: string; password: string; file: string } | undefined;
 }): string {
   const lines = [
     '',
@@ -22,11 +24,22 @@ export function announce(options: {
       '',
       `    ${options.adminToken}`,
     );
-  } else {
+  }
+  if (options.firstAdmin) {
+    lines.push(
+      '',
+      `  Console login (shown once; saved to ${options.firstAdmin.file}):`,
+      '',
+      `    user      ${options.firstAdmin.name}`,
+      `    password  ${options.firstAdmin.password}`,
+    );
+  }
+  if (!options.adminToken && !options.firstAdmin) {
     const where = options.savedTokenFile ? `saved in ${options.savedTokenFile}` : 'from the first start';
     lines.push(
       '',
       `  Sign in with the admin token ${where} (or AURORA_ADMIN_TOKEN).`,
+      '  Log in to the console with a user and password (the first start printed the admin user).',
       '  Lost it? Stop Aurora and run `aurora admin reset-token` with the same --data-dir or --database-url.',
     );
   }

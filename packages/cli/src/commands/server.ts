@@ -19,9 +19,16 @@ export const serverCommand: CommandSpec = {
 export async function runServer(argv: string[], env: NodeJS.ProcessEnv): Promise<string> {
   const { flags } = parseFlags(serverCommand, argv);
   const config = configFromFlags(flags, env);
-  const { server, tokenFile, savedTokenFile } = await startControlPlane(config);
+  const { server, tokenFile, savedTokenFile, firstAdmin } = await startControlPlane(config);
   process.stdout.write(
-    announce({ url: server.url, adminToken: server.adminToken, tokenFile, savedTokenFile, agent: undefined }),
+    announce({
+      url: server.url,
+      adminToken: server.adminToken,
+      tokenFile,
+      savedTokenFile,
+      agent: undefined,
+      firstAdmin,
+    }),
   );
   await waitForSignal();
   await server.stop();

@@ -2,7 +2,13 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { type RunningServer, startServer } from '@aurora/server';
 import { CliError } from '../cli-error.js';
-import { ADMIN_TOKEN_FILE, credentialsDir, saveAdminToken, saveServerUrl } from '../saved-credentials.js';
+import {
+  ADMIN_TOKEN_FILE,
+  credentialsDir,
+  saveAdminPassword,
+  saveAdminToken,
+  saveServerUrl,
+} from '../saved-credentials.js';
 import type { ServerConfig } from './server-flags.js';
 
 /** A started control plane, with where this start saved what an operator needs. */
@@ -14,6 +20,8 @@ export interface StartedControlPlane {
   tokenFile: string | undefined;
   /** Where an earlier start or a reset saved this store's admin token, if the file is there. */
   savedTokenFile: string | undefined;
+  /** The first admin user, its generated password and where it was saved, only on the start that created it. */
+  firstAdmin: { name: string; password: string; file: string } | undefined;
 }
 
 /**
@@ -55,6 +63,16 @@ export async function startControlPlane(config: ServerConfig): Promise<StartedCo
   } catch {
     // Only a convenience for operator commands; --server still works.
   }
+  let firstAdmin: StartedControlPlane['firstAdmin'];
+  if (server.firstAdmin) {
+    const { name, password } = server.firstAdmin;
+    try {
+      firstAdmin = { name, password, file: saveAdminPassword(credentials, name, password) };
+    } catch (error) {
+      // The banner still shows it once; the admin token can set a new one (PATCH /v1/users/ID) if it is lost.
+      firstAdmin = { name, password, file: `nowhere (${String(error)})` };
+    }
+  }
   const saved = path.join(credentials, ADMIN_TOKEN_FILE);
-  return { server, credentials, tokenFile, savedTokenFile: existsSync(saved) ? saved : undefined };
+  return { server, credentials, tokenFile, savedTokenFile: existsSync(saved) ? saved : undefined, firstAdmin };
 }

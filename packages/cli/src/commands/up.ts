@@ -34,7 +34,7 @@ export async function runUp(argv: string[], env: NodeJS.ProcessEnv): Promise<str
   const { flags } = parseFlags(upCommand, argv);
   // `up` shares its terminal with a person: request logs only when asked for (--log-level info).
   const config = configFromFlags(flags, env, { logLevel: 'warn' });
-  const { server, credentials, tokenFile, savedTokenFile } = await startControlPlane(config);
+  const { server, credentials, tokenFile, savedTokenFile, firstAdmin } = await startControlPlane(config);
   let agent: Awaited<ReturnType<typeof startAgent>> | undefined;
   if (!flags['no-agent']) {
     const adminToken = server.adminToken ?? env.AURORA_ADMIN_TOKEN ?? readSavedAdminToken(credentials);
@@ -49,7 +49,14 @@ export async function runUp(argv: string[], env: NodeJS.ProcessEnv): Promise<str
     });
   }
   process.stdout.write(
-    announce({ url: server.url, adminToken: server.adminToken, tokenFile, savedTokenFile, agent: agent?.name }),
+    announce({
+      url: server.url,
+      adminToken: server.adminToken,
+      tokenFile,
+      savedTokenFile,
+      agent: agent?.name,
+      firstAdmin,
+    }),
   );
   await waitForSignal();
   await agent?.stop();

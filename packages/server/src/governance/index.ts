@@ -12,6 +12,12 @@ import { Authorizer } from './authz/authorizer.js';
 import { PolicyEngine } from './authz/engine.js';
 import { SHIPPED_POLICIES } from './authz/policies.js';
 import { CEDAR_SCHEMA } from './authz/schema.js';
+import { FailureWindow } from './identity/failure-window.js';
+import { ensureFirstAdmin } from './identity/first-admin.js';
+import { Identity, type IdentityPolicy } from './identity/identity.js';
+import { registerIdentityRoutes } from './identity/routes.js';
+import { openSessionKey } from './identity/session-key.js';
+import { UserRepo } from './identity/user-repo.js';
 import { ApiTokenRepo } from './tokens/api-token-repo.js';
 import { registerApiTokenRoutes } from './tokens/routes.js';
 
@@ -28,12 +34,18 @@ export { Authorizer, type DecideInput, type RequestDecision } from './authz/auth
 export { type AuthzDecision, type AuthzOutcome, PolicyEngine, PolicyValidationError } from './authz/engine.js';
 export { SHIPPED_POLICIES } from './authz/policies.js';
 export { ROUTE_ACTIONS } from './authz/route-actions.js';
+export { FIRST_ADMIN_NAME } from './identity/first-admin.js';
+export { Identity, type IdentityPolicy } from './identity/identity.js';
 
 /** Governance: who may do what (Cedar), and the API tokens of service accounts. */
 export interface Governance {
   authorizer: Authorizer;
   apiTokens: ApiTokenRepo;
   audit: AuditLog;
+  /** Users, logins, sessions and event-stream tickets. */
+  identity: Identity;
+  /** The first admin user's name and generated password, only on the start that created it; show it once. */
+  firstAdmin: { name: string; password: string } | undefined;
   /** Signs a checkpoint when entries have waited auditCheckpointIntervalMs (leader only). */
   checkpointer: Controller;
   /** The onSend half of the HTTP layer: records requests in the audit chain. */
@@ -53,10 +65,24 @@ export async function createGovernance(deps: {
   clock: Clock;
   keyFile: string;
   checkpoints: CheckpointPolicy;
+  identity: IdentityPolicy & { authFailuresPerIp: number; authFailureWindowMs: number };
 }): Promise<Governance> {
   const apiTokens = new ApiTokenRepo(deps.store.db);
   const signer = await AuditSigner.open(deps.store, deps.keyFile);
   const audit = new AuditLog(deps.store.db, signer, deps.clock, deps.checkpoints);
+  const users = new UserRepo(deps.store.db);
+  const failures = new FailureWindow(deps.identity.authFailuresPerIp, deps.identity.authFailureWindowMs, () =>
+    deps.clock.now(),
+  );
+  const identity = new Identity(
+    users,
+    await openSessionKey(deps.store, deps.keyFile),
+    deps.clock,
+    audit,
+    deps.identity,
+    failures,
+  );
+  const firstAdmin = await ensureFirstAdmin(deps.store, users, deps.clock.now());
   const authorizer = new Authorizer(PolicyEngine.compile(SHIPPED_POLICIES), async (name) => {
     const row = await deps.store.nodes.byName(name);
     return row ? { name: row.name, labels: row.labels, zone: row.zone } : undefined;
@@ -65,6 +91,8 @@ export async function createGovernance(deps: {
     authorizer,
     apiTokens,
     audit,
+    identity,
+    firstAdmin,
     recordRequest: requestRecorder(audit),
     checkpointer: {
       name: 'audit-checkpoints',
@@ -77,6 +105,7 @@ export async function createGovernance(deps: {
     },
     async registerRoutes(app) {
       await registerApiTokenRoutes(app, { tokens: apiTokens, clock: deps.clock });
+      await registerIdentityRoutes(app, { identity, clock: deps.clock });
       await registerAuditRoutes(app, audit);
       app.get(
         '/v1/authz/policies',

@@ -42,6 +42,8 @@ export async function startTestServer(
     AURORA_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
     AURORA_LOG_LEVEL: 'silent',
     AURORA_INGEST_FLUSH_MS: '2',
+    // Most tests send many requests from one address; the throttling tests set their own limits.
+    AURORA_AUTH_FAILURES_PER_IP: '1000000',
     ...options.env,
   };
   const start = (port: number) =>

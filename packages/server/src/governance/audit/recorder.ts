@@ -6,6 +6,13 @@ import type { AuditLog } from './audit-log.js';
 const INGEST_ACTIONS = new Set(['agent.heartbeat', 'metrics.write']);
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The handler appends its own audit entry for every outcome (logins), so the generic one is skipped. */
+    auditedByHandler?: boolean;
+  }
+}
+
 /** Who acted, as the audit trail names them (ids, never secrets). */
 export function actorOf(principal: Principal): Record<string, string> {
   switch (principal.kind) {
@@ -13,6 +20,8 @@ export function actorOf(principal: Principal): Record<string, string> {
       return { kind: 'admin', id: 'admin' };
     case 'service':
       return { kind: 'service', id: principal.id, name: principal.name };
+    case 'user':
+      return { kind: 'user', id: principal.id, name: principal.name, session: principal.sessionId };
     case 'node':
       return { kind: 'node', id: principal.nodeId, name: principal.name };
     case 'anonymous':
@@ -27,7 +36,7 @@ export function actorOf(principal: Principal): Record<string, string> {
  */
 export function requestRecorder(audit: AuditLog): (request: FastifyRequest, reply: FastifyReply) => Promise<void> {
   return async (request, reply) => {
-    if (request.is404) return;
+    if (request.is404 || request.routeOptions.config.auditedByHandler) return;
     const status = reply.statusCode;
     const route = request.routeOptions.url ?? '';
     const common = { method: request.method, route, status, requestId: String(request.id), sourceIp: request.ip };

@@ -114,6 +114,8 @@ function describe(principal: Principal): string {
   switch (principal.kind) {
     case 'admin':
       return 'the admin token';
+    case 'user':
+      return `user "${principal.name}" (roles ${principal.roles.join(', ') || 'none'})`;
     case 'service':
       return `API token "${principal.name}" (roles ${principal.roles.join(', ') || 'none'})`;
     case 'node':

@@ -25,6 +25,7 @@ describe('Cedar policies', () => {
       'operator',
       'viewer',
       'agent',
+      'self',
       'operator-own-team',
       'production-needs-approval',
     ]);

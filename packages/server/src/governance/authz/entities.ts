@@ -19,6 +19,12 @@ export function principalEntity(principal: Principal): EntityJson | undefined {
         attrs: { name: BOOTSTRAP_ADMIN_ID, teams: [] },
         parents: [role('admin')],
       };
+    case 'user':
+      return {
+        uid: { type: 'Aurora::User', id: principal.id },
+        attrs: { name: principal.name, teams: [...principal.teams] },
+        parents: [...principal.roles.map(role), ...principal.teams.map(team)],
+      };
     case 'service':
       return {
         uid: { type: 'Aurora::ServiceAccount', id: principal.id },

@@ -37,6 +37,14 @@ permit (
   resource
 );`;
 
+/** self: every authenticated caller may see who it is, log out, and change its own password. */
+export const SELF_POLICY = `@id("self")
+permit (
+  principal,
+  action in Aurora::Action::"self",
+  resource
+);`;
+
 /** ABAC: an operator acts only on nodes whose `team` label is one of the operator's teams. */
 export const OPERATOR_TEAM_POLICY = `@id("operator-own-team")
 forbid (
@@ -66,6 +74,7 @@ export const SHIPPED_POLICIES = [
   OPERATOR_POLICY,
   VIEWER_POLICY,
   AGENT_POLICY,
+  SELF_POLICY,
   OPERATOR_TEAM_POLICY,
   PRODUCTION_APPROVAL_POLICY,
 ].join('\n\n');

@@ -66,6 +66,14 @@ export const ROUTE_ACTIONS: Readonly<Record<string, RouteAction>> = {
   'PUT /v1/playbooks/:name': { action: 'playbook.put', resource: 'cluster' },
   'GET /v1/runs': { action: 'run.list', resource: 'cluster' },
   'GET /v1/runs/:id': { action: 'run.get', resource: 'cluster' },
+  'DELETE /v1/sessions': { action: 'session.end', resource: 'cluster' },
+  'GET /v1/me': { action: 'self.read', resource: 'cluster' },
+  'PUT /v1/me/password': { action: 'self.password', resource: 'cluster' },
+  'POST /v1/events/tickets': { action: 'events.ticket', resource: 'cluster' },
+  'GET /v1/users': { action: 'user.list', resource: 'cluster' },
+  'POST /v1/users': { action: 'user.create', resource: 'cluster' },
+  'PATCH /v1/users/:id': { action: 'user.update', resource: 'cluster' },
+  'DELETE /v1/users/:id': { action: 'user.delete', resource: 'cluster' },
 };
 
 const UNMAPPED: RouteAction = { action: 'route.unmapped', resource: 'cluster' };

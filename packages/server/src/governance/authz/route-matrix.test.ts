@@ -13,8 +13,9 @@ import { joinNode, sampleFacts, startTestServer, type TestServer } from '../../t
  * credentials, 403 where the role is denied, and the route's success status
  * where it is allowed. A registered route without an expectation fails.
  */
-type Role = 'admin' | 'operator' | 'viewer' | 'agent';
-const ROLES: Role[] = ['admin', 'operator', 'viewer', 'agent'];
+type Role = 'admin' | 'operator' | 'viewer' | 'agent' | 'user';
+/** `user` is a person logged in with a password (an access token, a JWT) who holds the viewer role. */
+const ROLES: Role[] = ['admin', 'operator', 'viewer', 'agent', 'user'];
 
 interface Call {
   url: string;
@@ -27,13 +28,16 @@ interface Expectation {
   allow: Role[];
   /** Status of a successful call. */
   ok: number;
+  /** Roles Cedar lets through that the handler then refuses, with the status they get. */
+  refused?: Partial<Record<Role, number>>;
   /** Builds one valid call (it may create what the call consumes, e.g. a node to delete). */
   call(): Promise<Call>;
 }
 
 let server: TestServer;
 let seq = 0;
-const READ: Role[] = ['admin', 'operator', 'viewer'];
+const READ: Role[] = ['admin', 'operator', 'viewer', 'user'];
+const USER_PASSWORD = 'matrix-user-password-1';
 const OPERATE: Role[] = ['admin', 'operator'];
 
 async function freshNode(): Promise<string> {
@@ -66,6 +70,20 @@ async function anAlert(): Promise<string> {
   await server.alerting.controller.runOnce();
   const res = await server.app.inject({ method: 'GET', url: '/v1/alerts?state=firing&limit=1', headers: server.admin });
   return res.json().items[0].id;
+}
+
+async function freshUser(): Promise<string> {
+  return (await adminPost('/v1/users', { name: `u${seq++}`, password: USER_PASSWORD, roles: ['viewer'] })).id;
+}
+
+async function userLogin(): Promise<string> {
+  const res = await server.app.inject({
+    method: 'POST',
+    url: '/v1/sessions',
+    payload: { name: 'matrix-user', password: USER_PASSWORD },
+  });
+  if (res.statusCode !== 200) throw new Error(`login: ${res.body}`);
+  return `Bearer ${res.json().accessToken}`;
 }
 
 async function freshService(): Promise<string> {
@@ -131,6 +149,30 @@ const EXPECTED: Record<string, Expectation> = {
   'DELETE /v1/nodes/:name': { allow: OPERATE, ok: 204, call: async () => ({ url: `/v1/nodes/${await freshNode()}` }) },
   'GET /v1/cluster/summary': { allow: READ, ok: 200, call: async () => ({ url: '/v1/cluster/summary' }) },
   'GET /v1/events': { allow: READ, ok: 200, call: async () => ({ url: '/v1/events' }) },
+  'POST /v1/events/tickets': { allow: READ, ok: 201, call: async () => ({ url: '/v1/events/tickets' }) },
+  'GET /v1/me': { allow: ROLES, ok: 200, call: async () => ({ url: '/v1/me' }) },
+  'DELETE /v1/sessions': { allow: ROLES, ok: 204, call: async () => ({ url: '/v1/sessions' }) },
+  'PUT /v1/me/password': {
+    allow: ROLES,
+    ok: 204,
+    refused: { admin: 400, operator: 400, viewer: 400, agent: 400 },
+    call: async () => ({
+      url: '/v1/me/password',
+      body: { currentPassword: USER_PASSWORD, newPassword: USER_PASSWORD },
+    }),
+  },
+  'GET /v1/users': { allow: ['admin'], ok: 200, call: async () => ({ url: '/v1/users' }) },
+  'POST /v1/users': {
+    allow: ['admin'],
+    ok: 201,
+    call: async () => ({ url: '/v1/users', body: { name: `n${seq++}`, password: USER_PASSWORD, roles: ['viewer'] } }),
+  },
+  'PATCH /v1/users/:id': {
+    allow: ['admin'],
+    ok: 200,
+    call: async () => ({ url: `/v1/users/${await freshUser()}`, body: { teams: ['blue'] } }),
+  },
+  'DELETE /v1/users/:id': { allow: ['admin'], ok: 204, call: async () => ({ url: `/v1/users/${await freshUser()}` }) },
   'GET /v1/query_range': { allow: READ, ok: 200, call: async () => ({ url: '/v1/query_range?match=up' }) },
   'GET /metrics': { allow: READ, ok: 200, call: async () => ({ url: '/metrics' }) },
   'GET /v1/anomalies': { allow: READ, ok: 200, call: async () => ({ url: '/v1/anomalies' }) },
@@ -270,6 +312,7 @@ const PUBLIC: { pattern: RegExp; why: string }[] = [
   { pattern: /^GET \/v1\/openapi\.json$/, why: 'the API description' },
   { pattern: /^GET \/docs(\/.*)?$/, why: 'API reference pages a browser loads without headers' },
   { pattern: /^GET \/(|index\.html|assets\/.*)$/, why: 'console assets' },
+  { pattern: /^POST \/v1\/sessions(\/refresh)?$/, why: 'login and refresh carry a password or a refresh token' },
 ];
 /** The join route authenticates with a join token in its body, not a bearer token. */
 const JOIN = 'POST /v1/join';
@@ -307,6 +350,8 @@ describe('route × role matrix', () => {
     credentials.viewer = `Bearer ${(viewer as { token?: string }).token}`;
     const agent = await joinNode(server, 'blue-1', sampleFacts({ hostname: 'blue-1', labels: { team: 'blue' } }));
     credentials.agent = `Bearer ${agent.credential}`;
+    await adminPost('/v1/users', { name: 'matrix-user', password: USER_PASSWORD, roles: ['viewer'] });
+    credentials.user = await userLogin();
   });
   afterAll(async () => {
     await server?.close();
@@ -330,8 +375,11 @@ describe('route × role matrix', () => {
       expect(await send(method, await expectation.call(), 'Bearer not-a-credential'), `${key} unknown token`).toBe(401);
       for (const role of ROLES) {
         const status = await send(method, await expectation.call(), credentials[role]);
-        expect(status, `${key} as ${role}`).toBe(expectation.allow.includes(role) ? expectation.ok : 403);
+        const allowed = expectation.allow.includes(role);
+        expect(status, `${key} as ${role}`).toBe(allowed ? (expectation.refused?.[role] ?? expectation.ok) : 403);
         cells.push(`${key} ${role} ${status}`);
+        // Logging out ended the user's session: the next cells need a new one.
+        if (key === 'DELETE /v1/sessions' && role === 'user') credentials.user = await userLogin();
       }
     }
     expect(cells.length).toBe(Object.keys(EXPECTED).length * ROLES.length);
@@ -345,5 +393,17 @@ describe('route × role matrix', () => {
     const token = (await adminPost('/v1/tokens', {})) as { token?: string };
     const joined = { url: '/v1/join', body: { token: token.token, name: 'joined', facts: sampleFacts() } };
     expect(await send('POST', joined, undefined)).toBe(201);
+    const wrong = { url: '/v1/sessions', body: { name: 'matrix-user', password: 'not-the-password' } };
+    expect(await send('POST', wrong, undefined)).toBe(401);
+    const login = { url: '/v1/sessions', body: { name: 'matrix-user', password: USER_PASSWORD, refreshIn: 'body' } };
+    const res = await fetch(`${server.url}/v1/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(login.body),
+    });
+    expect(res.status).toBe(200);
+    const { refreshToken } = (await res.json()) as { refreshToken: string };
+    expect(await send('POST', { url: '/v1/sessions/refresh', body: { refreshToken } }, undefined)).toBe(200);
+    expect(await send('POST', { url: '/v1/sessions/refresh', body: {} }, undefined)).toBe(401);
   });
 });

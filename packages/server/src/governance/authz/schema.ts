@@ -9,7 +9,7 @@ namespace Aurora {
   entity Role;
   entity Team;
 
-  // A person, or the bootstrap admin of the admin token.
+  // A person who logs in with a password, or the bootstrap admin of the admin token.
   entity User in [Role, Team] = {
     name: String,
     teams: Set<String>,
@@ -48,7 +48,8 @@ namespace Aurora {
   };
 
   // Groups that policies grant: reading, operating nodes, administering, and what agents do.
-  action "read", "operate", "administer", "agent";
+  // "self" is what every authenticated caller may do to its own identity (who am I, log out, change password).
+  action "read", "operate", "administer", "agent", "self";
 
   action "node.list", "node.get", "node.metrics", "node.transitions" in ["read"] appliesTo {
     principal: [User, ServiceAccount, Agent],
@@ -60,7 +61,7 @@ namespace Aurora {
     resource: [Node],
     context: RequestContext,
   };
-  action "cluster.summary", "events.stream", "metrics.query", "metrics.scrape", "anomaly.list",
+  action "cluster.summary", "events.stream", "events.ticket", "metrics.query", "metrics.scrape", "anomaly.list",
     "policy.read", "alert.list", "alertrule.list", "silence.list", "alert.deliveries", "prediction.list", "metrics.forecast", "service.list", "service.get",
     "incident.list", "incident.get", "playbook.list", "playbook.get",
     "run.list", "run.get" in ["read"] appliesTo {
@@ -74,7 +75,12 @@ namespace Aurora {
     context: RequestContext,
   };
   action "metrics.write", "token.create", "token.list", "token.revoke", "apitoken.create", "apitoken.list",
-    "apitoken.revoke", "policy.update", "audit.read", "audit.verify", "route.unmapped" in ["administer"] appliesTo {
+    "apitoken.revoke", "user.list", "user.create", "user.update", "user.delete", "policy.update", "audit.read", "audit.verify", "route.unmapped" in ["administer"] appliesTo {
+    principal: [User, ServiceAccount, Agent],
+    resource: [Cluster],
+    context: RequestContext,
+  };
+  action "session.end", "self.read", "self.password" in ["self"] appliesTo {
     principal: [User, ServiceAccount, Agent],
     resource: [Cluster],
     context: RequestContext,

@@ -41,6 +41,12 @@ export interface AuroraConfig {
   readonly keyFile: string;
   readonly auditCheckpointEntries: number;
   readonly auditCheckpointIntervalMs: number;
+  readonly loginMaxFailures: number;
+  readonly loginLockoutMs: number;
+  readonly authFailuresPerIp: number;
+  readonly authFailureWindowMs: number;
+  readonly accessTokenTtlMs: number;
+  readonly sessionTtlMs: number;
   readonly logLevel: string;
 }
 

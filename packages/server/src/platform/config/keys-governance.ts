@@ -25,4 +25,47 @@ export const governanceKeys = [
     description: 'and at the latest this long after the previous checkpoint, when entries are waiting',
     parse: duration(1_000),
   } satisfies ConfigKey<number>,
+  {
+    name: 'loginMaxFailures',
+    env: 'AURORA_LOGIN_MAX_FAILURES',
+    default: 5,
+    description: 'consecutive failed logins that lock a user for loginLockoutMs',
+    parse: integer(1, 1000),
+  } satisfies ConfigKey<number>,
+  {
+    name: 'loginLockoutMs',
+    env: 'AURORA_LOGIN_LOCKOUT',
+    default: 900_000,
+    description: 'how long a locked user cannot log in (an admin setting its password unlocks it)',
+    parse: duration(1_000),
+  } satisfies ConfigKey<number>,
+  {
+    name: 'authFailuresPerIp',
+    env: 'AURORA_AUTH_FAILURES_PER_IP',
+    default: 20,
+    description:
+      'failed logins and wrong bearer tokens one source address may send within authFailureWindowMs; then it gets 429 with Retry-After',
+    parse: integer(1, 10_000_000),
+  } satisfies ConfigKey<number>,
+  {
+    name: 'authFailureWindowMs',
+    env: 'AURORA_AUTH_FAILURE_WINDOW',
+    default: 900_000,
+    description: 'the sliding window of authFailuresPerIp',
+    parse: duration(1_000),
+  } satisfies ConfigKey<number>,
+  {
+    name: 'accessTokenTtlMs',
+    env: 'AURORA_ACCESS_TOKEN_TTL',
+    default: 900_000,
+    description: 'lifetime of the access token (JWT) a login or refresh hands out',
+    parse: duration(10_000),
+  } satisfies ConfigKey<number>,
+  {
+    name: 'sessionTtlMs',
+    env: 'AURORA_SESSION_TTL',
+    default: 43_200_000,
+    description: 'lifetime of a login session: its refresh token works until then, then the user logs in again',
+    parse: duration(60_000),
+  } satisfies ConfigKey<number>,
 ];

@@ -1,3 +1,4 @@
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { EventBus } from './bus.js';
 
@@ -7,7 +8,8 @@ const MAX_PENDING_BYTES = 4 * 1024 * 1024;
 /**
  * GET /v1/events: server-sent events, one per {@link AuroraEvent}
  * (`event:` is the type, `data:` the JSON). Browsers' EventSource cannot
- * set headers, so this route also takes `?access_token=`.
+ * set headers, so this route also takes a single-use `?ticket=` from
+ * POST /v1/events/tickets; never a token, which would reach proxy logs.
  */
 export async function registerEventsRoute(app: FastifyInstance, bus: EventBus): Promise<void> {
   const open = new Set<{ end(): void }>();
@@ -18,11 +20,16 @@ export async function registerEventsRoute(app: FastifyInstance, bus: EventBus): 
   app.get(
     '/v1/events',
     {
-      config: { auth: 'admin-query' },
+      config: { auth: 'stream' },
       schema: {
         summary: 'Stream cluster events (server-sent events)',
         tags: ['events'],
         security: [{ admin: [] }],
+        querystring: Type.Object({
+          ticket: Type.Optional(
+            Type.String({ maxLength: 256, description: 'from POST /v1/events/tickets; used once' }),
+          ),
+        }),
         produces: ['text/event-stream'],
       },
     },

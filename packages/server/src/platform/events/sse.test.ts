@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { joinNode, sampleFacts, startTestServer, TEST_ADMIN_TOKEN, type TestServer } from '../../testing/harness.js';
+import { joinNode, sampleFacts, startTestServer, type TestServer } from '../../testing/harness.js';
 
 /** Opens the event stream over a real socket and collects parsed events until `count` arrived. */
 function collectEvents(
@@ -46,8 +46,11 @@ describe('server-sent events', () => {
   });
   afterAll(async () => server?.close());
 
-  it('delivers node.joined, node.state_changed and node.heartbeat with samples over a real socket, authenticated by access_token', async () => {
-    const stream = collectEvents(`${server.url}/v1/events?access_token=${TEST_ADMIN_TOKEN}`, 3);
+  it('delivers node.joined, node.state_changed and node.heartbeat with samples over a real socket, opened by a single-use ticket', async () => {
+    const issued = await server.app.inject({ method: 'POST', url: '/v1/events/tickets', headers: server.admin });
+    expect(issued.statusCode).toBe(201);
+    const { ticket } = issued.json() as { ticket: string };
+    const stream = collectEvents(`${server.url}/v1/events?ticket=${encodeURIComponent(ticket)}`, 3);
     await stream.ready;
     const { credential } = await joinNode(server, 'sse-1');
     const now = server.clock.now();
@@ -81,5 +84,31 @@ describe('server-sent events', () => {
     const res = await fetch(`${server.url}/v1/events`);
     expect(res.status).toBe(401);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
+  });
+
+  it('a ticket opens one stream only, and a token in the URL is refused (URLs reach proxy logs)', async () => {
+    const { ticket } = (
+      await server.app.inject({ method: 'POST', url: '/v1/events/tickets', headers: server.admin })
+    ).json() as { ticket: string };
+    const first = collectEvents(`${server.url}/v1/events?ticket=${encodeURIComponent(ticket)}`, 1);
+    await first.ready;
+    first.close();
+    const replay = await fetch(`${server.url}/v1/events?ticket=${encodeURIComponent(ticket)}`);
+    expect(replay.status).toBe(401);
+    expect((await replay.json()).code).toBe('AURORA_TOKEN_INVALID');
+    const inUrl = await fetch(
+      `${server.url}/v1/events?access_token=${encodeURIComponent(server.admin.authorization.slice(7))}`,
+    );
+    expect(inUrl.status).toBe(401);
+    expect((await inUrl.json()).detail).toContain('not taken from the URL');
+  });
+
+  it('a ticket expires unused after 30 s', async () => {
+    const { ticket } = (
+      await server.app.inject({ method: 'POST', url: '/v1/events/tickets', headers: server.admin })
+    ).json() as { ticket: string };
+    server.clock.advance(31_000);
+    const res = await fetch(`${server.url}/v1/events?ticket=${encodeURIComponent(ticket)}`);
+    expect(res.status).toBe(401);
   });
 });

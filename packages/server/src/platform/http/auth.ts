@@ -5,17 +5,27 @@ import { AuroraError } from './errors.js';
 /**
  * How a route is reached:
  * - `public`: anyone (health probes, docs, console assets);
- * - `admin`: a bearer token (admin token, API token, or node credential), then Cedar decides (the default);
+ * - `admin`: a bearer token (admin token, API token, a user's access token, or node credential), then Cedar decides (the default);
  * - `node`: like `admin`, the route is meant for agents (only changes the hint of a 401);
  * - `join`: a join token in the body, checked by the handler;
- * - `admin-query`: like `admin`, the token may also come as `?access_token=` (SSE, as EventSource cannot set headers).
+ * - `stream`: like `admin`, or a single-use `?ticket=` from POST /v1/events/tickets (EventSource cannot set
+ *   headers). Tokens themselves are never taken from the URL: URLs reach proxy and access logs.
  */
-export type AuthKind = 'public' | 'admin' | 'node' | 'join' | 'admin-query';
+export type AuthKind = 'public' | 'admin' | 'node' | 'join' | 'stream';
 
 /** The authenticated caller. */
 export type Principal =
   | { kind: 'admin' }
   | { kind: 'service'; id: string; name: string; roles: readonly string[]; teams: readonly string[] }
+  | {
+      kind: 'user';
+      id: string;
+      name: string;
+      roles: readonly string[];
+      teams: readonly string[];
+      /** The login session the access token belongs to. */
+      sessionId: string;
+    }
   | { kind: 'node'; nodeId: string; name: string }
   | { kind: 'anonymous' };
 
@@ -43,6 +53,15 @@ export interface Authenticator {
   nodeByCredentialHash(credentialHash: string): Promise<{ nodeId: string; name: string } | undefined>;
   /** Resolves an API token (`aurora-api.` prefix) by the SHA-256 hex of it; undefined when unknown, expired or revoked. */
   serviceByTokenHash?(tokenHash: string): Promise<Principal | undefined>;
+  /** Resolves a user's access token (a JWT); throws a 401 AuroraError when it is forged, expired or revoked. */
+  userByAccessToken?(token: string): Promise<Principal>;
+  /** Takes a single-use event-stream ticket; undefined when unknown, used or expired. */
+  principalByTicket?(ticket: string): Promise<Principal | undefined>;
+  /**
+   * Failed authentications per source address: `retryAfterMs` says how long an address that failed too often
+   * must wait (undefined when it may try), `failed` counts one failure.
+   */
+  failures?: { retryAfterMs(ip: string): number | undefined; failed(ip: string): void };
   /** Decides whether the authenticated principal may call the matched route; throws a 403 AuroraError when not. */
   authorize(request: FastifyRequest): Promise<void>;
 }
@@ -63,8 +82,15 @@ function isAdmin(tokenHash: string, adminTokenHash: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** Access tokens are JWTs: three base64url parts, the header starting `{"` (an unsigned one has an empty third part). */
+const JWT_SHAPE = /^eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/;
+
 async function identify(auth: Authenticator, token: string, tokenHash: string): Promise<Principal> {
   if (isAdmin(tokenHash, auth.adminTokenHash)) return { kind: 'admin' };
+  if (JWT_SHAPE.test(token)) {
+    if (!auth.userByAccessToken) throw new AuroraError('AURORA_TOKEN_INVALID', 'access tokens are not accepted here');
+    return auth.userByAccessToken(token);
+  }
   if (token.startsWith(API_TOKEN_PREFIX)) {
     const service = await auth.serviceByTokenHash?.(tokenHash);
     if (!service) throw new AuroraError('AURORA_TOKEN_INVALID', 'the API token is unknown, expired or revoked');
@@ -73,6 +99,39 @@ async function identify(auth: Authenticator, token: string, tokenHash: string): 
   const node = await auth.nodeByCredentialHash(tokenHash);
   if (!node) throw new AuroraError('AURORA_TOKEN_INVALID', 'the bearer token is unknown or revoked');
   return { kind: 'node', ...node };
+}
+
+async function authenticate(auth: Authenticator, request: FastifyRequest, kind: AuthKind): Promise<Principal> {
+  const token = bearer(request);
+  if (!token && kind === 'stream') {
+    const q = request.query as Record<string, unknown> | undefined;
+    if (typeof q?.ticket === 'string') {
+      const principal = await auth.principalByTicket?.(q.ticket);
+      if (!principal) {
+        throw new AuroraError(
+          'AURORA_TOKEN_INVALID',
+          'the event-stream ticket is unknown, used or expired; ask POST /v1/events/tickets for a new one',
+        );
+      }
+      return principal;
+    }
+    if (q?.access_token !== undefined) {
+      throw new AuroraError(
+        'AURORA_UNAUTHENTICATED',
+        'tokens are not taken from the URL (it reaches proxy logs); send "Authorization: Bearer <token>" or a single-use ?ticket= from POST /v1/events/tickets',
+      );
+    }
+  }
+  if (!token) {
+    throw new AuroraError(
+      'AURORA_UNAUTHENTICATED',
+      kind === 'node'
+        ? 'send the node credential from POST /v1/join as "Authorization: Bearer <credential>"'
+        : 'send an access token (POST /v1/sessions), an API token or the admin token as "Authorization: Bearer <token>"',
+    );
+  }
+  // Hashed once: the admin check and the lookups all compare hashes.
+  return identify(auth, token, hashSecret(token));
 }
 
 /**
@@ -90,22 +149,23 @@ export function installAuth(app: FastifyInstance, auth: Authenticator): void {
     if (request.is404) return;
     const kind: AuthKind = request.routeOptions.config.auth ?? 'admin';
     if (kind === 'public' || kind === 'join') return;
-    let token = bearer(request);
-    if (!token && kind === 'admin-query') {
-      const q = request.query as Record<string, unknown> | undefined;
-      if (typeof q?.access_token === 'string') token = q.access_token;
-    }
-    if (!token) {
+    const ip = request.ip;
+    const wait = auth.failures?.retryAfterMs(ip);
+    if (wait !== undefined) {
       throw new AuroraError(
-        'AURORA_UNAUTHENTICATED',
-        kind === 'node'
-          ? 'send the node credential from POST /v1/join as "Authorization: Bearer <credential>"'
-          : 'send the admin token or an API token as "Authorization: Bearer <token>"',
+        'AURORA_TOO_MANY_FAILURES',
+        `too many failed authentications from ${ip}; try again in ${Math.ceil(wait / 1000)} s`,
+        undefined,
+        Math.ceil(wait / 1000),
       );
     }
-    // Hashed once: the admin check and the lookups all compare hashes.
-    const tokenHash = hashSecret(token);
-    request.principal = await identify(auth, token, tokenHash);
+    try {
+      request.principal = await authenticate(auth, request, kind);
+    } catch (error) {
+      // A credential that was presented and is wrong counts; none at all, or an expired access token, is no guess.
+      if (error instanceof AuroraError && error.code === 'AURORA_TOKEN_INVALID') auth.failures?.failed(ip);
+      throw error;
+    }
     await auth.authorize(request);
   });
   app.addHook('preValidation', async (request) => {

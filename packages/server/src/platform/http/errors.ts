@@ -9,6 +9,11 @@ export const errorCatalogue = {
   AURORA_INVALID_CURSOR: { status: 400, title: 'Invalid page cursor' },
   AURORA_UNAUTHENTICATED: { status: 401, title: 'Authentication required' },
   AURORA_TOKEN_INVALID: { status: 401, title: 'Token invalid' },
+  AURORA_TOKEN_EXPIRED: { status: 401, title: 'Access token expired' },
+  AURORA_LOGIN_FAILED: { status: 401, title: 'Login failed' },
+  AURORA_ACCOUNT_LOCKED: { status: 429, title: 'Account locked' },
+  AURORA_TOO_MANY_FAILURES: { status: 429, title: 'Too many failed authentications' },
+  AURORA_RATE_LIMITED: { status: 429, title: 'Rate limit exceeded' },
   AURORA_FORBIDDEN: { status: 403, title: 'Forbidden' },
   AURORA_APPROVAL_REQUIRED: { status: 403, title: 'Approval required' },
   AURORA_NOT_FOUND: { status: 404, title: 'Not found' },
@@ -22,6 +27,9 @@ export const errorCatalogue = {
   AURORA_INCIDENT_NOT_FOUND: { status: 404, title: 'Incident not found' },
   AURORA_PLAYBOOK_NOT_FOUND: { status: 404, title: 'Playbook not found' },
   AURORA_RUN_NOT_FOUND: { status: 404, title: 'Workflow run not found' },
+  AURORA_USER_NOT_FOUND: { status: 404, title: 'User not found' },
+  AURORA_USER_NAME_TAKEN: { status: 409, title: 'User name already taken' },
+  AURORA_NOT_A_USER: { status: 400, title: 'Only users have passwords and sessions' },
   AURORA_METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
   AURORA_NODE_NAME_TAKEN: { status: 409, title: 'Node name already taken' },
   AURORA_CONFLICT: { status: 409, title: 'Conflict' },
@@ -55,6 +63,8 @@ export class AuroraError extends Error {
     readonly code: ErrorCode,
     readonly detail?: string,
     readonly field?: string,
+    /** Seconds the client should wait before trying again (sent as Retry-After). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(detail ?? errorCatalogue[code].title);
     this.name = 'AuroraError';

@@ -114,6 +114,8 @@ export function shortPath(url: string): string {
 export function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const aurora = normaliseError(error);
   if (aurora.status >= 500) request.log.error({ err: error }, 'request failed');
+  if (aurora.retryAfterSeconds !== undefined)
+    reply.header('retry-after', String(Math.max(1, aurora.retryAfterSeconds)));
   return reply
     .code(aurora.status)
     .type('application/problem+json')

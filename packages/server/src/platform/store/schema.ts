@@ -372,6 +372,49 @@ export const apiTokens = pgTable('api_tokens', {
 });
 
 /**
+ * People who log in (governance): a name, a scrypt password hash with its own
+ * salt, roles and teams as Cedar groups. Failed logins and the lockout they
+ * lead to live on the row, so every replica sees them.
+ */
+export const users = pgTable('users', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull().unique(),
+  passwordHash: text('password_hash').notNull(),
+  roles: jsonb('roles').$type<string[]>().notNull(),
+  teams: jsonb('teams').$type<string[]>().notNull(),
+  disabled: boolean('disabled').notNull().default(false),
+  failedLogins: integer('failed_logins').notNull().default(0),
+  lockedUntil: ms('locked_until'),
+  passwordChangedAt: ms('password_changed_at').notNull(),
+  createdAt: ms('created_at').notNull(),
+});
+
+/**
+ * Login sessions: the SHA-256 of the current refresh token (rotated on every
+ * refresh), when it ends, and when it was revoked (logout, password change).
+ * Access tokens name their session, so revoking it ends them at once.
+ */
+export const userSessions = pgTable(
+  'user_sessions',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id').notNull(),
+    refreshHash: text('refresh_hash').notNull().unique(),
+    expiresAt: ms('expires_at').notNull(),
+    revokedAt: ms('revoked_at'),
+    createdAt: ms('created_at').notNull(),
+  },
+  (t) => [index('user_sessions_user_idx').on(t.userId)],
+);
+
+/** Single-use tickets that open the event stream without a token in the URL; only their SHA-256 is kept. */
+export const eventTickets = pgTable('event_tickets', {
+  ticketHash: text('ticket_hash').primaryKey(),
+  principal: jsonb('principal').$type<Record<string, unknown>>().notNull(),
+  expiresAt: ms('expires_at').notNull(),
+});
+
+/**
  * The audit chain (governance): each entry's canonical JSON text, chained to
  * the one before by SHA-256. Append-only: a trigger (migration 0013) refuses
  * UPDATE, DELETE and TRUNCATE, here and on the checkpoints.
@@ -416,6 +459,9 @@ export const schema = {
   alertDeliveries,
   auditLog,
   auditCheckpoints,
+  users,
+  userSessions,
+  eventTickets,
 };
 
 /**

@@ -1,0 +1,91 @@
+/**
+ * The wire contract of identity: users, login sessions (short-lived access
+ * tokens with a refresh token) and single-use event-stream tickets.
+ */
+import { type Static, Type } from '@sinclair/typebox';
+import { RoleName } from './governance.js';
+
+export const UserName = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$', description: 'login name' });
+const Password = Type.String({ minLength: 12, maxLength: 1024, description: 'at least 12 characters' });
+const Team = Type.String({ minLength: 1, maxLength: 64 });
+
+export const LoginRequest = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 64 }),
+  password: Type.String({ minLength: 1, maxLength: 1024 }),
+  refreshIn: Type.Optional(
+    Type.Union([Type.Literal('cookie'), Type.Literal('body')], {
+      description:
+        'where the refresh token goes: an httpOnly cookie (default, for browsers) or the answer (for scripts)',
+    }),
+  ),
+});
+export type LoginRequest = Static<typeof LoginRequest>;
+
+export const RefreshRequest = Type.Object({
+  refreshToken: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 256, description: 'omit when the refresh token is in the cookie' }),
+  ),
+});
+export type RefreshRequest = Static<typeof RefreshRequest>;
+
+export const User = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  roles: Type.Array(Type.String()),
+  teams: Type.Array(Type.String()),
+  disabled: Type.Boolean(),
+  lockedUntil: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+export type User = Static<typeof User>;
+
+export const UserList = Type.Object({ items: Type.Array(User) });
+export type UserList = Static<typeof UserList>;
+
+/** A login: the access token to send as a bearer token until `expiresAt`, then refresh. */
+export const SessionTokens = Type.Object({
+  tokenType: Type.Literal('Bearer'),
+  accessToken: Type.String(),
+  expiresAt: Type.String({ format: 'date-time' }),
+  refreshToken: Type.Optional(Type.String({ description: 'only when the login asked for refreshIn: body' })),
+  user: User,
+});
+export type SessionTokens = Static<typeof SessionTokens>;
+
+export const CreateUserRequest = Type.Object({
+  name: UserName,
+  password: Password,
+  roles: Type.Array(RoleName, { minItems: 1, maxItems: 8 }),
+  teams: Type.Optional(Type.Array(Team, { maxItems: 32 })),
+});
+export type CreateUserRequest = Static<typeof CreateUserRequest>;
+
+export const UpdateUserRequest = Type.Object({
+  roles: Type.Optional(Type.Array(RoleName, { minItems: 1, maxItems: 8 })),
+  teams: Type.Optional(Type.Array(Team, { maxItems: 32 })),
+  disabled: Type.Optional(Type.Boolean({ description: 'a disabled user cannot log in; its sessions end' })),
+  password: Type.Optional(Password),
+});
+export type UpdateUserRequest = Static<typeof UpdateUserRequest>;
+
+export const ChangePasswordRequest = Type.Object({
+  currentPassword: Type.String({ minLength: 1, maxLength: 1024 }),
+  newPassword: Password,
+});
+export type ChangePasswordRequest = Static<typeof ChangePasswordRequest>;
+
+/** Who the caller is, as the server authenticated it. */
+export const Me = Type.Object({
+  kind: Type.Union([Type.Literal('admin'), Type.Literal('user'), Type.Literal('service'), Type.Literal('node')]),
+  id: Type.String(),
+  name: Type.String(),
+  roles: Type.Array(Type.String()),
+  teams: Type.Array(Type.String()),
+});
+export type Me = Static<typeof Me>;
+
+export const EventTicket = Type.Object({
+  ticket: Type.String({ description: 'pass as GET /v1/events?ticket=...; it opens one stream' }),
+  expiresAt: Type.String({ format: 'date-time' }),
+});
+export type EventTicket = Static<typeof EventTicket>;
