@@ -252,6 +252,7 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
     const app = await createHttpApp({
       logger,
       bodyLimitBytes: config.bodyLimitBytes,
+      rateLimit: { max: config.rateLimitMax, windowMs: config.rateLimitWindowMs },
       metrics,
       ready: () => store.ready(),
       auth: {

@@ -44,6 +44,7 @@ export async function startTestServer(
     AURORA_INGEST_FLUSH_MS: '2',
     // Most tests send many requests from one address; the throttling tests set their own limits.
     AURORA_AUTH_FAILURES_PER_IP: '1000000',
+    AURORA_RATE_LIMIT_MAX: '100000000',
     ...options.env,
   };
   const start = (port: number) =>

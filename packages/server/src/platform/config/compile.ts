@@ -47,6 +47,8 @@ export interface AuroraConfig {
   readonly authFailureWindowMs: number;
   readonly accessTokenTtlMs: number;
   readonly sessionTtlMs: number;
+  readonly rateLimitMax: number;
+  readonly rateLimitWindowMs: number;
   readonly logLevel: string;
 }
 

@@ -68,4 +68,19 @@ export const governanceKeys = [
     description: 'lifetime of a login session: its refresh token works until then, then the user logs in again',
     parse: duration(60_000),
   } satisfies ConfigKey<number>,
+  {
+    name: 'rateLimitMax',
+    env: 'AURORA_RATE_LIMIT_MAX',
+    default: 1200,
+    description:
+      'requests one credential (each agent, session and token has its own), or one address without a credential, may send per rateLimitWindowMs; then 429 with Retry-After',
+    parse: integer(1, 100_000_000),
+  } satisfies ConfigKey<number>,
+  {
+    name: 'rateLimitWindowMs',
+    env: 'AURORA_RATE_LIMIT_WINDOW',
+    default: 60_000,
+    description: 'the window of rateLimitMax',
+    parse: duration(1_000),
+  } satisfies ConfigKey<number>,
 ];

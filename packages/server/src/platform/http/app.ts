@@ -12,11 +12,12 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import { SERVER_VERSION } from '../../version.js';
-import { type Authenticator, type AuthKind, installAuth } from './auth.js';
+import { type Authenticator, type AuthKind, decoratePrincipal, installAuth } from './auth.js';
 import { defaultConsoleDir, markPublic, registerConsole } from './console-static.js';
 import { AuroraError } from './errors.js';
 import type { ServerMetrics } from './metrics.js';
 import { sendProblem } from './problem.js';
+import { installProtection, type RateLimitOptions } from './protection.js';
 import { installUnknownFieldWarnings, validatorFactory } from './validation.js';
 
 /** What the HTTP layer needs from the rest of the control plane. */
@@ -24,6 +25,8 @@ export interface HttpOptions {
   logger: FastifyBaseLogger;
   bodyLimitBytes: number;
   auth: Authenticator;
+  /** Requests per window one credential (or, without one, one address) may send. */
+  rateLimit: RateLimitOptions;
   metrics: ServerMetrics;
   /** Whether the store answers and is migrated (for /readyz). */
   ready(): Promise<boolean>;
@@ -118,6 +121,8 @@ export async function createHttpApp(options: HttpOptions): Promise<FastifyInstan
       throw new AuroraError('AURORA_VALIDATION_FAILED', 'url: must not contain the NUL character (%00)', 'url');
     }
   });
+  decoratePrincipal(app);
+  await installProtection(app, options.rateLimit);
   installAuth(app, options.auth);
   const record = options.recordRequest;
   if (record) {

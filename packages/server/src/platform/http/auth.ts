@@ -135,16 +135,25 @@ async function authenticate(auth: Authenticator, request: FastifyRequest, kind: 
 }
 
 /**
+ * Every request starts anonymous, before any hook that may refuse it (rate
+ * limits) runs, so the error answer and the audit trail always find a principal.
+ */
+export function decoratePrincipal(app: FastifyInstance): void {
+  // Decorated up front so Fastify keeps one request shape.
+  app.decorateRequest('principal', null as never);
+  app.addHook('onRequest', async (request) => {
+    request.principal = anonymous;
+  });
+}
+
+/**
  * Installs the one authentication and authorisation hook every route goes
  * through: a route states how it is reached in `config.auth` (default `admin`),
  * the caller is identified from its bearer token, and `auth.authorize` (Cedar)
  * decides whether it may call the route.
  */
 export function installAuth(app: FastifyInstance, auth: Authenticator): void {
-  // Decorated up front so Fastify keeps one request shape; the hook below always sets it.
-  app.decorateRequest('principal', null as never);
   app.addHook('onRequest', async (request) => {
-    request.principal = anonymous;
     // Unmatched paths reveal nothing and may be console routes served by the SPA fallback.
     if (request.is404) return;
     const kind: AuthKind = request.routeOptions.config.auth ?? 'admin';
