@@ -32,11 +32,11 @@ import type {
   NodeState,
   NodeTransitionPage,
   NodeTransitionsQuery,
-  Problem,
   QueryRangeQuery,
   QueryRangeResult,
 } from './contract.js';
 import { NODE_PAGE_MAX } from './contract.js';
+import { GovernanceClient } from './governance-client.js';
 import type {
   IncidentDetail,
   IncidentList,
@@ -45,28 +45,8 @@ import type {
   WorkflowRunDetail,
   WorkflowRunList,
 } from './healing.js';
+import { queryString } from './http.js';
 import type { ForecastQuery, ForecastResult, PredictionList, PredictionsQuery } from './predictions.js';
-
-export interface AuroraClientOptions {
-  baseUrl: string;
-  token?: string | undefined;
-  /** Defaults to the global fetch. */
-  fetch?: typeof fetch;
-}
-
-/** Thrown for every non-2xx answer; carries the server's problem document. */
-export class AuroraApiError extends Error {
-  readonly status: number;
-  readonly code: string;
-  readonly problem: Problem | undefined;
-  constructor(status: number, problem: Problem | undefined, fallback: string) {
-    super(problem ? `${problem.title}${problem.detail ? `: ${problem.detail}` : ''} (${problem.code})` : fallback);
-    this.name = 'AuroraApiError';
-    this.status = status;
-    this.code = problem?.code ?? 'AURORA_HTTP_ERROR';
-    this.problem = problem;
-  }
-}
 
 export interface ListNodesQuery {
   state?: NodeState;
@@ -93,48 +73,7 @@ export interface MetricRangeQuery {
   step?: number | string;
 }
 
-/** `?a=1&b=2` for the defined fields of a query, or nothing. */
-function queryString(query: object): string {
-  const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
-  const qs = params.toString();
-  return qs ? `?${qs}` : '';
-}
-
-export class AuroraClient {
-  readonly #baseUrl: string;
-  readonly #token: string | undefined;
-  readonly #fetch: typeof fetch;
-
-  constructor(options: AuroraClientOptions) {
-    this.#baseUrl = options.baseUrl.replace(/\/+$/, '');
-    this.#token = options.token;
-    this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
-  }
-
-  /** Sends one request and decodes JSON, turning problem documents into {@link AuroraApiError}. */
-  async request<T>(method: string, path: string, body?: unknown, token = this.#token): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (token) headers.authorization = `Bearer ${token}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await this.#fetch(`${this.#baseUrl}${path}`, {
-      method,
-      headers,
-      body: body === undefined ? null : JSON.stringify(body),
-    });
-    const text = await res.text();
-    if (!res.ok) {
-      let problem: Problem | undefined;
-      try {
-        problem = JSON.parse(text) as Problem;
-      } catch {
-        problem = undefined;
-      }
-      throw new AuroraApiError(res.status, problem, `HTTP ${res.status} from ${method} ${path}`);
-    }
-    return (text ? JSON.parse(text) : undefined) as T;
-  }
-
+export class AuroraClient extends GovernanceClient {
   /**
    * One page of nodes (500 unless `limit` says otherwise); pass its `next` as `cursor`, with the
    * same sort, order and filters, for the following page. {@link listAllNodes} reads them all.
@@ -321,7 +260,7 @@ export class AuroraClient {
   }
   /** Agent side: exchanges a join token for a node credential. */
   join(body: JoinRequest): Promise<JoinResponse> {
-    return this.request('POST', '/v1/join', body, undefined);
+    return this.request('POST', '/v1/join', body, null);
   }
   /** Agent side: `credential` is the node's own secret from {@link join}. */
   heartbeat(credential: string, body: HeartbeatRequest): Promise<HeartbeatResponse> {
