@@ -19,28 +19,20 @@ import { pino } from 'pino';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  CHROMIUM,
+  browserSkip,
   CHROMIUM_ARGS,
+  chromiumPath,
   ensureConsoleBuilt,
-  haveBrowser,
   pointsOf,
   remoteWrite,
-  requireBrowser,
-  skipReason,
 } from './testing/e2e-harness.js';
 
 const screenshotPath = fileURLToPath(new URL('../../../test-artifacts/console.png', import.meta.url));
 const NODE_NAME = 'console-e2e';
 
-if (!haveBrowser && !requireBrowser) console.warn(`console end-to-end test skipped: ${skipReason}`);
+if (browserSkip) console.warn(browserSkip);
 
-describe.runIf(!haveBrowser && requireBrowser)('console in Chromium, browser required', () => {
-  it('fails because AURORA_REQUIRE_BROWSER=1 and Chromium is missing', () => {
-    throw new Error(`AURORA_REQUIRE_BROWSER=1 but ${CHROMIUM} is missing; install it with apt-get install chromium`);
-  });
-});
-
-describe.skipIf(!haveBrowser)(`console in Chromium${haveBrowser ? '' : ` (skipped: ${skipReason})`}`, () => {
+describe.skipIf(browserSkip)(`console in Chromium${browserSkip ? ` (skipped: ${browserSkip})` : ''}`, () => {
   let browser: Browser | undefined;
   let server: Awaited<ReturnType<typeof startServer>> | undefined;
   let agent: Awaited<ReturnType<typeof startAgent>> | undefined;
@@ -86,7 +78,7 @@ describe.skipIf(!haveBrowser)(`console in Chromium${haveBrowser ? '' : ` (skippe
       intervalMs: 1_000,
       logger: pino({ level: 'warn' }),
     });
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
   }, 180_000);
 
   afterAll(async () => {

@@ -5,11 +5,12 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { toolPath, toolSkip } from '@aurora/sdk/testing';
 import { encodeWriteRequest } from '@aurora/server';
 import type { Page } from 'playwright-core';
 
-/** Debian's Chromium by default; AURORA_CHROMIUM_PATH points elsewhere (e.g. another distribution's path). */
-export const CHROMIUM = process.env.AURORA_CHROMIUM_PATH || '/usr/bin/chromium';
+/** Chromium on PATH (Debian's /usr/bin/chromium); AURORA_CHROMIUM_PATH points elsewhere. Call once the suite runs. */
+export const chromiumPath = () => toolPath('browser', 'chromium');
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
@@ -21,9 +22,8 @@ export const CHROMIUM_ARGS = [
 ];
 const consoleDir = fileURLToPath(new URL('../..', import.meta.url));
 
-export const haveBrowser = existsSync(CHROMIUM);
-export const requireBrowser = process.env.AURORA_REQUIRE_BROWSER === '1';
-export const skipReason = `${CHROMIUM} is not installed (apt-get install chromium, or set AURORA_CHROMIUM_PATH); set AURORA_REQUIRE_BROWSER=1 to fail instead`;
+/** Why the browser test skips here (undefined when it runs); throws with AURORA_REQUIRE_BROWSER=1 and no browser. */
+export const browserSkip = toolSkip('browser');
 
 function newestMtime(dir: string): number {
   let newest = 0;

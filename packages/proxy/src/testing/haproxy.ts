@@ -4,25 +4,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-
-/** Debian installs HAProxy in /usr/sbin, which is not on every PATH. */
-export function haproxyBinary(): string | undefined {
-  for (const candidate of ['haproxy', '/usr/sbin/haproxy']) {
-    if (spawnSync(candidate, ['-v']).status === 0) return candidate;
-  }
-  return undefined;
-}
+import { toolPath, toolSkip } from '@aurora/sdk/testing';
 
 /**
  * Why the HAProxy tests skip on this machine, or undefined when they run.
  * With AURORA_REQUIRE_HAPROXY=1 a missing binary is an error instead.
  */
-export function haproxySkip(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (haproxyBinary()) return undefined;
-  const hint = 'HAProxy tests skipped: haproxy not installed (scripts/install-lb-peers.sh, or apt-get install haproxy)';
-  if (env.AURORA_REQUIRE_HAPROXY === '1') throw new Error(`AURORA_REQUIRE_HAPROXY=1 but ${hint}`);
-  return hint;
-}
+export const haproxySkip = (env: NodeJS.ProcessEnv = process.env) => toolSkip('haproxy', env);
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -49,8 +37,7 @@ export function haproxyDir(): { dir: string; socket: string } {
 
 /** Checks `config` with `haproxy -c`, starts it in the foreground and waits until it accepts on `port`. */
 export async function startHaproxy(dir: string, socket: string, config: string, port: number): Promise<RunningHaproxy> {
-  const bin = haproxyBinary();
-  if (!bin) throw new Error('haproxy is not installed');
+  const bin = toolPath('haproxy', 'haproxy');
   const file = path.join(dir, 'haproxy.cfg');
   writeFileSync(file, config);
   const check = spawnSync(bin, ['-c', '-f', file], { encoding: 'utf8' });

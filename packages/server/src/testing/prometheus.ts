@@ -1,24 +1,16 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-
-/** Debian's binaries the Prometheus tests run. */
-export const PROMETHEUS_BINARIES = ['prometheus', 'prometheus-node-exporter'] as const;
+import { toolPath, toolSkip } from '@aurora/sdk/testing';
 
 /**
  * Why the Prometheus tests skip on this machine, or undefined when they run.
  * With AURORA_REQUIRE_PROMETHEUS=1 a missing binary is an error instead.
  */
-export function prometheusSkip(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const missing = PROMETHEUS_BINARIES.filter((b) => spawnSync('which', [b]).status !== 0);
-  if (missing.length === 0) return undefined;
-  const hint = `Prometheus tests skipped: ${missing.join(' and ')} not installed (scripts/install-prometheus.sh, or apt-get install prometheus prometheus-node-exporter)`;
-  if (env.AURORA_REQUIRE_PROMETHEUS === '1') throw new Error(`AURORA_REQUIRE_PROMETHEUS=1 but ${hint}`);
-  return hint;
-}
+export const prometheusSkip = (env: NodeJS.ProcessEnv = process.env) => toolSkip('prometheus', env);
 
 /** A free TCP port on 127.0.0.1. */
 export async function freePort(): Promise<number> {
@@ -68,7 +60,9 @@ function stopper(child: ChildProcess, dir?: string): () => Promise<void> {
 /** Starts Debian's node_exporter on a free port. */
 export async function startNodeExporter(): Promise<ServiceProcess> {
   const port = await freePort();
-  const child = spawn('prometheus-node-exporter', [`--web.listen-address=127.0.0.1:${port}`], { stdio: 'ignore' });
+  const child = spawn(toolPath('prometheus', 'prometheus-node-exporter'), [`--web.listen-address=127.0.0.1:${port}`], {
+    stdio: 'ignore',
+  });
   const url = `http://127.0.0.1:${port}/metrics`;
   await waitFor(url, child, 'node_exporter');
   return { url, stop: stopper(child) };
@@ -81,7 +75,7 @@ export async function startPrometheus(configYaml: string): Promise<ServiceProces
   const config = path.join(dir, 'prometheus.yml');
   writeFileSync(config, configYaml);
   const child = spawn(
-    'prometheus',
+    toolPath('prometheus', 'prometheus'),
     [
       `--config.file=${config}`,
       `--storage.tsdb.path=${path.join(dir, 'data')}`,
@@ -99,13 +93,7 @@ export async function startPrometheus(configYaml: string): Promise<ServiceProces
  * Why the Alertmanager tests skip on this machine, or undefined when they run.
  * With AURORA_REQUIRE_ALERTMANAGER=1 a missing binary is an error instead.
  */
-export function alertmanagerSkip(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (spawnSync('which', ['prometheus-alertmanager']).status === 0) return undefined;
-  const hint =
-    'Alertmanager tests skipped: prometheus-alertmanager not installed (scripts/install-alertmanager.sh, or apt-get install prometheus-alertmanager)';
-  if (env.AURORA_REQUIRE_ALERTMANAGER === '1') throw new Error(`AURORA_REQUIRE_ALERTMANAGER=1 but ${hint}`);
-  return hint;
-}
+export const alertmanagerSkip = (env: NodeJS.ProcessEnv = process.env) => toolSkip('alertmanager', env);
 
 /** Starts Debian's Alertmanager on a free port, alone (no cluster), with the given configuration (YAML). */
 export async function startAlertmanager(configYaml: string): Promise<ServiceProcess> {
@@ -114,7 +102,7 @@ export async function startAlertmanager(configYaml: string): Promise<ServiceProc
   const config = path.join(dir, 'alertmanager.yml');
   writeFileSync(config, configYaml);
   const child = spawn(
-    'prometheus-alertmanager',
+    toolPath('alertmanager', 'prometheus-alertmanager'),
     [
       `--config.file=${config}`,
       `--storage.path=${path.join(dir, 'data')}`,
