@@ -7,6 +7,7 @@
  * documented API, so additions are optional fields unless a version bumps.
  */
 import { type Static, Type } from '@sinclair/typebox';
+import { AgentAction, AgentActionResult } from './actions.js';
 
 /** Node lifecycle states. `cordoned` and `draining` are set by an operator; the rest by health. */
 export const NodeState = Type.Union(
@@ -124,6 +125,12 @@ export const HeartbeatRequest = Type.Object({
   batches: Type.Array(MetricBatch, { maxItems: 64, description: 'batch ids must differ within one heartbeat' }),
   /** Counts of samples the agent had to drop while the server was unreachable. */
   droppedSamples: Type.Optional(Type.Integer({ minimum: 0 })),
+  actionResults: Type.Optional(
+    Type.Array(AgentActionResult, {
+      maxItems: 64,
+      description: 'results of actions the agent finished since its last acknowledged heartbeat',
+    }),
+  ),
 });
 export type HeartbeatRequest = Static<typeof HeartbeatRequest>;
 
@@ -132,6 +139,14 @@ export const HeartbeatResponse = Type.Object({
   serverTime: Type.Number(),
   heartbeatIntervalMs: Type.Integer(),
   state: NodeState,
+  actions: Type.Optional(
+    Type.Array(AgentAction, {
+      description: 'actions queued for this node that have no result yet; an id seen before is not acted on again',
+    }),
+  ),
+  actionResultsStored: Type.Optional(
+    Type.Array(Type.String(), { description: 'ids of the reported action results now stored' }),
+  ),
 });
 export type HeartbeatResponse = Static<typeof HeartbeatResponse>;
 

@@ -1,3 +1,4 @@
+export * from './actions.js';
 export * from './alerts.js';
 export * from './client.js';
 export * from './contract.js';
