@@ -26,27 +26,48 @@ export interface DecideInput {
   context?: Record<string, CedarValueJson>;
 }
 
+/** Decisions remembered at most (one per agent and source address is the common case). */
+const MEMO_LIMIT = 20_000;
+
 /**
  * Authorisation with Cedar for every request and for in-process callers.
  * Holds the current policy set, which a policy change replaces.
+ *
+ * Decisions are remembered: a Cedar decision is a pure function of the policy set and the request
+ * (principal, action, resource, context and the entities they are decided with; no clock, no
+ * randomness), and the same agent heartbeating every second asked Cedar the same question each
+ * time. The memo's key is the whole request as Cedar sees it, so a principal whose roles or teams
+ * changed, a node whose labels changed or a new source address is a different key and is decided
+ * afresh at once; the memo belongs to one policy set and is emptied when another is put in force.
  */
 export class Authorizer {
   #engine: PolicyEngine;
+  #memo = new Map<string, AuthzDecision & { resource: EntityUidJson }>();
+  #memoEngine: PolicyEngine;
+  #hits = 0;
 
   constructor(
     engine: PolicyEngine,
     private readonly nodeByName: (name: string) => Promise<NodeAttributes | undefined>,
   ) {
     this.#engine = engine;
+    this.#memoEngine = engine;
   }
 
   get engine(): PolicyEngine {
     return this.#engine;
   }
 
-  /** Puts a newly compiled policy set in force. */
+  /** Puts a newly compiled policy set in force; decisions made with the old one are forgotten. */
   use(engine: PolicyEngine): void {
     this.#engine = engine;
+    this.#memo.clear();
+    this.#memoEngine = engine;
+  }
+
+  /** Decisions answered from the memo since start, and how many it holds (for tests and metrics). */
+  get memoStats(): { hits: number; size: number } {
+    return { hits: this.#hits, size: this.#memo.size };
   }
 
   /** The authorisation API: allow, deny or needs-approval, with the policies that decided it. */
@@ -60,15 +81,37 @@ export class Authorizer {
         resource: CLUSTER_UID,
       };
     const resource = input.node ? nodeEntity(input.node) : clusterEntity();
+    const context = input.context ?? {};
+    const engine = this.#engine;
+    if (engine !== this.#memoEngine) {
+      this.#memo.clear();
+      this.#memoEngine = engine;
+    }
+    const key = JSON.stringify([input.action, principal, resource, context]);
+    const known = this.#memo.get(key);
+    if (known) {
+      this.#hits++;
+      return { ...known };
+    }
     const entities: EntityJson[] = [principal, resource];
-    const decision = this.#engine.decide({
+    const decision = engine.decide({
       principal: principal.uid,
       action: input.action,
       resource: resource.uid,
-      context: input.context ?? {},
+      context,
       entities,
     });
-    return { ...decision, resource: resource.uid };
+    // Frozen, since every caller gets the same lists.
+    const kept = Object.freeze({
+      outcome: decision.outcome,
+      policies: Object.freeze([...decision.policies]) as string[],
+      errors: Object.freeze([...decision.errors]) as string[],
+      resource: resource.uid,
+    });
+    // Oldest first out: a Map iterates in insertion order.
+    if (this.#memo.size >= MEMO_LIMIT) this.#memo.delete(this.#memo.keys().next().value as string);
+    this.#memo.set(key, kept);
+    return { ...kept };
   }
 
   /** The hook's half: decides the matched route for the request's principal; throws 403 unless allowed. */
