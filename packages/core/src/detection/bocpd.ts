@@ -34,6 +34,10 @@ class Bocpd implements Detector<BocpdState> {
   snapshot(): BocpdState {
     return cloneState(this.state);
   }
+
+  serialize(): string {
+    return JSON.stringify(this.state);
+  }
 }
 
 /**

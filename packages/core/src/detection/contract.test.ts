@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { createDetector, detectorFactories, LIVE_DETECTOR, restoreDetector } from './registry.js';
-import type { DetectionResult } from './types.js';
+import { type DetectionResult, snapshotText } from './types.js';
 
 const MINUTE = 60_000;
 
@@ -145,6 +145,21 @@ describe.each(detectorFactories.map((f) => f.name))('detector %s', (name) => {
     for (let i = 1100; i < values.length; i++) {
       expect(restored.update(i * 5 * MINUTE, values[i]!)).toEqual(original.update(i * 5 * MINUTE, values[i]!));
     }
+  });
+
+  test('its text snapshot is written in one pass, equals the JSON of its snapshot and resumes it', () => {
+    const values = series(1500, 7);
+    const original = createDetector(name);
+    expect(typeof original.serialize).toBe('function');
+    for (let i = 0; i < 900; i++) original.update(i * 5 * MINUTE, values[i]!);
+    const text = snapshotText(original);
+    expect(text).toBe(JSON.stringify(original.snapshot()));
+    const restored = restoreDetector(name, JSON.parse(text));
+    for (let i = 900; i < values.length; i++) {
+      expect(restored.update(i * 5 * MINUTE, values[i]!)).toEqual(original.update(i * 5 * MINUTE, values[i]!));
+    }
+    // The text is a copy: the detector learning on does not change what was written.
+    expect(JSON.parse(text)).not.toEqual(original.snapshot());
   });
 
   test('extreme but finite values never yield a non-finite score or a state JSON cannot carry', () => {

@@ -234,6 +234,10 @@ class Ensemble implements Detector<EnsembleState> {
   snapshot(): EnsembleState {
     return cloneState(this.state);
   }
+
+  serialize(): string {
+    return JSON.stringify(this.state);
+  }
 }
 
 /**

@@ -6,4 +6,4 @@ export type { RangeNoveltyConfig } from './range-novelty.js';
 export { createDetector, detectorFactories, LIVE_DETECTOR, restoreDetector } from './registry.js';
 export type { RobustZScoreConfig } from './robust-zscore.js';
 export type { SeasonalNoveltyConfig } from './seasonal-novelty.js';
-export type { DetectionResult, Detector, DetectorFactory } from './types.js';
+export { type DetectionResult, type Detector, type DetectorFactory, snapshotText } from './types.js';

@@ -39,6 +39,10 @@ class KnnConformal implements Detector<KnnConformalState> {
   snapshot(): KnnConformalState {
     return cloneState(this.state);
   }
+
+  serialize(): string {
+    return JSON.stringify(this.state);
+  }
 }
 
 /**

@@ -73,6 +73,10 @@ class RobustZScore implements Detector<RobustZScoreState> {
   snapshot(): RobustZScoreState {
     return cloneState(this.state);
   }
+
+  serialize(): string {
+    return JSON.stringify(this.state);
+  }
 }
 
 /** Robust baseline: distance from the windowed median in MAD units. Cheap, explainable, no seasonality. */

@@ -60,6 +60,10 @@ class ArtDetector implements Detector<ArtDetectorState> {
   snapshot(): ArtDetectorState {
     return cloneState(this.state);
   }
+
+  serialize(): string {
+    return JSON.stringify(this.state);
+  }
 }
 
 function validate(c: ArtLadderConfig): ArtLadderConfig {
