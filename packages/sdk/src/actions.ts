@@ -39,7 +39,9 @@ export const AgentActionParams = {
       cgroup: Type.Optional(
         Type.String({ minLength: 1, maxLength: 1024, description: 'a cgroup (v2 path) from the allow-list' }),
       ),
-      signal: Type.Optional(Type.Union([Type.Literal('SIGTERM'), Type.Literal('SIGKILL')], { default: 'SIGKILL' })),
+      signal: Type.Optional(
+        Type.Union([Type.Literal('SIGTERM'), Type.Literal('SIGKILL')], { description: 'default SIGKILL' }),
+      ),
     },
     { additionalProperties: false, description: 'exactly one of name or cgroup' },
   ),
@@ -111,3 +113,37 @@ export type NodeAction = Static<typeof NodeAction>;
 
 export const NodeActionList = Type.Object({ items: Type.Array(NodeAction) });
 export type NodeActionList = Static<typeof NodeActionList>;
+
+/** Queue an action for a node's agent (`POST /v1/nodes/:name/actions`). */
+export const QueueNodeAction = Type.Union(
+  AGENT_ACTION_KINDS.map((kind) =>
+    Type.Object(
+      {
+        kind: Type.Literal(kind),
+        params: AgentActionParams[kind],
+        id: Type.Optional(
+          Type.String({
+            minLength: 8,
+            maxLength: 128,
+            pattern: '^[A-Za-z0-9_.:/-]+$',
+            description: 'idempotency key: queueing the same id again returns the first action (default: a new id)',
+          }),
+        ),
+        timeout: Type.Optional(
+          Type.String({
+            minLength: 2,
+            maxLength: 16,
+            description: 'how long the action may wait for the agent, 1s to 24h (default 5m)',
+          }),
+        ),
+      },
+      { additionalProperties: false },
+    ),
+  ),
+);
+export type QueueNodeAction = Static<typeof QueueNodeAction>;
+
+export const NodeActionsQuery = Type.Object({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+});
+export type NodeActionsQuery = Static<typeof NodeActionsQuery>;

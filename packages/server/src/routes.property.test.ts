@@ -254,6 +254,12 @@ const refinements: Record<string, (r: Request, g: Gen) => Promise<void> | void> 
       else delete q.cursor;
     }
   },
+  'POST /v1/nodes/:name/actions'(r, g) {
+    // Ids are idempotency keys: a fresh one each time (an id taken by another action is a 409 by design).
+    const body = r.body as { id?: string; timeout?: string };
+    if (body.id !== undefined) body.id = `${body.id.slice(0, 60)}-${++unique}`;
+    if (body.timeout !== undefined) body.timeout = g(() => fc.constantFrom('1s', '90s', '5m', '24h'));
+  },
   'GET /v1/nodes/:name/metrics'(r, g) {
     Object.assign(r.query as object, timeArgs(g));
   },

@@ -231,6 +231,7 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
       query: telemetry.query,
       heartbeatIntervalMs: config.heartbeatIntervalMs,
       clockSkewThresholdMs: config.clockSkewThresholdMs,
+      agentActions: healing.actions,
     };
     const governance = await createGovernance({
       store,

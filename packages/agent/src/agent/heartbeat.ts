@@ -4,7 +4,7 @@
  * not acknowledge stay and are sent again, under the same ids, so the server
  * can store a replay once.
  */
-import type { AuroraClient, HeartbeatResponse, NodeFacts } from '@aurora/sdk';
+import type { AgentActionResult, AuroraClient, HeartbeatResponse, NodeFacts } from '@aurora/sdk';
 import type { BatchBuffer } from '../buffer/batch-buffer.js';
 
 /** The contract's limit on batches per heartbeat. */
@@ -27,6 +27,7 @@ export async function sendHeartbeat(
   facts: NodeFacts,
   buffer: BatchBuffer,
   sentAt: number,
+  actionResults: readonly AgentActionResult[] = [],
 ): Promise<HeartbeatOutcome> {
   const batches = buffer.peek({ maxBatches: MAX_BATCHES_PER_HEARTBEAT, maxSamples: MAX_SAMPLES_PER_HEARTBEAT });
   // Fewer batches taken than pending means the outbox holds a backlog from an outage.
@@ -37,6 +38,7 @@ export async function sendHeartbeat(
     facts,
     batches,
     ...(droppedSamples > 0 ? { droppedSamples } : {}),
+    ...(actionResults.length > 0 ? { actionResults: [...actionResults] } : {}),
   });
   buffer.markDropsReported(droppedSamples);
   const acknowledged = buffer.acknowledge(response.acknowledged);

@@ -3,6 +3,7 @@
  * the result frozen. Errors name the option and how to fix it.
  */
 import type { Logger } from 'pino';
+import { type ActionsConfig, type CompiledActions, compileActions } from '../actions/config.js';
 import type { MetricsSource } from '../collect/metrics.js';
 import { validateNodeName } from '../identity/node-name.js';
 import type { AgentRuntime } from '../runtime/runtime.js';
@@ -38,6 +39,11 @@ export interface AgentOptions {
    * directory, bounding what a crash can lose; default 30 s.
    */
   outboxSaveIntervalMs?: number | undefined;
+  /**
+   * The allow-list of actions the control plane may ask for (supervised services, systemd units,
+   * cleanup roots, process names and cgroups, log sets); empty by default, which refuses every action.
+   */
+  actions?: ActionsConfig | undefined;
   /** pino logger; defaults to one writing JSON lines to stdout. */
   logger?: Logger | undefined;
   /** Where samples come from; defaults to the real machine. */
@@ -65,6 +71,7 @@ export interface CompiledAgentOptions {
   readonly maxBackoffMs: number;
   readonly refusedRetryMs: number;
   readonly outboxSaveIntervalMs: number;
+  readonly actions: CompiledActions;
 }
 
 /** Interval used until the control plane suggests one. */
@@ -124,5 +131,6 @@ export function compileAgentOptions(options: AgentOptions): CompiledAgentOptions
       options.outboxSaveIntervalMs,
       DEFAULT_OUTBOX_SAVE_INTERVAL_MS,
     ),
+    actions: compileActions(options.actions, options.stateDir),
   });
 }

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { AuroraClient, type NodeFacts } from '@aurora/sdk';
 import { pino } from 'pino';
+import { ActionExecutor } from '../actions/executor.js';
 import { BatchBuffer } from '../buffer/batch-buffer.js';
 import { saveOutbox, takeSavedOutbox } from '../buffer/outbox-file.js';
 import { collectFacts } from '../collect/facts.js';
@@ -78,6 +79,21 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   });
   const log = logger.child({ node: identity.name });
 
+  // Woken when an action finishes, so its result goes out at once instead of after a full interval.
+  // It aborts on stop too (AbortSignal.any per wait would pile listeners onto the long-lived stop signal).
+  let wake = new AbortController();
+  stopping.signal.addEventListener('abort', () => wake.abort(), { once: true });
+  const actions = await ActionExecutor.open({
+    stateDir: config.stateDir,
+    actions: config.actions,
+    clock: runtime.clock,
+    logger: log,
+    onResult: () => wake.abort(),
+  });
+  for (const started of await actions.supervisor.startAll()) {
+    if (started.status !== 'succeeded') log.error(started.details, 'a supervised service did not start');
+  }
+
   const buffer = new BatchBuffer(config.maxBufferedSamples);
   const saved = await takeSavedOutbox(config.stateDir);
   if (saved.error) log.warn(saved.error);
@@ -126,8 +142,9 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       log.warn({ err: describeFailure(err) }, 'metric collection failed; trying again next interval');
       return [];
     });
-    const samples = await Promise.race([collection, stopped]);
-    if (samples === null) return;
+    const collected = await Promise.race([collection, stopped]);
+    if (collected === null) return;
+    const samples = [...collected, ...actions.supervisor.samples(runtime.clock())];
     counters.collections++;
     const now = runtime.clock();
     if (now - factsAt >= FACTS_REFRESH_MS) {
@@ -160,7 +177,16 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   /** Sends one heartbeat; returns how long to wait before the next. */
   const heartbeatOnce = async (): Promise<number> => {
     try {
-      const outcome = await sendHeartbeat(client, identity.credential, facts, buffer, runtime.clock());
+      const outcome = await sendHeartbeat(
+        client,
+        identity.credential,
+        facts,
+        buffer,
+        runtime.clock(),
+        actions.unreported(),
+      );
+      await actions.markReported(outcome.response.actionResultsStored ?? []);
+      actions.submit(outcome.response.actions ?? []);
       if (counters.consecutiveFailures > 0)
         log.info({ after: counters.consecutiveFailures }, 'control plane reachable again');
       counters.heartbeatsSent++;
@@ -234,7 +260,9 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const heartbeatLoop = async () => {
     while (!stopping.signal.aborted) {
       const waitMs = await heartbeatOnce();
-      await runtime.sleep(waitMs, stopping.signal);
+      // An action result that became ready since the last wait, or while waiting, cuts the wait short (once per result).
+      if (!wake.signal.aborted) await runtime.sleep(waitMs, wake.signal);
+      if (!stopping.signal.aborted) wake = new AbortController();
     }
   };
 
@@ -251,6 +279,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       stopDone ??= (async () => {
         stopping.abort();
         await loops;
+        await actions.stop();
         await pool?.close();
         await saveBuffer();
         log.info({ pendingBatches: buffer.pendingBatches }, 'agent stopped; pending batches saved for the next start');

@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { startAgent } from '@aurora/agent';
+import { type AgentOptions, startAgent } from '@aurora/agent';
 import { pino } from 'pino';
+import { parse as parseYaml } from 'yaml';
 import { type CommandSpec, keyValueFlag, parseDuration, parseFlags, stringFlag } from '../args.js';
 import { CliError } from '../cli-error.js';
 import { waitForSignal } from '../signals.js';
@@ -8,7 +10,7 @@ import { waitForSignal } from '../signals.js';
 export const agentCommand: CommandSpec = {
   name: 'agent',
   summary: 'run the node agent: join a control plane, report facts and metrics, keep heartbeating',
-  usage: 'aurora agent --server URL --token TOKEN [--name NAME] [--label key=value ...] [--zone ZONE]',
+  usage: 'aurora agent --server URL --token TOKEN [--name NAME] [--label key=value ...] [--zone ZONE] [--actions FILE]',
   flags: {
     server: { type: 'string', placeholder: 'url', description: 'control plane URL (AURORA_SERVER)' },
     token: {
@@ -29,6 +31,12 @@ export const agentCommand: CommandSpec = {
       placeholder: 'duration',
       description: 'heartbeat and collection interval (default 5s)',
     },
+    actions: {
+      type: 'string',
+      placeholder: 'file',
+      description:
+        'YAML allow-list of actions the control plane may ask for (AURORA_AGENT_ACTIONS; see the agent README); none by default',
+    },
   },
   examples: [
     'aurora agent --server http://10.0.0.5:7070 --token 3q2+7w... --label role=web',
@@ -46,6 +54,15 @@ export async function runAgent(argv: string[], env: NodeJS.ProcessEnv): Promise<
   const token = stringFlag(flags, 'token') ?? env.AURORA_JOIN_TOKEN;
   const stateDir =
     stringFlag(flags, 'state-dir') ?? env.AURORA_AGENT_STATE_DIR ?? path.join('.aurora', `agent-${name ?? 'default'}`);
+  const actionsFile = stringFlag(flags, 'actions') ?? env.AURORA_AGENT_ACTIONS;
+  let actions: unknown;
+  if (actionsFile) {
+    try {
+      actions = parseYaml(readFileSync(actionsFile, 'utf8'));
+    } catch (error) {
+      throw new CliError(`cannot read the actions file ${actionsFile}: ${(error as Error).message}`, 'check --actions');
+    }
+  }
   const agent = await startAgent({
     server,
     logger: pino({ level: env.AURORA_LOG_LEVEL ?? 'info', base: { service: 'aurora-agent' } }, pino.destination(2)),
@@ -55,6 +72,7 @@ export async function runAgent(argv: string[], env: NodeJS.ProcessEnv): Promise<
     ...(name ? { name } : {}),
     ...(zone ? { zone } : {}),
     ...(interval ? { intervalMs: parseDuration(interval, 'interval') } : {}),
+    ...(actions ? { actions: actions as AgentOptions['actions'] } : {}),
   });
   process.stdout.write(`Agent for node "${agent.name}" is reporting to ${server}. Stop with Ctrl-C.\n`);
   await waitForSignal();

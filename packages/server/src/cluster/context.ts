@@ -1,4 +1,5 @@
 import type { HealthConfig } from '@aurora/core';
+import type { AgentAction, AgentActionResult } from '@aurora/sdk';
 import type { Clock } from '../platform/clock.js';
 import type { EventBus } from '../platform/events/index.js';
 import type { ServerMetrics } from '../platform/http/metrics.js';
@@ -8,6 +9,17 @@ import type { QueryEngine, TelemetryIngest } from '../telemetry/index.js';
 import type { NodeCredentialCache } from './credentials.js';
 import type { HeartbeatQueue } from './heartbeat-queue.js';
 import type { SilenceGrace } from './silence-grace.js';
+
+/**
+ * Where heartbeats exchange agent actions: the results a node reports go in, the node's open actions
+ * come back (the healing capability implements it).
+ */
+export interface AgentActionExchange {
+  exchange(
+    nodeId: string,
+    results: readonly AgentActionResult[],
+  ): Promise<{ stored: string[]; actions: AgentAction[] }>;
+}
 
 /** What the cluster capability's routes and controller share. */
 export interface ClusterContext {
@@ -27,4 +39,6 @@ export interface ClusterContext {
   query: QueryEngine;
   heartbeatIntervalMs: number;
   clockSkewThresholdMs: number;
+  /** Agent actions carried by heartbeats; without it heartbeats carry none. */
+  agentActions?: AgentActionExchange;
 }

@@ -5,7 +5,7 @@ import { registerNodeRoutes } from './routes-nodes.js';
 import { registerSummaryRoute } from './routes-summary.js';
 import { registerTokenRoutes } from './routes-tokens.js';
 
-export type { ClusterContext } from './context.js';
+export type { AgentActionExchange, ClusterContext } from './context.js';
 export { NodeCredentialCache } from './credentials.js';
 export { HeartbeatQueue } from './heartbeat-queue.js';
 export { type OperatorAction, operateNode } from './operate-node.js';

@@ -109,7 +109,18 @@ export async function registerAgentRoutes(app: FastifyInstance, ctx: ClusterCont
         prepared,
         screening,
       );
-      return { acknowledged, serverTime: receivedAt, heartbeatIntervalMs: ctx.heartbeatIntervalMs, state };
+      // After the batches are stored: a result the agent reports is kept even if the answer is lost (it resends it).
+      const exchanged = ctx.agentActions
+        ? await ctx.agentActions.exchange(principal.nodeId, body.actionResults ?? [])
+        : { stored: [], actions: [] };
+      return {
+        acknowledged,
+        serverTime: receivedAt,
+        heartbeatIntervalMs: ctx.heartbeatIntervalMs,
+        state,
+        ...(exchanged.actions.length > 0 ? { actions: exchanged.actions } : {}),
+        ...(exchanged.stored.length > 0 ? { actionResultsStored: exchanged.stored } : {}),
+      };
     },
   );
 }

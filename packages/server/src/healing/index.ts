@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Leadership } from '../platform/leadership/index.js';
 import type { Store } from '../platform/store/index.js';
 import type { QueryEngine } from '../telemetry/index.js';
+import { AgentActionQueue } from './actions/queue.js';
+import { registerActionRoutes } from './actions/routes.js';
 import { IncidentController } from './incidents/controller.js';
 import { registerIncidentRoutes } from './incidents/routes.js';
 import { registerPlaybookRoutes } from './playbooks/routes.js';
@@ -11,6 +13,7 @@ import { WorkflowEngine } from './workflow/engine.js';
 import { registerRunRoutes } from './workflow/routes.js';
 import type { WorkflowDefinition } from './workflow/types.js';
 
+export { AgentActionQueue } from './actions/queue.js';
 export { IncidentController } from './incidents/controller.js';
 export { parsePlaybook } from './playbooks/spec.js';
 export { StepTimeoutError, WorkflowEngine } from './workflow/engine.js';
@@ -43,6 +46,8 @@ export interface HealingOptions {
 /** Healing: durable workflows and incidents, advanced by the leader, and their routes. */
 export interface Healing {
   workflows: WorkflowEngine;
+  /** Actions queued for node agents, exchanged in heartbeats. */
+  actions: AgentActionQueue;
   incidents: IncidentController;
   /** Starts playbook runs for firing alerts and cancels queued ones whose alert resolved (leader). */
   playbooks: PlaybookTrigger;
@@ -70,6 +75,7 @@ export function createHealing(o: HealingOptions): Healing {
     ...(o.onError ? { onError: o.onError } : {}),
   });
   engine = workflows;
+  const actions = new AgentActionQueue(o.store.db, o.now);
   const playbooks = new PlaybookTrigger({ db: o.store.db, engine: workflows, now: o.now });
   const incidents = new IncidentController({
     db: o.store.db,
@@ -79,9 +85,11 @@ export function createHealing(o: HealingOptions): Healing {
   });
   return {
     workflows,
+    actions,
     incidents,
     playbooks,
     async registerRoutes(app) {
+      await registerActionRoutes(app, actions, o.now);
       await registerIncidentRoutes(app, o.store.db, o.now);
       await registerPlaybookRoutes(app, o.store.db, o.now);
       await registerRunRoutes(app, workflows.runs);

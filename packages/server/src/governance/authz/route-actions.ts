@@ -26,6 +26,8 @@ export const ROUTE_ACTIONS: Readonly<Record<string, RouteAction>> = {
   'POST /v1/nodes/:name/uncordon': { action: 'node.uncordon', resource: 'node' },
   'POST /v1/nodes/:name/drain': { action: 'node.drain', resource: 'node' },
   'DELETE /v1/nodes/:name': { action: 'node.delete', resource: 'node' },
+  'GET /v1/nodes/:name/actions': { action: 'node.actions', resource: 'node' },
+  'POST /v1/nodes/:name/actions': { action: 'node.action', resource: 'node' },
   'GET /v1/cluster/summary': { action: 'cluster.summary', resource: 'cluster' },
   'GET /v1/events': { action: 'events.stream', resource: 'cluster' },
   'GET /v1/query_range': { action: 'metrics.query', resource: 'cluster' },

@@ -147,6 +147,12 @@ const EXPECTED: Record<string, Expectation> = {
   },
   'POST /v1/nodes/:name/drain': { allow: OPERATE, ok: 200, call: async () => ({ url: '/v1/nodes/blue-1/drain' }) },
   'DELETE /v1/nodes/:name': { allow: OPERATE, ok: 204, call: async () => ({ url: `/v1/nodes/${await freshNode()}` }) },
+  'GET /v1/nodes/:name/actions': { allow: READ, ok: 200, call: async () => ({ url: '/v1/nodes/blue-1/actions' }) },
+  'POST /v1/nodes/:name/actions': {
+    allow: OPERATE,
+    ok: 202,
+    call: async () => ({ url: '/v1/nodes/blue-1/actions', body: { kind: 'rotate-logs', params: { log: 'app' } } }),
+  },
   'GET /v1/cluster/summary': { allow: READ, ok: 200, call: async () => ({ url: '/v1/cluster/summary' }) },
   'GET /v1/events': { allow: READ, ok: 200, call: async () => ({ url: '/v1/events' }) },
   'POST /v1/events/tickets': { allow: READ, ok: 201, call: async () => ({ url: '/v1/events/tickets' }) },

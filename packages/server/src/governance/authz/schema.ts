@@ -51,12 +51,12 @@ namespace Aurora {
   // "self" is what every authenticated caller may do to its own identity (who am I, log out, change password).
   action "read", "operate", "administer", "agent", "self";
 
-  action "node.list", "node.get", "node.metrics", "node.transitions" in ["read"] appliesTo {
+  action "node.list", "node.get", "node.metrics", "node.transitions", "node.actions" in ["read"] appliesTo {
     principal: [User, ServiceAccount, Agent],
     resource: [Node, Cluster],
     context: RequestContext,
   };
-  action "node.cordon", "node.uncordon", "node.drain", "node.delete" in ["operate"] appliesTo {
+  action "node.cordon", "node.uncordon", "node.drain", "node.delete", "node.action" in ["operate"] appliesTo {
     principal: [User, ServiceAccount, Agent],
     resource: [Node],
     context: RequestContext,

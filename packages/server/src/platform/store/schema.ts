@@ -588,3 +588,33 @@ export const playbooks = pgTable(
   },
   (t) => [primaryKey({ columns: [t.name, t.version] })],
 );
+
+/**
+ * Actions queued for node agents (healing): delivered in heartbeat answers until the agent reports a
+ * result, which it reports with a later heartbeat. `id` is the action's idempotency key, chosen by
+ * whoever queues it (a playbook step uses its own key), so queueing twice stores one action and the
+ * agent acts on it once.
+ */
+export const agentActions = pgTable(
+  'agent_actions',
+  {
+    id: text('id').primaryKey(),
+    nodeId: text('node_id').notNull(),
+    node: text('node').notNull(),
+    kind: text('kind').notNull(),
+    params: jsonb('params').$type<Record<string, unknown>>().notNull(),
+    /** pending → delivered → succeeded | failed | refused; `expired` when no result came in time. */
+    status: text('status').notNull(),
+    details: jsonb('details').$type<Record<string, unknown>>(),
+    createdAt: ms('created_at').notNull(),
+    deliveredAt: ms('delivered_at'),
+    finishedAt: ms('finished_at'),
+    expiresAt: ms('expires_at').notNull(),
+    /** Who queued it: `playbook NAME@VERSION`, or the operator's principal. */
+    requestedBy: text('requested_by').notNull(),
+  },
+  (t) => [
+    index('agent_actions_node_idx').on(t.nodeId, t.createdAt),
+    index('agent_actions_open_idx').on(t.nodeId).where(sql`status in ('pending', 'delivered')`),
+  ],
+);
