@@ -58,7 +58,7 @@ test('the first start prints the admin login and token once and saves them; a re
   await waitFor(second.run, /Stop with Ctrl-C/);
   expect(second.run.output()).not.toContain(password);
   expect(second.run.output()).not.toMatch(/^\s+password\s/m);
-  expect(second.run.output()).toContain('Users log in with POST /v1/sessions');
+  expect(second.run.output()).toContain('Users log in to the console with their name and password');
   expect(await login(second.url, password)).toBe(200);
   const me = await fetch(`${second.url}/v1/me`, { headers: { authorization: `Bearer ${token}` } });
   expect(await me.json()).toMatchObject({ kind: 'admin' });

@@ -94,6 +94,8 @@ describe.skipIf(browserSkip)(`console in Chromium${browserSkip ? ` (skipped: ${b
     page.on('pageerror', (error) => pageErrors.push(error.message));
     page.setDefaultTimeout(30_000);
     await page.goto(server.url);
+    // Token sign-in, the alternative to a user name and password for automation users.
+    await page.getByTestId('login-switch').click();
 
     // A wrong token is refused with the server's own message and nothing is stored.
     await page.getByTestId('login-token').fill('not-the-admin-token');
@@ -161,6 +163,8 @@ describe.skipIf(browserSkip)(`console in Chromium${browserSkip ? ` (skipped: ${b
     page.on('pageerror', (error) => pageErrors.push(error.message));
     page.setDefaultTimeout(30_000);
     await page.goto(server.url);
+    // Token sign-in, the alternative to a user name and password for automation users.
+    await page.getByTestId('login-switch').click();
     await page.getByTestId('login-token').fill(adminToken);
     await page.getByTestId('login-submit').click();
     await page.getByTestId('summary-total').waitFor();

@@ -28,7 +28,7 @@ export function announce(options: {
   if (options.firstAdmin) {
     lines.push(
       '',
-      `  Admin user for POST /v1/sessions (shown once; saved to ${options.firstAdmin.file}):`,
+      `  Admin user for the console login (shown once; saved to ${options.firstAdmin.file}):`,
       '',
       `    user      ${options.firstAdmin.name}`,
       `    password  ${options.firstAdmin.password}`,
@@ -39,7 +39,7 @@ export function announce(options: {
     lines.push(
       '',
       `  Sign in with the admin token ${where} (or AURORA_ADMIN_TOKEN).`,
-      '  Users log in with POST /v1/sessions (the first start printed the admin user and its password).',
+      "  Users log in to the console with their name and password (the first start printed the admin user's).",
       '  Lost it? Stop Aurora and run `aurora admin reset-token` with the same --data-dir or --database-url.',
     );
   }

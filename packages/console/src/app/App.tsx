@@ -2,18 +2,20 @@
  * The console shell: the login gate, the header with navigation and the
  * live-update light, and the page for the current path.
  */
-import { AuroraClient } from '@aurora/sdk';
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback } from 'react';
 import { AlertsPage } from '../alerts/AlertsPage.js';
+import { AuditPage } from '../audit/AuditPage.js';
 import { FleetProvider, useFleet } from '../live/FleetProvider.js';
 import { LoginPage } from '../login/LoginPage.js';
 import { NodePage } from '../node/NodePage.js';
 import { NodesPage } from '../nodes/NodesPage.js';
 import { OverviewPage } from '../overview/OverviewPage.js';
+import { ApiTokensPage } from '../tokens/ApiTokensPage.js';
+import { UsersPage } from '../users/UsersPage.js';
 import { ErrorBoundary } from './ErrorBoundary.js';
 import { Link, useRoute } from './router.js';
 import type { Route } from './routes.js';
-import { loadToken, saveToken } from './session.js';
+import { useAuth } from './use-auth.js';
 
 const STATUS_TEXT = {
   connecting: 'connecting',
@@ -23,7 +25,7 @@ const STATUS_TEXT = {
   closed: 'offline',
 } as const;
 
-function Header({ route, onLogout }: { route: Route; onLogout: () => void }) {
+function Header({ route, who, onLogout }: { route: Route; who: string; onLogout: () => void }) {
   const { status, problem } = useFleet();
   const current = (page: Route['page']) => (route.page === page ? 'page' : undefined);
   return (
@@ -42,10 +44,22 @@ function Header({ route, onLogout }: { route: Route; onLogout: () => void }) {
         <Link to="/alerts" aria-current={current('alerts')} data-testid="nav-alerts">
           Alerts
         </Link>
+        <Link to="/users" aria-current={current('users')} data-testid="nav-users">
+          Users
+        </Link>
+        <Link to="/api-tokens" aria-current={current('api-tokens')} data-testid="nav-api-tokens">
+          API tokens
+        </Link>
+        <Link to="/audit" aria-current={current('audit')} data-testid="nav-audit">
+          Audit
+        </Link>
       </nav>
       <span className={`stream stream-${status}`} title={problem ?? 'live updates'} data-testid="stream-status">
         <span className="state-dot" aria-hidden="true" />
         {STATUS_TEXT[status]}
+      </span>
+      <span className="muted small" data-testid="signed-in-as" title="signed in as">
+        {who}
       </span>
       <button type="button" className="ghost" onClick={onLogout} data-testid="logout">
         Sign out
@@ -64,6 +78,12 @@ function Page({ route }: { route: Route }) {
       return <NodePage key={route.name} name={route.name} />;
     case 'alerts':
       return <AlertsPage />;
+    case 'users':
+      return <UsersPage />;
+    case 'api-tokens':
+      return <ApiTokensPage />;
+    case 'audit':
+      return <AuditPage />;
     case 'not-found':
       return (
         <section className="card">
@@ -78,30 +98,25 @@ function Page({ route }: { route: Route }) {
 
 /** The whole console. */
 export function App() {
-  const [token, setToken] = useState(loadToken);
-  const [notice, setNotice] = useState<string | undefined>(undefined);
+  const { auth, signInWithToken, signInWithSession, signOut } = useAuth();
   const route = useRoute();
-  const client = useMemo(
-    () => (token ? new AuroraClient({ baseUrl: window.location.origin, token }) : undefined),
-    [token],
-  );
+  const onUnauthorized = useCallback((message: string) => signOut(`Signed out: ${message}`), [signOut]);
 
-  const login = useCallback((next: string) => {
-    saveToken(next);
-    setNotice(undefined);
-    setToken(next);
-  }, []);
-  const logout = useCallback((message?: string) => {
-    saveToken(undefined);
-    setNotice(message);
-    setToken(undefined);
-  }, []);
-  const onUnauthorized = useCallback((message: string) => logout(`Signed out: ${message}`), [logout]);
-
-  if (!token || !client) return <LoginPage onLogin={login} notice={notice} />;
+  if (auth.status === 'resuming') {
+    return (
+      <main className="login">
+        <p className="muted" data-testid="resuming">
+          Signing in…
+        </p>
+      </main>
+    );
+  }
+  if (auth.status === 'signed-out') {
+    return <LoginPage onLogin={signInWithSession} onToken={signInWithToken} notice={auth.notice} />;
+  }
   return (
-    <FleetProvider client={client} token={token} onUnauthorized={onUnauthorized}>
-      <Header route={route} onLogout={() => logout()} />
+    <FleetProvider client={auth.client} onUnauthorized={onUnauthorized}>
+      <Header route={route} who={auth.who} onLogout={() => signOut()} />
       <main className="content">
         <ErrorBoundary resetKey={window.location.pathname}>
           <Page route={route} />

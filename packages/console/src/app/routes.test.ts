@@ -7,6 +7,10 @@ describe('console routes', () => {
     expect(parseRoute('/nodes/')).toEqual({ page: 'nodes' });
     expect(parseRoute('/nodes/web-1')).toEqual({ page: 'node', name: 'web-1' });
     expect(parseRoute('/alerts')).toEqual({ page: 'alerts' });
+    expect(parseRoute('/users/')).toEqual({ page: 'users' });
+    expect(parseRoute('/api-tokens')).toEqual({ page: 'api-tokens' });
+    expect(parseRoute('/audit')).toEqual({ page: 'audit' });
+    expect(parseRoute('/audit/1')).toEqual({ page: 'not-found' });
     expect(parseRoute('/nodes/a/b')).toEqual({ page: 'not-found' });
     expect(parseRoute('/nodes/%E0%A4%A')).toEqual({ page: 'not-found' });
   });
@@ -17,6 +21,9 @@ describe('console routes', () => {
       { page: 'nodes' },
       { page: 'node', name: 'db.eu-1' },
       { page: 'alerts' },
+      { page: 'users' },
+      { page: 'api-tokens' },
+      { page: 'audit' },
     ];
     for (const route of routes) expect(parseRoute(pathOf(route))).toEqual(route);
   });

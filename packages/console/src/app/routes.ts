@@ -9,14 +9,21 @@ export type Route =
   | { page: 'nodes' }
   | { page: 'node'; name: string }
   | { page: 'alerts' }
+  | { page: 'users' }
+  | { page: 'api-tokens' }
+  | { page: 'audit' }
   | { page: 'not-found' };
+
+/** Pages whose path is their name. */
+const FLAT_PAGES = ['alerts', 'users', 'api-tokens', 'audit'] as const;
 
 /** Turns a pathname into a page. */
 export function parseRoute(pathname: string): Route {
   const path = pathname.replace(/\/+$/, '') || '/';
   if (path === '/') return { page: 'overview' };
   if (path === '/nodes') return { page: 'nodes' };
-  if (path === '/alerts') return { page: 'alerts' };
+  const flat = FLAT_PAGES.find((page) => path === `/${page}`);
+  if (flat) return { page: flat };
   const node = /^\/nodes\/([^/]+)$/.exec(path);
   if (node?.[1]) {
     try {
@@ -38,7 +45,10 @@ export function pathOf(route: Route): string {
     case 'node':
       return `/nodes/${encodeURIComponent(route.name)}`;
     case 'alerts':
-      return '/alerts';
+    case 'users':
+    case 'api-tokens':
+    case 'audit':
+      return `/${route.page}`;
     case 'not-found':
       return '/404';
   }

@@ -39,11 +39,10 @@ const FLUSH_MS = 150;
 /** Provides {@link useFleet} to the pages below it. */
 export function FleetProvider(props: {
   client: AuroraClient;
-  token: string;
   onUnauthorized: (message: string) => void;
   children: ReactNode;
 }) {
-  const { client, token, onUnauthorized } = props;
+  const { client, onUnauthorized } = props;
   const [fleet, dispatch] = useReducer(fleetReducer, emptyFleet);
   const [status, setStatus] = useState<StreamStatus>('connecting');
   const [problem, setProblem] = useState<string | undefined>(undefined);
@@ -72,7 +71,8 @@ export function FleetProvider(props: {
     void refresh();
     const close = openEventStream({
       baseUrl: window.location.origin,
-      token,
+      // A single-use ticket per connection: the stream's URL never carries a token.
+      ticket: async () => (await client.createEventTicket()).ticket,
       onEvent: (event) => {
         queue.current.push(event);
         timer ??= setTimeout(flush, FLUSH_MS);
@@ -84,14 +84,15 @@ export function FleetProvider(props: {
           setProblem(undefined);
           void refresh(); // events may have been missed while disconnected
         } else if (next === 'reconnecting') setProblem(`live updates interrupted (${detail ?? 'unknown reason'})`);
-        else if (next === 'unauthorized') onUnauthorized('The server rejected the token for live updates.');
+        else if (next === 'unauthorized')
+          onUnauthorized('The server no longer accepts these credentials for live updates.');
       },
     });
     return () => {
       close();
       if (timer) clearTimeout(timer);
     };
-  }, [token, refresh, onUnauthorized]);
+  }, [client, refresh, onUnauthorized]);
 
   const subscribe = useCallback((listener: (event: AuroraEvent) => void) => {
     listeners.current.add(listener);

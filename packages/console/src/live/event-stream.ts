@@ -1,8 +1,10 @@
 /**
- * Reads Aurora's event stream (`GET /v1/events`) with `fetch`, so the admin
- * token travels in the Authorization header rather than in a URL that ends up
- * in logs. Reconnects with a capped backoff; gives up only when the server
- * rejects the token.
+ * Reads Aurora's event stream (`GET /v1/events?ticket=...`) with `fetch`. Each
+ * connection asks for a fresh single-use ticket (`POST /v1/events/tickets`),
+ * so no token ever appears in a URL that ends up in logs, and a stream opened
+ * before an access token was refreshed reconnects with the new one.
+ * Reconnects with a capped backoff; gives up only when the server rejects the
+ * credentials.
  */
 import type { AuroraEvent } from '@aurora/sdk';
 import { createSseParser } from './sse-parser.js';
@@ -14,7 +16,11 @@ export type StreamStatus = 'connecting' | 'open' | 'reconnecting' | 'unauthorize
 export interface EventStreamOptions {
   /** Origin of the API, e.g. `''` for the same origin or `http://127.0.0.1:7070`. */
   baseUrl: string;
-  token: string;
+  /**
+   * A new single-use ticket for each connection (the SDK's `createEventTicket`). A rejection
+   * carrying `status` 401 or 403 means the credentials are no longer accepted.
+   */
+  ticket: () => Promise<string>;
   onEvent: (event: AuroraEvent) => void;
   /** Called on every status change; `open` means a (re)connection succeeded, so callers can resynchronise. */
   onStatus?: (status: StreamStatus, detail?: string) => void;
@@ -43,12 +49,22 @@ function toAuroraEvent(type: string, data: string): AuroraEvent | undefined {
   }
 }
 
+function refused(error: unknown): boolean {
+  const status = (error as { status?: unknown } | null)?.status;
+  return status === 401 || status === 403;
+}
+
 async function readOnce(options: EventStreamOptions, signal: AbortSignal): Promise<'unauthorized' | 'ended'> {
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
-  const res = await doFetch(`${options.baseUrl.replace(/\/+$/, '')}/v1/events`, {
-    headers: { accept: 'text/event-stream', authorization: `Bearer ${options.token}` },
-    signal,
-  });
+  let ticket: string;
+  try {
+    ticket = await options.ticket();
+  } catch (error) {
+    if (refused(error)) return 'unauthorized';
+    throw error;
+  }
+  const url = `${options.baseUrl.replace(/\/+$/, '')}/v1/events?ticket=${encodeURIComponent(ticket)}`;
+  const res = await doFetch(url, { headers: { accept: 'text/event-stream' }, signal });
   if (res.status === 401 || res.status === 403) return 'unauthorized';
   if (!res.ok || !res.body) throw new Error(`event stream answered HTTP ${res.status}`);
   options.onStatus?.('open');
@@ -68,7 +84,7 @@ async function readOnce(options: EventStreamOptions, signal: AbortSignal): Promi
  * Opens the stream and keeps it open until the returned function is called.
  *
  * @example
- * const close = openEventStream({ baseUrl: '', token, onEvent: (e) => dispatch({ type: 'event', event: e }) });
+ * const close = openEventStream({ baseUrl: '', ticket: async () => (await client.createEventTicket()).ticket, onEvent: (e) => dispatch({ type: 'event', event: e }) });
  * // later
  * close();
  */
@@ -86,7 +102,7 @@ export function openEventStream(options: EventStreamOptions): () => void {
       try {
         const outcome = await readOnce(options, signal);
         if (outcome === 'unauthorized') {
-          options.onStatus?.('unauthorized', 'the server rejected the token');
+          options.onStatus?.('unauthorized', 'the server rejected the credentials');
           return;
         }
         delay = firstRetry; // a stream that was open and ended is not a failure to back off from

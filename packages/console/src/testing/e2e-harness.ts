@@ -1,7 +1,9 @@
 /**
- * What the console's end-to-end test uses: where Chromium is, building the console when its
- * sources changed, reading what a chart draws, and writing series as Prometheus would.
+ * What the console's end-to-end tests use: where Chromium is, building the console when its
+ * sources changed, the real `aurora server` as a child process, reading what a chart draws,
+ * and writing series as Prometheus would.
  */
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -87,4 +89,49 @@ export async function remoteWrite(
     }),
   });
   if (res.status !== 204) throw new Error(`remote_write answered ${res.status}: ${await res.text()}`);
+}
+
+/** The compiled `aurora` command (`npm test` builds it with `tsc -b` first). */
+const cliMain = path.join(consoleDir, '..', 'cli', 'dist', 'main.js');
+
+/** A running `aurora server` and what its first-start banner printed. */
+export interface AuroraServerProcess {
+  url: string;
+  /** The first admin user's password, as printed once at the first start. */
+  adminPassword: string;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `aurora server --port 0 --data-dir DIR` as a user would, and reads the console URL and
+ * the first admin's password from the banner it prints.
+ */
+export async function startAuroraServer(dataDir: string, env: Record<string, string>): Promise<AuroraServerProcess> {
+  if (!existsSync(cliMain)) throw new Error(`${cliMain} is missing: \`npm test\` builds it with \`tsc -b\` first`);
+  const child: ChildProcess = spawn(process.execPath, [cliMain, 'server', '--port', '0', '--data-dir', dataDir], {
+    env: { ...process.env, AURORA_LOG_LEVEL: 'warn', ...env },
+  });
+  let out = '';
+  const collect = (d: Buffer) => {
+    out += d.toString();
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  };
+  const banner = await new Promise<{ url: string; adminPassword: string }>((resolve, reject) => {
+    const check = () => {
+      const url = /Console\s+(http:\/\/\S+?)\/\s/.exec(out)?.[1];
+      const adminPassword = /^\s+password\s+(\S+)$/m.exec(out)?.[1];
+      if (url && adminPassword && out.includes('Stop with Ctrl-C')) resolve({ url, adminPassword });
+    };
+    child.stdout?.on('data', check);
+    child.once('exit', (code, signal) => reject(new Error(`aurora server exited (${signal ?? code}): ${out}`)));
+  });
+  return { ...banner, output: () => out, stop };
 }
