@@ -35,8 +35,8 @@ class Bocpd implements Detector<BocpdState> {
     return cloneState(this.state);
   }
 
-  serialize(): string {
-    return JSON.stringify(this.state);
+  serialize(encode: (state: BocpdState) => string = JSON.stringify): string {
+    return encode(this.state);
   }
 }
 

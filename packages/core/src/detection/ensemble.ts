@@ -235,8 +235,8 @@ class Ensemble implements Detector<EnsembleState> {
     return cloneState(this.state);
   }
 
-  serialize(): string {
-    return JSON.stringify(this.state);
+  serialize(encode: (state: EnsembleState) => string = JSON.stringify): string {
+    return encode(this.state);
   }
 }
 

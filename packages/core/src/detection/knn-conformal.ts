@@ -40,8 +40,8 @@ class KnnConformal implements Detector<KnnConformalState> {
     return cloneState(this.state);
   }
 
-  serialize(): string {
-    return JSON.stringify(this.state);
+  serialize(encode: (state: KnnConformalState) => string = JSON.stringify): string {
+    return encode(this.state);
   }
 }
 

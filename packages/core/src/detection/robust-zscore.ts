@@ -74,8 +74,8 @@ class RobustZScore implements Detector<RobustZScoreState> {
     return cloneState(this.state);
   }
 
-  serialize(): string {
-    return JSON.stringify(this.state);
+  serialize(encode: (state: RobustZScoreState) => string = JSON.stringify): string {
+    return encode(this.state);
   }
 }
 

@@ -23,15 +23,20 @@ export interface Detector<State = unknown> {
   /** The whole state as a JSON-serialisable value. */
   snapshot(): State;
   /**
-   * The snapshot as JSON text, equal to `JSON.stringify(snapshot())` but in one pass over the
-   * live state (no deep copy first). Optional; {@link snapshotText} falls back to the copy.
+   * The snapshot as text in one pass over the live state (no deep copy first): `encode` (by
+   * default `JSON.stringify`) is handed the live state and must neither keep nor change it.
+   * Optional; {@link snapshotText} falls back to encoding a copy.
    */
-  serialize?(): string;
+  serialize?(encode?: (state: State) => string): string;
 }
 
-/** A detector's snapshot as JSON text: what a store keeps so that `restore(JSON.parse(text))` resumes it. */
-export function snapshotText(detector: Detector): string {
-  return detector.serialize ? detector.serialize() : JSON.stringify(detector.snapshot());
+/**
+ * A detector's snapshot as text: by default JSON, so that `restore(JSON.parse(text))` resumes
+ * it; with `encode`, whatever that makes of the state (the store uses a denser JSON, see the
+ * server's detection state codec).
+ */
+export function snapshotText(detector: Detector, encode: (state: unknown) => string = JSON.stringify): string {
+  return detector.serialize ? detector.serialize(encode) : encode(detector.snapshot());
 }
 
 /** Creates detectors of one kind from a typed config, or from a snapshot. */

@@ -8,6 +8,7 @@ import { type Selector, selects } from '../telemetry/index.js';
 import { type HeadBatch, HeadReader } from './head-reader.js';
 import { PartitionLeases } from './partitions.js';
 import { feed, resume, type SeriesRuntime } from './series-state.js';
+import { encodeState } from './state-codec.js';
 
 /** Settings of the {@link DetectionController}. */
 export interface DetectionOptions {
@@ -153,8 +154,8 @@ export class DetectionController implements Controller {
     if (!round) return;
     const part = round.queue.splice(0, count).filter((s) => this.leases.owned.has(s.partition));
     const savedAt = this.o.now();
-    // One JSON pass over each live state (a snapshot() would deep-copy it through JSON first).
-    const states = part.map((s) => snapshotText(s.detector));
+    // One pass over each live state (a snapshot() would deep-copy it through JSON first), number arrays packed.
+    const states = part.map((s) => snapshotText(s.detector, encodeState));
     for (const st of states) round.bytes += Buffer.byteLength(st);
     const last = round.queue.length === 0;
     let written = new Set<number>();

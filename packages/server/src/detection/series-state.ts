@@ -1,4 +1,5 @@
 import { createDetector, type DetectionResult, type Detector, restoreDetector } from '@aurora/core';
+import { decodeState } from './state-codec.js';
 
 /**
  * Points a series must have been learned from before its scores count,
@@ -57,7 +58,7 @@ export function resume(name: string, stored: StoredSnapshot | undefined): Resume
     };
   }
   try {
-    const detector = restoreDetector(name, JSON.parse(stored.state));
+    const detector = restoreDetector(name, decodeState(stored.state));
     // A restored detector must score a point without throwing, or the series would fail on every pass.
     detector.snapshot();
     return { detector, lastTs: stored.lastTs, points: stored.points };

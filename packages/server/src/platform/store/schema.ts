@@ -234,7 +234,8 @@ export const leases = pgTable('leases', {
 });
 
 /**
- * Each detected series' detector state (the JSON of `Detector.snapshot()`), so a new leader or a
+ * Each detected series' detector state (the JSON of `Detector.snapshot()`, number arrays packed by
+ * `detection/state-codec.ts`), so a new leader or a
  * restart resumes where the last owner stopped; `detector` names the detector that made it.
  */
 export const detectionState = pgTable('detection_state', {
