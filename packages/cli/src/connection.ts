@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { AuroraApiError, AuroraClient } from '@aurora/sdk';
+import { Agent, fetch as undiciFetch } from 'undici';
 import type { FlagSpecs, ParsedFlags } from './args.js';
 import { stringFlag } from './args.js';
 import { CliError } from './cli-error.js';
-import { credentialsDir, readSavedAdminToken, readSavedServerUrl } from './saved-credentials.js';
+import { credentialsDir, readSavedAdminToken, readSavedClusterCa, readSavedServerUrl } from './saved-credentials.js';
 
 /** Flags every operator verb takes to reach a control plane. */
 export const connectionFlags: FlagSpecs = {
@@ -22,9 +24,44 @@ export const connectionFlags: FlagSpecs = {
     type: 'string',
     placeholder: 'dir',
     description:
-      'the --data-dir `aurora up` ran with, to use the URL and admin token it saved (AURORA_DATA_DIR; default ./.aurora/data)',
+      'the --data-dir `aurora up` ran with, to use the URL, admin token and cluster CA it saved (AURORA_DATA_DIR; default ./.aurora/data)',
+  },
+  'ca-file': {
+    type: 'string',
+    placeholder: 'file',
+    description:
+      "PEM CA to trust for an https:// server (AURORA_CA_FILE; default: the cluster CA saved in the data dir, else the system's)",
   },
 };
+
+/**
+ * The CA an https:// control plane is verified with: --ca-file, AURORA_CA_FILE,
+ * or the cluster CA the server saved beside its URL; undefined means the system's roots.
+ */
+export function trustedCa(flags: ParsedFlags, env: NodeJS.ProcessEnv): string | undefined {
+  const file = stringFlag(flags, 'ca-file') ?? env.AURORA_CA_FILE;
+  if (file) {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new CliError(`--ca-file ${file}: cannot be read (${(error as Error).message})`, 'fix the path');
+    }
+  }
+  return readSavedClusterCa(savedCredentials(flags, env));
+}
+
+/** A `fetch` that trusts `ca` for HTTPS; the global one when there is none to add. */
+export function fetchTrusting(ca: string | undefined): typeof fetch | undefined {
+  if (!ca) return undefined;
+  const dispatcher = new Agent({ connect: { ca } });
+  const bound = (input: Parameters<typeof fetch>[0], init?: RequestInit) =>
+    undiciFetch(input as Parameters<typeof undiciFetch>[0], {
+      ...(init as Parameters<typeof undiciFetch>[1]),
+      dispatcher,
+    });
+  // undici's Response is the WHATWG Response the global type describes.
+  return bound as unknown as typeof fetch;
+}
 
 /**
  * The folder where `aurora up` saved the URL and token of the store an
@@ -66,7 +103,8 @@ export function connect(flags: ParsedFlags, env: NodeJS.ProcessEnv): AuroraClien
       'pass --token, set AURORA_TOKEN, or give the --data-dir where `aurora up` saved one (default ./.aurora/data)',
     );
   }
-  return new AuroraClient({ baseUrl, token });
+  const trusted = baseUrl.startsWith('https:') ? fetchTrusting(trustedCa(flags, env)) : undefined;
+  return new AuroraClient({ baseUrl, token, ...(trusted ? { fetch: trusted } : {}) });
 }
 /** Turns API and network failures into one-line errors with a hint. */
 export async function callApi<T>(what: string, call: () => Promise<T>): Promise<T> {

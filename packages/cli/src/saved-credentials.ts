@@ -80,6 +80,20 @@ export function readSavedServerUrl(dir: string): string | undefined {
   return readTrimmed(path.join(dir, SERVER_URL_FILE));
 }
 
+/** Name of the file, in a store's credentials folder, holding the cluster CA certificate (public, PEM). */
+export const CLUSTER_CA_FILE = 'cluster-ca.pem';
+
+/** Keeps the cluster CA certificate beside the server URL, so operator commands trust the server's HTTPS. */
+export function saveClusterCa(dir: string, pem: string): string {
+  return writePrivate(dir, CLUSTER_CA_FILE, pem.trim());
+}
+
+/** The cluster CA certificate saved by the last start of this store, if any. */
+export function readSavedClusterCa(dir: string): string | undefined {
+  const pem = readTrimmed(path.join(dir, CLUSTER_CA_FILE));
+  return pem ? `${pem}\n` : undefined;
+}
+
 /** Name of the file, in a store's credentials folder, holding the first admin user's generated password (mode 0600). */
 export const ADMIN_PASSWORD_FILE = 'admin-password';
 

@@ -17,6 +17,8 @@ import type {
   SilenceList,
 } from './alerts.js';
 import type {
+  CertificateRenewalRequest,
+  ClusterCaView,
   ClusterSummary,
   CreatedJoinToken,
   CreateTokenRequest,
@@ -27,6 +29,7 @@ import type {
   JoinTokenList,
   MetricRange,
   Node,
+  NodeCertificate,
   NodeList,
   NodeSortKey,
   NodeState,
@@ -261,6 +264,14 @@ export class AuroraClient extends GovernanceClient {
   /** Agent side: exchanges a join token for a node credential. */
   join(body: JoinRequest): Promise<JoinResponse> {
     return this.request('POST', '/v1/join', body, null);
+  }
+  /** The cluster CA's certificate and fingerprint (public: agents fetch it before they trust the server). */
+  clusterCa(): Promise<ClusterCaView> {
+    return this.request('GET', '/v1/cluster/ca', undefined, undefined);
+  }
+  /** Agent side, over mutual TLS: a new client certificate for the node's new key before the current one expires. */
+  renewCertificate(body: CertificateRenewalRequest): Promise<NodeCertificate> {
+    return this.request('POST', '/v1/agent/certificate', body, undefined);
   }
   /** Agent side: `credential` is the node's own secret from {@link join}. */
   heartbeat(credential: string, body: HeartbeatRequest): Promise<HeartbeatResponse> {

@@ -154,8 +154,38 @@ export const JoinRequest = Type.Object({
   token: Type.String({ minLength: 1, maxLength: 256 }),
   name: Type.String({ minLength: 1, maxLength: 63, pattern: '^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$' }),
   facts: NodeFacts,
+  csr: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 8192,
+      description:
+        "PEM PKCS #10 request for the node's own ECDSA P-256 key; required when the control plane serves HTTPS (mutual TLS)",
+    }),
+  ),
 });
 export type JoinRequest = Static<typeof JoinRequest>;
+
+/** A client certificate from the cluster CA for the node's own key, and the CA to trust. */
+export const NodeCertificate = Type.Object({
+  certificate: Type.String({ description: 'PEM client certificate naming the node (URI urn:aurora:node:<id>)' }),
+  certificateExpiresAt: Type.String({ format: 'date-time' }),
+  caCertificate: Type.String({ description: 'PEM of the cluster CA' }),
+});
+export type NodeCertificate = Static<typeof NodeCertificate>;
+
+export const CertificateRenewalRequest = Type.Object({
+  csr: Type.String({ minLength: 1, maxLength: 8192, description: "PEM PKCS #10 request for the node's new key" }),
+});
+export type CertificateRenewalRequest = Static<typeof CertificateRenewalRequest>;
+
+export const ClusterCaView = Type.Object({
+  certificate: Type.String({ description: 'PEM of the cluster CA' }),
+  fingerprint: Type.String({ description: 'sha256:<hex> of its DER, what a join command pins' }),
+  tls: Type.Boolean({
+    description: 'whether this control plane serves HTTPS and requires client certificates of agents',
+  }),
+});
+export type ClusterCaView = Static<typeof ClusterCaView>;
 
 export const JoinResponse = Type.Object({
   nodeId: Type.String(),
@@ -163,6 +193,7 @@ export const JoinResponse = Type.Object({
   /** Secret the agent presents as `Authorization: Bearer <credential>` from now on. Shown once. */
   credential: Type.String(),
   heartbeatIntervalMs: Type.Integer(),
+  certificate: Type.Optional(NodeCertificate),
 });
 export type JoinResponse = Static<typeof JoinResponse>;
 

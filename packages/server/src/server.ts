@@ -17,11 +17,14 @@ import {
 import { createDetection, type Detection, parseDetectionSeries } from './detection/index.js';
 import { createForecasting, type Forecasting } from './forecasting/index.js';
 import { createGovernance } from './governance/index.js';
+import { nodeIdFromSubjectAltName } from './governance/pki/cluster-ca.js';
+import { serverTls } from './governance/pki/server-tls.js';
 import { createHealing, type Healing, type WorkflowDefinition } from './healing/index.js';
 import { type Clock, systemClock } from './platform/clock.js';
 import type { AuroraConfig } from './platform/config/index.js';
 import { EventBus, registerEventsRoute } from './platform/events/index.js';
 import { createHttpApp } from './platform/http/app.js';
+import { AuroraError } from './platform/http/errors.js';
 import { ServerMetrics } from './platform/http/metrics.js';
 import {
   ControllerRunner,
@@ -60,6 +63,10 @@ export interface RunningServer {
   adminToken: string | undefined;
   /** The first admin user and its generated password, only on the start that created it; show it once. */
   firstAdmin: { name: string; password: string } | undefined;
+  /** The cluster CA (made at first start): what agents and operator tools trust, and its pinned fingerprint. */
+  clusterCa: { certificate: string; fingerprint: string };
+  /** How the server speaks HTTPS, or undefined for plain HTTP (loopback only). */
+  tls: { source: 'cluster-ca' | 'operator' } | undefined;
   app: FastifyInstance;
   store: Store;
   bus: EventBus;
@@ -232,11 +239,13 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
       heartbeatIntervalMs: config.heartbeatIntervalMs,
       clockSkewThresholdMs: config.clockSkewThresholdMs,
       agentActions: healing.actions,
+      nodeCertificates: undefined,
     };
     const governance = await createGovernance({
       store,
       clock,
       keyFile: config.keyFile,
+      tls: config.tls,
       checkpoints: { everyEntries: config.auditCheckpointEntries, everyMs: config.auditCheckpointIntervalMs },
       identity: {
         loginMaxFailures: config.loginMaxFailures,
@@ -250,8 +259,33 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
     await recordAdminTokenResets(store, admin.replaced, new Date(clock.now()), (record) =>
       governance.audit.append(record),
     );
+    // Certificates are dated by the wall clock, not the injectable one: TLS peers check them against their own clocks.
+    const tls = config.tls ? await serverTls(config, governance.ca, Date.now()) : undefined;
+    if (tls) {
+      const ca = governance.ca;
+      ctx.nodeCertificates = {
+        caCertificate: ca.certificatePem,
+        check: async (csr) => {
+          await ca.checkRequest(csr).catch((error: Error) => {
+            throw new AuroraError('AURORA_VALIDATION_FAILED', error.message, 'csr');
+          });
+        },
+        issue: (csr, node) => ca.issueNodeCertificate(csr, node, Date.now(), config.agentCertTtlMs),
+      };
+    }
     const app = await createHttpApp({
       logger,
+      ...(tls
+        ? {
+            https: {
+              key: tls.key,
+              cert: tls.cert,
+              ca: tls.ca,
+              requestCert: tls.requestCert,
+              rejectUnauthorized: tls.rejectUnauthorized,
+            },
+          }
+        : {}),
       bodyLimitBytes: config.bodyLimitBytes,
       rateLimit: { max: config.rateLimitMax, windowMs: config.rateLimitWindowMs },
       metrics,
@@ -259,6 +293,12 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
       auth: {
         adminTokenHash: admin.hash,
         nodeByCredentialHash: (h) => credentials.resolveHash(h),
+        ...(tls
+          ? {
+              nodeByCertificateId: (id: string) => credentials.resolveId(id),
+              nodeIdOfCertificate: nodeIdFromSubjectAltName,
+            }
+          : {}),
         serviceByTokenHash: (h) => governance.serviceByTokenHash(h),
         userByAccessToken: (token) => governance.identity.principalOf(token),
         principalByTicket: (ticket) => governance.identity.takeTicket(ticket),
@@ -306,10 +346,12 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
     }
     let stopped: Promise<void> | undefined;
     return {
-      url: `http://${publicHost(config.host)}:${port}`,
+      url: `${tls ? 'https' : 'http'}://${publicHost(config.host)}:${port}`,
       port,
       adminToken: admin.generated,
       firstAdmin: governance.firstAdmin,
+      clusterCa: { certificate: governance.ca.certificatePem, fingerprint: governance.ca.fingerprint },
+      tls: tls ? { source: tls.source } : undefined,
       app,
       store,
       bus,

@@ -8,6 +8,8 @@ export function announce(options: {
   agent: string | undefined;
   /** The first admin user, only on the start that created it. */
   firstAdmin?: { name: string; password: string; file: string } | undefined;
+  /** How the server speaks HTTPS (undefined: plain HTTP on loopback), and the cluster CA's fingerprint. */
+  tls?: { source: 'cluster-ca' | 'operator'; caFingerprint: string } | undefined;
 }): string {
   const lines = [
     '',
@@ -17,6 +19,16 @@ export function announce(options: {
     `  API       ${options.url}/v1   (reference at ${options.url}/docs)`,
   ];
   if (options.agent) lines.push(`  Node      ${options.agent} (local agent)`);
+  if (options.tls) {
+    const cert =
+      options.tls.source === 'operator' ? 'your certificate (--tls-cert)' : 'a certificate from the cluster CA';
+    lines.push(
+      `  TLS       HTTPS with ${cert}; agents need client certificates (mutual TLS)`,
+      `  CA        ${options.tls.caFingerprint} (aurora token create prints it in the join command)`,
+    );
+  } else {
+    lines.push('  TLS       off: plain HTTP, reachable from this machine only (--tls serves HTTPS to other machines)');
+  }
   if (options.adminToken) {
     lines.push(
       '',

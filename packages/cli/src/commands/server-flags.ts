@@ -44,6 +44,24 @@ export const serverFlags: FlagSpecs = {
     placeholder: 'level',
     description: 'trace, debug, info, warn, error (AURORA_LOG_LEVEL)',
   },
+  tls: {
+    type: 'boolean',
+    description:
+      'serve HTTPS with a certificate from the cluster CA and require client certificates of agents; needed with a --host other than loopback (AURORA_TLS)',
+  },
+  'tls-san': {
+    type: 'string',
+    placeholder: 'names',
+    multiple: true,
+    description:
+      'DNS name or IP address agents use to reach the server, put in its certificate (repeatable or comma-separated; AURORA_TLS_SANS)',
+  },
+  'tls-cert': {
+    type: 'string',
+    placeholder: 'file',
+    description: 'serve this PEM certificate instead of one from the cluster CA; turns TLS on (AURORA_TLS_CERT)',
+  },
+  'tls-key': { type: 'string', placeholder: 'file', description: 'PEM private key of --tls-cert (AURORA_TLS_KEY)' },
 };
 
 export type ServerConfig = ReturnType<typeof compileConfig>;
@@ -70,6 +88,13 @@ export function configFromFlags(
   if (dataDir !== undefined) overrides.dataDir = dataDir;
   const databaseUrl = stringFlag(flags, 'database-url');
   if (databaseUrl !== undefined) overrides.databaseUrl = databaseUrl;
+  if (flags.tls === true) overrides.tls = true;
+  const sans = flags['tls-san'];
+  if (Array.isArray(sans) && sans.length > 0) overrides.tlsSans = sans.join(',');
+  const tlsCert = stringFlag(flags, 'tls-cert');
+  if (tlsCert !== undefined) overrides.tlsCertFile = tlsCert;
+  const tlsKey = stringFlag(flags, 'tls-key');
+  if (tlsKey !== undefined) overrides.tlsKeyFile = tlsKey;
   const logLevel = stringFlag(flags, 'log-level');
   if (logLevel !== undefined) overrides.logLevel = logLevel;
   const file =

@@ -11,7 +11,8 @@ export const serverCommand: CommandSpec = {
   flags: serverFlags,
   examples: [
     'aurora server',
-    'aurora server --host 0.0.0.0 --port 7070',
+    'aurora server --host 0.0.0.0 --tls --tls-san aurora.example.com',
+    'aurora server --host 0.0.0.0 --tls-cert /etc/aurora/tls.crt --tls-key /etc/aurora/tls.key',
     'AURORA_DATABASE_URL=postgres://aurora@db:5432/aurora aurora server',
   ],
 };
@@ -28,6 +29,7 @@ export async function runServer(argv: string[], env: NodeJS.ProcessEnv): Promise
       savedTokenFile,
       agent: undefined,
       firstAdmin,
+      tls: server.tls ? { source: server.tls.source, caFingerprint: server.clusterCa.fingerprint } : undefined,
     }),
   );
   await waitForSignal();

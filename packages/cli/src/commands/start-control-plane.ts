@@ -7,6 +7,7 @@ import {
   credentialsDir,
   saveAdminPassword,
   saveAdminToken,
+  saveClusterCa,
   saveServerUrl,
 } from '../saved-credentials.js';
 import type { ServerConfig } from './server-flags.js';
@@ -60,6 +61,7 @@ export async function startControlPlane(config: ServerConfig): Promise<StartedCo
   }
   try {
     saveServerUrl(credentials, server.url);
+    saveClusterCa(credentials, server.clusterCa.certificate);
   } catch {
     // Only a convenience for operator commands; --server still works.
   }

@@ -38,11 +38,15 @@ export async function runToken(argv: string[], env: NodeJS.ProcessEnv): Promise<
     );
     if (flags.json) return JSON.stringify(created, null, 2);
     const url = serverUrl(flags, env).replace(/\/+$/, '');
+    // Over HTTPS the join command pins the cluster CA, so a new node trusts this control plane and no other.
+    const pin = url.startsWith('https:')
+      ? ` --ca-hash ${(await callApi('reading the cluster CA', () => client.clusterCa())).fingerprint}`
+      : '';
     return [
       created.token,
       '',
       `Valid until ${created.expiresAt} for ${created.usesRemaining} join(s). It is shown only once.`,
-      `Join a node with:  aurora agent --server ${url} --token ${created.token}`,
+      `Join a node with:  aurora agent --server ${url} --token ${created.token}${pin}`,
       ...(isLoopback(url) ? [`(${url} is this machine only: from another machine, use an address it can reach.)`] : []),
     ].join('\n');
   }

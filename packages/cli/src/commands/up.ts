@@ -56,6 +56,7 @@ export async function runUp(argv: string[], env: NodeJS.ProcessEnv): Promise<str
       savedTokenFile,
       agent: agent?.name,
       firstAdmin,
+      tls: server.tls ? { source: server.tls.source, caFingerprint: server.clusterCa.fingerprint } : undefined,
     }),
   );
   await waitForSignal();

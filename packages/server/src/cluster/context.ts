@@ -21,6 +21,15 @@ export interface AgentActionExchange {
   ): Promise<{ stored: string[]; actions: AgentAction[] }>;
 }
 
+/** Signs nodes' client certificates; present when the control plane serves HTTPS (mutual TLS on agent routes). */
+export interface NodeCertificateIssuer {
+  /** PEM of the cluster CA, handed to agents with their certificate. */
+  caCertificate: string;
+  /** Throws a 400 AuroraError naming `csr` when the request is malformed or its self-signature fails. */
+  check(csr: string): Promise<void>;
+  issue(csr: string, node: { id: string; name: string }): Promise<{ certificate: string; notAfter: Date }>;
+}
+
 /** What the cluster capability's routes and controller share. */
 export interface ClusterContext {
   store: Store;
@@ -41,4 +50,6 @@ export interface ClusterContext {
   clockSkewThresholdMs: number;
   /** Agent actions carried by heartbeats; without it heartbeats carry none. */
   agentActions?: AgentActionExchange;
+  /** Client certificates for nodes; undefined when the control plane speaks plain HTTP (loopback only). */
+  nodeCertificates: NodeCertificateIssuer | undefined;
 }

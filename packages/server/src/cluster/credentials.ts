@@ -10,6 +10,7 @@ const DEFAULT_TTL_MS = 30_000;
  */
 export class NodeCredentialCache {
   #byHash = new Map<string, { nodeId: string; name: string; until: number }>();
+  #byId = new Map<string, { name: string; until: number }>();
   readonly #ttlMs: number;
 
   /**
@@ -49,6 +50,24 @@ export class NodeCredentialCache {
     return { nodeId: row.id, name: row.name };
   }
 
+  /**
+   * Resolves the node a verified client certificate names by its id, or undefined
+   * when that node was deleted: deleting a node revokes its certificates.
+   */
+  async resolveId(nodeId: string): Promise<{ nodeId: string; name: string } | undefined> {
+    const cached = this.#byId.get(nodeId);
+    const now = this.now();
+    if (cached && cached.until > now) return { nodeId, name: cached.name };
+    const row = await this.store.nodes.byId(nodeId);
+    if (!row) {
+      this.#byId.delete(nodeId);
+      return undefined;
+    }
+    if (this.#byId.size > 100_000) this.#byId.clear();
+    this.#byId.set(nodeId, { name: row.name, until: now + this.#ttlMs });
+    return { nodeId, name: row.name };
+  }
+
   #set(hash: string, nodeId: string, name: string, now: number): void {
     if (this.#byHash.size > 100_000) this.#byHash.clear();
     this.#byHash.set(hash, { nodeId, name, until: now + this.#ttlMs });
@@ -56,6 +75,7 @@ export class NodeCredentialCache {
 
   /** Forgets a node, e.g. after it is deleted. */
   evict(nodeId: string): void {
+    this.#byId.delete(nodeId);
     for (const [hash, entry] of this.#byHash) if (entry.nodeId === nodeId) this.#byHash.delete(hash);
   }
 }

@@ -1,6 +1,14 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { initialHealth } from '@aurora/core';
-import { HeartbeatRequest, HeartbeatResponse, JoinRequest, JoinResponse, Problem } from '@aurora/sdk';
+import {
+  CertificateRenewalRequest,
+  HeartbeatRequest,
+  HeartbeatResponse,
+  JoinRequest,
+  JoinResponse,
+  NodeCertificate,
+  Problem,
+} from '@aurora/sdk';
 import type { FastifyInstance } from 'fastify';
 import { hashSecret } from '../platform/http/auth.js';
 import { AuroraError } from '../platform/http/errors.js';
@@ -16,6 +24,19 @@ const errors = { 400: Problem, 401: Problem, 403: Problem, 409: Problem, 413: Pr
 function isUniqueViolation(error: unknown): boolean {
   const e = error as { code?: string; cause?: { code?: string } };
   return e?.code === '23505' || e?.cause?.code === '23505';
+}
+
+async function nodeCertificate(
+  pki: NonNullable<ClusterContext['nodeCertificates']>,
+  csr: string,
+  node: { id: string; name: string },
+): Promise<NodeCertificate> {
+  const issued = await pki.issue(csr, node);
+  return {
+    certificate: issued.certificate,
+    certificateExpiresAt: issued.notAfter.toISOString(),
+    caCertificate: pki.caCertificate,
+  };
 }
 
 /** Agent routes: join with a join token, then heartbeat with the node credential. */
@@ -34,6 +55,19 @@ export async function registerAgentRoutes(app: FastifyInstance, ctx: ClusterCont
     async (request, reply) => {
       const body = request.body as JoinRequest;
       assertStorableText(body);
+      const pki = ctx.nodeCertificates;
+      if (pki) {
+        if (body.csr === undefined) {
+          throw new AuroraError(
+            'AURORA_VALIDATION_FAILED',
+            'csr: required, since this control plane serves HTTPS and agents authenticate with client certificates; ' +
+              'use an agent of this version, which makes its key and sends the request itself',
+            'csr',
+          );
+        }
+        // Checked before the token is spent, so a malformed request does not use up a join.
+        await pki.check(body.csr);
+      }
       const now = ctx.clock.now();
       const token = await ctx.store.tokens.consume(hashSecret(body.token), now);
       if (!token)
@@ -67,10 +101,44 @@ export async function registerAgentRoutes(app: FastifyInstance, ctx: ClusterCont
         throw error;
       }
       ctx.credentials.remember(row.credentialHash, { nodeId: row.id, name: row.name });
+      const certificate = pki && body.csr ? await nodeCertificate(pki, body.csr, row) : undefined;
       ctx.bus.publish({ type: 'node.joined', node: toNode(row), at: new Date(now).toISOString() });
-      return reply
-        .code(201)
-        .send({ nodeId: row.id, name: row.name, credential, heartbeatIntervalMs: ctx.heartbeatIntervalMs });
+      return reply.code(201).send({
+        nodeId: row.id,
+        name: row.name,
+        credential,
+        heartbeatIntervalMs: ctx.heartbeatIntervalMs,
+        ...(certificate ? { certificate } : {}),
+      });
+    },
+  );
+
+  app.post(
+    '/v1/agent/certificate',
+    {
+      config: { auth: 'node' },
+      schema: {
+        summary: "Renew the node's client certificate for a new key, over mutual TLS with the current one",
+        tags: ['agent'],
+        body: CertificateRenewalRequest,
+        response: { 200: NodeCertificate, ...errors },
+      },
+    },
+    async (request) => {
+      const principal = request.principal;
+      if (principal.kind !== 'node') {
+        throw new AuroraError('AURORA_FORBIDDEN', 'only a node renews its certificate, with its current one');
+      }
+      const pki = ctx.nodeCertificates;
+      if (!pki) {
+        throw new AuroraError(
+          'AURORA_TLS_OFF',
+          'this control plane speaks plain HTTP on loopback and issues no client certificates; start it with --tls',
+        );
+      }
+      const body = request.body as CertificateRenewalRequest;
+      await pki.check(body.csr);
+      return nodeCertificate(pki, body.csr, { id: principal.nodeId, name: principal.name });
     },
   );
 

@@ -18,6 +18,8 @@ import { Identity, type IdentityPolicy } from './identity/identity.js';
 import { registerIdentityRoutes } from './identity/routes.js';
 import { openSessionKey } from './identity/session-key.js';
 import { UserRepo } from './identity/user-repo.js';
+import { ClusterCa } from './pki/cluster-ca.js';
+import { registerPkiRoutes } from './pki/routes.js';
 import { ApiTokenRepo } from './tokens/api-token-repo.js';
 import { registerApiTokenRoutes } from './tokens/routes.js';
 
@@ -39,6 +41,8 @@ export { Identity, type IdentityPolicy } from './identity/identity.js';
 
 /** Governance: who may do what (Cedar), and the API tokens of service accounts. */
 export interface Governance {
+  /** The cluster CA: signs the server's certificate and nodes' client certificates. */
+  ca: ClusterCa;
   authorizer: Authorizer;
   apiTokens: ApiTokenRepo;
   audit: AuditLog;
@@ -64,11 +68,15 @@ export async function createGovernance(deps: {
   store: Store;
   clock: Clock;
   keyFile: string;
+  /** Whether the server speaks HTTPS (shown by GET /v1/cluster/ca). */
+  tls: boolean;
   checkpoints: CheckpointPolicy;
   identity: IdentityPolicy & { authFailuresPerIp: number; authFailureWindowMs: number };
 }): Promise<Governance> {
   const apiTokens = new ApiTokenRepo(deps.store.db);
   const signer = await AuditSigner.open(deps.store, deps.keyFile);
+  // Dated by the wall clock: TLS peers check certificates against their own clocks, not the injectable one.
+  const ca = await ClusterCa.open(deps.store, deps.keyFile, Date.now());
   const audit = new AuditLog(deps.store.db, signer, deps.clock, deps.checkpoints);
   const users = new UserRepo(deps.store.db);
   const failures = new FailureWindow(deps.identity.authFailuresPerIp, deps.identity.authFailureWindowMs, () =>
@@ -88,6 +96,7 @@ export async function createGovernance(deps: {
     return row ? { name: row.name, labels: row.labels, zone: row.zone } : undefined;
   });
   return {
+    ca,
     authorizer,
     apiTokens,
     audit,
@@ -107,6 +116,7 @@ export async function createGovernance(deps: {
       await registerApiTokenRoutes(app, { tokens: apiTokens, clock: deps.clock });
       await registerIdentityRoutes(app, { identity, clock: deps.clock });
       await registerAuditRoutes(app, audit);
+      registerPkiRoutes(app, ca, deps.tls);
       app.get(
         '/v1/authz/policies',
         {

@@ -29,7 +29,7 @@ permit (
   resource
 );`;
 
-/** agent: a node agent heartbeats, and nothing else. */
+/** agent: a node agent heartbeats and renews its client certificate, and nothing else. */
 export const AGENT_POLICY = `@id("agent")
 permit (
   principal in Aurora::Role::"agent",

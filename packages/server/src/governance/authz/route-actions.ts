@@ -49,6 +49,7 @@ export const ROUTE_ACTIONS: Readonly<Record<string, RouteAction>> = {
   'GET /v1/tokens': { action: 'token.list', resource: 'cluster' },
   'DELETE /v1/tokens/:id': { action: 'token.revoke', resource: 'cluster' },
   'POST /v1/agent/heartbeat': { action: 'agent.heartbeat', resource: 'cluster' },
+  'POST /v1/agent/certificate': { action: 'agent.renew', resource: 'cluster' },
   'POST /v1/api-tokens': { action: 'apitoken.create', resource: 'cluster' },
   'GET /v1/api-tokens': { action: 'apitoken.list', resource: 'cluster' },
   'DELETE /v1/api-tokens/:id': { action: 'apitoken.revoke', resource: 'cluster' },

@@ -277,6 +277,12 @@ const EXPECTED: Record<string, Expectation> = {
       body: { sentAt: server.clock.now(), facts: sampleFacts({ labels: { team: 'blue' } }), batches: [] },
     }),
   },
+  // On plain HTTP (this matrix) there are no client certificates to renew: the agent is let through and told so.
+  'POST /v1/agent/certificate': {
+    allow: ['agent'],
+    ok: 409,
+    call: async () => ({ url: '/v1/agent/certificate', body: { csr: 'not a request' } }),
+  },
   'POST /v1/api-tokens': {
     allow: ['admin'],
     ok: 201,
@@ -319,6 +325,10 @@ const PUBLIC: { pattern: RegExp; why: string }[] = [
   { pattern: /^GET \/docs(\/.*)?$/, why: 'API reference pages a browser loads without headers' },
   { pattern: /^GET \/(|index\.html|assets\/.*)$/, why: 'console assets' },
   { pattern: /^POST \/v1\/sessions(\/refresh)?$/, why: 'login and refresh carry a password or a refresh token' },
+  {
+    pattern: /^GET \/v1\/cluster\/ca$/,
+    why: 'the CA certificate, which agents fetch and pin before they trust the server',
+  },
 ];
 /** The join route authenticates with a join token in its body, not a bearer token. */
 const JOIN = 'POST /v1/join';
@@ -392,7 +402,7 @@ describe('route × role matrix', () => {
   });
 
   it('public routes answer without credentials; join needs a join token in its body', async () => {
-    for (const url of ['/healthz', '/readyz', '/v1/openapi.json', '/', '/assets/app.js']) {
+    for (const url of ['/healthz', '/readyz', '/v1/openapi.json', '/', '/assets/app.js', '/v1/cluster/ca']) {
       expect(await send('GET', { url }, undefined), url).toBe(200);
     }
     expect(await send('POST', { url: '/v1/join', body: { name: 'x', facts: sampleFacts() } }, undefined)).toBe(401);

@@ -85,7 +85,7 @@ namespace Aurora {
     resource: [Cluster],
     context: RequestContext,
   };
-  action "agent.heartbeat" in ["agent"] appliesTo {
+  action "agent.heartbeat", "agent.renew" in ["agent"] appliesTo {
     principal: [User, ServiceAccount, Agent],
     resource: [Cluster],
     context: RequestContext,

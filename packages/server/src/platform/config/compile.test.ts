@@ -20,7 +20,7 @@ describe('configuration', () => {
   it('takes overrides over env over file', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'aurora-config-'));
     const file = path.join(dir, 'aurora.yaml');
-    writeFileSync(file, 'port: 7001\nhost: 0.0.0.0\nlogLevel: debug\nsampleRetentionMs: 2d\n');
+    writeFileSync(file, 'port: 7001\nhost: 0.0.0.0\ntls: true\nlogLevel: debug\nsampleRetentionMs: 2d\n');
     const config = compileConfig({
       file,
       env: { AURORA_PORT: '7002', AURORA_LOG_LEVEL: 'warn' },
@@ -30,6 +30,30 @@ describe('configuration', () => {
     expect(config.host).toBe('0.0.0.0');
     expect(config.logLevel).toBe('warn');
     expect(config.sampleRetentionMs).toBe(2 * 86_400_000);
+  });
+
+  it('refuses to listen beyond loopback without TLS, and says how to turn it on', () => {
+    for (const host of ['0.0.0.0', '::', '10.1.2.3', 'aurora.example.test']) {
+      expect(() => compileConfig({ env: { AURORA_HOST: host } }), host).toThrow(
+        /^host: listening on .* without TLS .*--tls .*--tls-san NAME.*--tls-cert FILE --tls-key FILE.*127\.0\.0\.1$/,
+      );
+    }
+    for (const host of ['127.0.0.1', '127.0.0.5', 'localhost', '::1', '[::1]']) {
+      expect(compileConfig({ env: { AURORA_HOST: host } }).tls, host).toBe(false);
+    }
+    expect(compileConfig({ env: { AURORA_HOST: '0.0.0.0', AURORA_TLS: 'true' } }).tls).toBe(true);
+    const own = compileConfig({ env: { AURORA_HOST: '0.0.0.0', AURORA_TLS_CERT: 'c.pem', AURORA_TLS_KEY: 'k.pem' } });
+    expect(own.tls).toBe(true);
+    expect(path.isAbsolute(own.tlsCertFile as string)).toBe(true);
+    expect(() => compileConfig({ env: { AURORA_TLS_CERT: 'c.pem' } })).toThrow(
+      /^tlsKeyFile: missing; .*--tls-key FILE/,
+    );
+    expect(() => compileConfig({ env: { AURORA_TLS: 'maybe' } })).toThrow(/^tls: must be true or false/);
+    expect(compileConfig({ env: { AURORA_TLS_SANS: 'a.example, 10.0.0.1' } }).tlsSans).toEqual([
+      'a.example',
+      '10.0.0.1',
+    ]);
+    expect(compileConfig({}).agentCertTtlMs).toBe(86_400_000);
   });
 
   it('names the key, the bad value and the fix for an invalid port', () => {

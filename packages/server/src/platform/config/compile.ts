@@ -49,7 +49,20 @@ export interface AuroraConfig {
   readonly sessionTtlMs: number;
   readonly rateLimitMax: number;
   readonly rateLimitWindowMs: number;
+  /** Whether the server speaks HTTPS (tls, or an operator's certificate) and agents must present client certificates. */
+  readonly tls: boolean;
+  /** Absolute paths of the operator's certificate and key, when given. */
+  readonly tlsCertFile: string | undefined;
+  readonly tlsKeyFile: string | undefined;
+  readonly tlsSans: readonly string[];
+  readonly agentCertTtlMs: number;
   readonly logLevel: string;
+}
+
+/** Whether `host` is reachable from this machine only (127.0.0.0/8, ::1, localhost). */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || h === '::ffff:127.0.0.1';
 }
 
 /** Sources of configuration, lowest precedence first: file, then `env`, then `overrides` (CLI flags). */
@@ -154,6 +167,24 @@ export function compileConfig(sources: ConfigSources = {}): AuroraConfig {
   if ((out.hourRollupRetentionMs as number) < (out.minuteRollupRetentionMs as number)) {
     throw new ConfigError(
       `hourRollupRetentionMs: must be at least minuteRollupRetentionMs (${out.hourRollupRetentionMs} < ${out.minuteRollupRetentionMs}); raise AURORA_HOUR_ROLLUP_RETENTION or lower AURORA_MINUTE_ROLLUP_RETENTION`,
+    );
+  }
+  if ((out.tlsCertFile === undefined) !== (out.tlsKeyFile === undefined)) {
+    throw new ConfigError(
+      `${out.tlsCertFile === undefined ? 'tlsCertFile' : 'tlsKeyFile'}: missing; an operator's certificate needs both --tls-cert FILE and --tls-key FILE (AURORA_TLS_CERT, AURORA_TLS_KEY)`,
+    );
+  }
+  if (out.tlsCertFile !== undefined) {
+    out.tls = true;
+    out.tlsCertFile = path.resolve(out.tlsCertFile as string);
+    out.tlsKeyFile = path.resolve(out.tlsKeyFile as string);
+  }
+  if (!out.tls && !isLoopbackHost(out.host as string)) {
+    throw new ConfigError(
+      `host: listening on ${out.host} without TLS would send admin tokens and node credentials in clear text; ` +
+        'turn TLS on with --tls (AURORA_TLS=true, "tls: true" in aurora.yaml: a certificate from the cluster CA, ' +
+        'add the names agents use with --tls-san NAME) or bring your own with --tls-cert FILE --tls-key FILE, ' +
+        'or listen on 127.0.0.1',
     );
   }
   out.dataDir = path.resolve(out.dataDir as string);

@@ -1,5 +1,6 @@
 import { alertKeys, detectionKeys } from './keys-detection.js';
 import { governanceKeys } from './keys-governance.js';
+import { tlsKeys } from './keys-tls.js';
 import { duration, integer, type Parser, parseDurationMs, text } from './parsers.js';
 
 export type { Parser } from './parsers.js';
@@ -327,6 +328,7 @@ export const configKeys = [
   ...detectionKeys,
   ...alertKeys,
   ...governanceKeys,
+  ...tlsKeys,
   key({
     name: 'logLevel',
     env: 'AURORA_LOG_LEVEL',

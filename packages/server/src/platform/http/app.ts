@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { ServerOptions as SecureServerOptions } from 'node:https';
 import { Node, NodeState, Problem } from '@aurora/sdk';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -32,6 +33,8 @@ export interface HttpOptions {
   ready(): Promise<boolean>;
   /** Directory of the built console; defaults to packages/console/dist. */
   consoleDir?: string;
+  /** HTTPS options (key, certificate, client CA); plain HTTP without them. */
+  https?: SecureServerOptions | undefined;
   /** Called before every answer leaves (the audit trail); a failure fails the answer. */
   recordRequest?(request: FastifyRequest, reply: FastifyReply): Promise<void>;
 }
@@ -70,7 +73,9 @@ export const problemResponses = {
  * and the console. Capabilities add their routes with `app.register`.
  */
 export async function createHttpApp(options: HttpOptions): Promise<FastifyInstance> {
+  // Fastify types an HTTPS instance apart from an HTTP one; the routes, hooks and tests are the same for both.
   const app = Fastify({
+    ...((options.https ? { https: options.https } : {}) as object),
     loggerInstance: options.logger,
     bodyLimit: options.bodyLimitBytes,
     genReqId: () => randomUUID(),

@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { TLSSocket } from 'node:tls';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AuroraError } from './errors.js';
 
@@ -51,6 +52,14 @@ export interface Authenticator {
   adminTokenHash: string;
   /** Resolves the SHA-256 hex of a node credential to its node, or undefined. */
   nodeByCredentialHash(credentialHash: string): Promise<{ nodeId: string; name: string } | undefined>;
+  /**
+   * Set when the server speaks HTTPS: agent routes (`node`) then identify the node by the client certificate
+   * the TLS handshake verified against the cluster CA, never by a bearer token. Resolves the node id the
+   * certificate names to its node, or undefined when the node was deleted (which revokes its certificates).
+   */
+  nodeByCertificateId?(nodeId: string): Promise<{ nodeId: string; name: string } | undefined>;
+  /** The node id a verified client certificate names (from its subjectAltName), or undefined. */
+  nodeIdOfCertificate?(subjectAltName: string | undefined): string | undefined;
   /** Resolves an API token (`aurora-api.` prefix) by the SHA-256 hex of it; undefined when unknown, expired or revoked. */
   serviceByTokenHash?(tokenHash: string): Promise<Principal | undefined>;
   /** Resolves a user's access token (a JWT); throws a 401 AuroraError when it is forged, expired or revoked. */
@@ -101,7 +110,51 @@ async function identify(auth: Authenticator, token: string, tokenHash: string): 
   return { kind: 'node', ...node };
 }
 
+/**
+ * Mutual TLS: the handshake asked for a client certificate and verified it
+ * against the cluster CA (chain and dates) but let the connection through
+ * either way, since people reach the API without one; here an agent route
+ * insists on a verified one that names a node that still exists.
+ */
+async function nodeFromCertificate(
+  auth: Authenticator,
+  request: FastifyRequest,
+  lookup: NonNullable<Authenticator['nodeByCertificateId']>,
+): Promise<Principal> {
+  const socket = request.raw.socket as TLSSocket;
+  const peer = typeof socket.getPeerCertificate === 'function' ? socket.getPeerCertificate() : undefined;
+  if (!peer || Object.keys(peer).length === 0) {
+    throw new AuroraError(
+      'AURORA_UNAUTHENTICATED',
+      'agent routes require mutual TLS: present the client certificate the node got at join (aurora agent does)',
+    );
+  }
+  if (!socket.authorized) {
+    throw new AuroraError(
+      'AURORA_CERTIFICATE_INVALID',
+      `the client certificate was refused (${String(socket.authorizationError ?? 'not verified')}): it must be a current certificate from this cluster's CA; join again with a new token`,
+    );
+  }
+  // A connection kept alive past the certificate's end must not keep the identity.
+  if (Date.parse(peer.valid_to) <= Date.now()) {
+    throw new AuroraError(
+      'AURORA_CERTIFICATE_INVALID',
+      'the client certificate has expired; the agent renews it before then',
+    );
+  }
+  const nodeId = auth.nodeIdOfCertificate?.(peer.subjectaltname);
+  const node = nodeId ? await lookup(nodeId) : undefined;
+  if (!node) {
+    throw new AuroraError(
+      'AURORA_CERTIFICATE_INVALID',
+      'the client certificate names no node of this cluster (the node was deleted, which revokes its certificates); join again with a new token',
+    );
+  }
+  return { kind: 'node', ...node };
+}
+
 async function authenticate(auth: Authenticator, request: FastifyRequest, kind: AuthKind): Promise<Principal> {
+  if (kind === 'node' && auth.nodeByCertificateId) return nodeFromCertificate(auth, request, auth.nodeByCertificateId);
   const token = bearer(request);
   if (!token && kind === 'stream') {
     const q = request.query as Record<string, unknown> | undefined;
@@ -172,7 +225,12 @@ export function installAuth(app: FastifyInstance, auth: Authenticator): void {
       request.principal = await authenticate(auth, request, kind);
     } catch (error) {
       // A credential that was presented and is wrong counts; none at all, or an expired access token, is no guess.
-      if (error instanceof AuroraError && error.code === 'AURORA_TOKEN_INVALID') auth.failures?.failed(ip);
+      if (
+        error instanceof AuroraError &&
+        (error.code === 'AURORA_TOKEN_INVALID' || error.code === 'AURORA_CERTIFICATE_INVALID')
+      ) {
+        auth.failures?.failed(ip);
+      }
       throw error;
     }
     await auth.authorize(request);

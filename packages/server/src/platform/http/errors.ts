@@ -33,6 +33,8 @@ export const errorCatalogue = {
   AURORA_METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
   AURORA_NODE_NAME_TAKEN: { status: 409, title: 'Node name already taken' },
   AURORA_CONFLICT: { status: 409, title: 'Conflict' },
+  AURORA_TLS_OFF: { status: 409, title: 'TLS is off' },
+  AURORA_CERTIFICATE_INVALID: { status: 401, title: 'Client certificate refused' },
   AURORA_PAYLOAD_TOO_LARGE: { status: 413, title: 'Payload too large' },
   AURORA_URI_TOO_LONG: { status: 414, title: 'URI too long' },
   AURORA_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },

@@ -10,6 +10,10 @@ import { errorCatalogue } from './errors.js';
 const PUBLIC = [
   { pattern: /^\/healthz$/, why: 'liveness probe' },
   { pattern: /^\/readyz$/, why: 'readiness probe' },
+  {
+    pattern: /^\/v1\/cluster\/ca$/,
+    why: 'the CA certificate (no secret), fetched by agents before they can trust the server',
+  },
 ];
 /** Public because browsers load them without headers; they carry no cluster data. */
 const BROWSER_ASSETS = [/^\/docs(\/|$)/, /^\/v1\/openapi\.json$/, /^\/$/, /^\/index\.html$/, /^\/assets\//];

@@ -88,6 +88,10 @@ export class NodeRepo {
     return (await this.db.select().from(nodes).where(eq(nodes.name, name)))[0];
   }
 
+  async byId(id: string): Promise<NodeRow | undefined> {
+    return (await this.db.select().from(nodes).where(eq(nodes.id, id)))[0];
+  }
+
   async byCredentialHash(hash: string): Promise<NodeRow | undefined> {
     return (await this.db.select().from(nodes).where(eq(nodes.credentialHash, hash)))[0];
   }
