@@ -46,7 +46,8 @@ export function requestRecorder(audit: AuditLog): (request: FastifyRequest, repl
     }
     if (!MUTATING.has(request.method)) return;
     const decision = request.authz;
-    const join = request.routeOptions.config.auth === 'join';
+    const auth = request.routeOptions.config.auth;
+    const join = auth === 'join';
     const action = decision?.action ?? (join ? 'node.join' : `${request.method} ${route}`);
     if (INGEST_ACTIONS.has(action)) return;
     await audit.append({
@@ -55,8 +56,15 @@ export function requestRecorder(audit: AuditLog): (request: FastifyRequest, repl
       actor: actorOf(request.principal),
       action,
       params: (request.params ?? {}) as Record<string, string>,
-      outcome: decision?.outcome ?? (join ? 'join-token' : 'unauthorised'),
+      outcome: decision?.outcome ?? outcomeWithoutDecision(auth),
       policies: decision?.policies ?? [],
     });
   };
+}
+
+/** Routes Cedar does not decide still say how the caller got through: a join token, or a route open to anyone. */
+function outcomeWithoutDecision(auth: string | undefined): string {
+  if (auth === 'join') return 'join-token';
+  if (auth === 'public') return 'public';
+  return 'unauthorised';
 }

@@ -77,9 +77,16 @@ describe('users, logins and sessions over HTTP', () => {
       payload: {},
     });
     expect(replay.statusCode).toBe(401);
-    expect(
-      (await auditEntries()).some((e) => e.kind === 'login' && e.outcome === 'success' && e.name === 'admin'),
-    ).toBe(true);
+    const entries = await auditEntries();
+    expect(entries.some((e) => e.kind === 'login' && e.outcome === 'success' && e.name === 'admin')).toBe(true);
+    // The refresh is recorded as the user it continues, through a public route; the replay as a failed authentication.
+    const refreshes = entries.filter((e) => e.route === '/v1/sessions/refresh');
+    expect(refreshes.find((e) => e.status === 200)).toMatchObject({
+      kind: 'request',
+      outcome: 'public',
+      actor: { kind: 'user', name: 'admin' },
+    });
+    expect(refreshes.find((e) => e.status === 401)).toMatchObject({ kind: 'auth.failed' });
   });
 
   it('after logout the access token and the refresh token are refused, however often they are replayed', async () => {

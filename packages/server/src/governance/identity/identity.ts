@@ -31,6 +31,8 @@ export interface IssuedSession {
   expiresAt: number;
   refreshToken: string;
   sessionExpiresAt: number;
+  /** The login session; a refresh continues it. */
+  sessionId: string;
   user: UserRow;
 }
 
@@ -116,7 +118,7 @@ export class Identity {
       createdAt: now,
     });
     await record('success', user);
-    return { ...(await this.#accessToken(user, sessionId, now)), refreshToken, sessionExpiresAt, user };
+    return { ...(await this.#accessToken(user, sessionId, now)), refreshToken, sessionExpiresAt, sessionId, user };
   }
 
   /** Trades a refresh token for a new access token and a new refresh token; the old one stops working. */
@@ -136,6 +138,7 @@ export class Identity {
       ...(await this.#accessToken(found.user, found.session.id, now)),
       refreshToken: next,
       sessionExpiresAt: found.session.expiresAt,
+      sessionId: found.session.id,
       user: found.user,
     };
   }

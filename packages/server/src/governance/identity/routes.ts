@@ -146,6 +146,15 @@ export async function registerIdentityRoutes(
         );
       }
       const issued = await identity.refresh(token);
+      // The refresh token proved who is calling: the audit entry names that user, not an anonymous caller.
+      request.principal = {
+        kind: 'user',
+        id: issued.user.id,
+        name: issued.user.name,
+        roles: issued.user.roles,
+        teams: issued.user.teams,
+        sessionId: issued.sessionId,
+      };
       return sessionAnswer(request, reply, issued, fromBody ? 'body' : 'cookie', clock.now());
     },
   );
