@@ -111,6 +111,8 @@ export async function callApi<T>(what: string, call: () => Promise<T>): Promise<
   try {
     return await call();
   } catch (error) {
+    // Already said in the CLI's words (e.g. Cedar's messages placed in a file).
+    if (error instanceof CliError) throw error;
     if (error instanceof AuroraApiError) {
       const hint =
         error.status === 401

@@ -7,5 +7,6 @@ export * from './cluster/index.js';
 export * from './detection/index.js';
 export * from './forecasting/index.js';
 export * from './rca/index.js';
+export * from './text/index.js';
 export * from './traffic/index.js';
 export * from './units/index.js';

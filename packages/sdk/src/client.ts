@@ -41,6 +41,14 @@ import type {
 import { NODE_PAGE_MAX } from './contract.js';
 import { GovernanceClient } from './governance-client.js';
 import type {
+  PolicyDiff,
+  PolicyDiffQuery,
+  PolicyVersion,
+  PolicyVersionList,
+  StoredPolicy,
+  StoredPolicyList,
+} from './governance.js';
+import type {
   IncidentDetail,
   IncidentList,
   IncidentsQuery,
@@ -248,6 +256,43 @@ export class AuroraClient extends GovernanceClient {
   /** Ends a silence now. */
   endSilence(id: string): Promise<void> {
     return this.request('DELETE', `/v1/silences/${encodeURIComponent(id)}`);
+  }
+  /** The stored Cedar policy documents in force, each at its latest version. */
+  policies(): Promise<StoredPolicyList> {
+    return this.request('GET', '/v1/policies');
+  }
+  /** One policy document in force. */
+  policy(id: string): Promise<StoredPolicy> {
+    return this.request('GET', `/v1/policies/${encodeURIComponent(id)}`);
+  }
+  /**
+   * Stores Cedar text as the next version of a policy document; a 400 {@link AuroraApiError}
+   * carries Cedar's messages in `problem.errors` (with line and column).
+   *
+   * @example
+   * await aurora.putPolicy('oncall', 'permit (principal in Aurora::Role::"oncall", action in Aurora::Action::"operate", resource);');
+   */
+  putPolicy(id: string, text: string): Promise<StoredPolicy> {
+    return this.request('PUT', `/v1/policies/${encodeURIComponent(id)}`, { text });
+  }
+  /** Takes a policy document out of force; its versions are kept. */
+  deletePolicy(id: string): Promise<void> {
+    return this.request('DELETE', `/v1/policies/${encodeURIComponent(id)}`);
+  }
+  /** Every version of a policy document, oldest first. */
+  policyVersions(id: string): Promise<PolicyVersionList> {
+    return this.request('GET', `/v1/policies/${encodeURIComponent(id)}/versions`);
+  }
+  policyVersion(id: string, version: number): Promise<PolicyVersion> {
+    return this.request('GET', `/v1/policies/${encodeURIComponent(id)}/versions/${version}`);
+  }
+  /** A line diff between two versions (default: the last change). */
+  policyDiff(id: string, query: PolicyDiffQuery = {}): Promise<PolicyDiff> {
+    return this.request('GET', `/v1/policies/${encodeURIComponent(id)}/diff${queryString(query)}`);
+  }
+  /** Makes an earlier version's text the newest version. */
+  rollbackPolicy(id: string, version: number): Promise<StoredPolicy> {
+    return this.request('POST', `/v1/policies/${encodeURIComponent(id)}/rollback`, { version });
   }
   clusterSummary(): Promise<ClusterSummary> {
     return this.request('GET', '/v1/cluster/summary');

@@ -443,6 +443,17 @@ export const Problem = Type.Object(
     detail: Type.Optional(Type.String()),
     instance: Type.Optional(Type.String()),
     field: Type.Optional(Type.String({ description: 'the request field at fault, for validation errors' })),
+    errors: Type.Optional(
+      Type.Array(
+        Type.Object({
+          message: Type.String(),
+          document: Type.Optional(Type.String()),
+          line: Type.Optional(Type.Integer({ description: '1-based' })),
+          column: Type.Optional(Type.Integer({ description: '1-based' })),
+        }),
+        { description: "each of the messages behind it, e.g. Cedar's own for a refused policy" },
+      ),
+    ),
   },
   { $id: 'Problem' },
 );

@@ -41,9 +41,87 @@ export const PolicySummary = Type.Object({
   effect: Type.Union([Type.Literal('permit'), Type.Literal('forbid')]),
   approval: Type.Boolean({ description: 'a deny by this policy alone is needs-approval' }),
   text: Type.String(),
+  document: Type.Optional(Type.String({ description: 'the stored policy document it comes from' })),
 });
 export const PolicySetView = Type.Object({ schema: Type.String(), policies: Type.Array(PolicySummary) });
 export type PolicySetView = Static<typeof PolicySetView>;
+
+/** A stored policy document's id: lower-case letters, digits and dashes. */
+export const PolicyId = Type.String({
+  pattern: '^[a-z0-9][a-z0-9-]{0,62}$',
+  description: 'lower-case letters, digits and dashes, up to 63',
+});
+
+export const PutPolicy = Type.Object({
+  text: Type.String({ minLength: 1, maxLength: 65_536, description: 'one or more Cedar policies' }),
+});
+export type PutPolicy = Static<typeof PutPolicy>;
+
+export const RollbackPolicy = Type.Object({
+  version: Type.Integer({ minimum: 1, description: 'the version whose text becomes the newest version' }),
+});
+export type RollbackPolicy = Static<typeof RollbackPolicy>;
+
+export const PolicyChange = Type.Union([
+  Type.Literal('seed'),
+  Type.Literal('put'),
+  Type.Literal('rollback'),
+  Type.Literal('delete'),
+]);
+export type PolicyChange = Static<typeof PolicyChange>;
+
+const policyVersionFields = {
+  id: Type.String(),
+  version: Type.Integer(),
+  change: PolicyChange,
+  fromVersion: Type.Union([Type.Integer(), Type.Null()], { description: 'the version a rollback restored' }),
+  author: Type.Record(Type.String(), Type.String(), { description: 'who made it, as the audit trail names them' }),
+  createdAt: Type.String({ format: 'date-time' }),
+};
+
+/** One version of a stored policy document; a deletion is a version without text. */
+export const PolicyVersion = Type.Object({
+  ...policyVersionFields,
+  text: Type.Union([Type.String(), Type.Null()], { description: 'null for a deletion' }),
+});
+export type PolicyVersion = Static<typeof PolicyVersion>;
+
+/** A policy document in force: its latest version and the policies Cedar parsed from it. */
+export const StoredPolicy = Type.Object({
+  ...policyVersionFields,
+  text: Type.String(),
+  policies: Type.Array(PolicySummary),
+});
+export type StoredPolicy = Static<typeof StoredPolicy>;
+
+export const StoredPolicyList = Type.Object({
+  items: Type.Array(StoredPolicy),
+  generation: Type.Integer({ description: 'grows with every change of any policy document' }),
+  fallback: Type.Optional(
+    Type.Array(Type.String(), {
+      description:
+        "Cedar's messages when the stored set does not compile; only the admin and self policies are then in force",
+    }),
+  ),
+});
+export type StoredPolicyList = Static<typeof StoredPolicyList>;
+
+export const PolicyVersionList = Type.Object({ items: Type.Array(PolicyVersion) });
+export type PolicyVersionList = Static<typeof PolicyVersionList>;
+
+export const PolicyDiffQuery = Type.Object({
+  from: Type.Optional(Type.Integer({ minimum: 0, description: 'older version (0: empty text); default to - 1' })),
+  to: Type.Optional(Type.Integer({ minimum: 1, description: 'newer version; default the latest' })),
+});
+export type PolicyDiffQuery = Static<typeof PolicyDiffQuery>;
+
+export const PolicyDiff = Type.Object({
+  id: Type.String(),
+  from: Type.Integer(),
+  to: Type.Integer(),
+  diff: Type.String({ description: 'a line diff: "  " kept, "- " removed, "+ " added, one line each' }),
+});
+export type PolicyDiff = Static<typeof PolicyDiff>;
 
 /** One audit entry as stored: its canonical JSON text (verify it byte for byte) and its chained hash. */
 export const AuditEntry = Type.Object({

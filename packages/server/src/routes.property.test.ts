@@ -160,6 +160,24 @@ const pathFixtures: Record<string, () => Promise<string>> = {
     });
     return 'prop-playbook';
   },
+  async '/v1/policies/:id'() {
+    // A fresh document with two versions, so diffs, rollbacks and deletions all have something to act on.
+    const id = `prop-policy-${++unique}`;
+    for (const action of ['node.get', 'node.list']) {
+      await server.app.inject({
+        method: 'PUT',
+        url: `/v1/policies/${id}`,
+        headers: server.admin,
+        payload: {
+          text: `permit (principal in Aurora::Role::"viewer", action == Aurora::Action::"${action}", resource);`,
+        },
+      });
+    }
+    return id;
+  },
+  async '/v1/policies/:id/versions/:version'() {
+    return '1';
+  },
   async '/v1/runs/:id'() {
     // Runs are started by the control plane, not the API: one of a workflow defined here.
     const workflows = server.healing.workflows;
@@ -312,6 +330,24 @@ const refinements: Record<string, (r: Request, g: Gen) => Promise<void> | void> 
   'GET /v1/playbooks/:name/history'(r, g) {
     // The fixture playbook has one version; 0 < from, to <= 1.
     r.query = g(() => fc.constantFrom({}, { to: 1 }, { from: 1, to: 1 }));
+  },
+  'PUT /v1/policies/:id'(r, g) {
+    // The body is Cedar text with a grammar of its own: a permit for a role, optionally limited to a node label.
+    const role = g(() => fc.constantFrom('viewer', 'operator', 'auditor'));
+    const action = g(() => fc.constantFrom('read', 'operate', 'node.get', 'metrics.query'));
+    const team = g(() => fc.option(fc.stringMatching(/^[a-z0-9-]{0,12}$/), { nil: undefined }));
+    const scope = team === undefined ? 'resource' : 'resource is Aurora::Node';
+    const when = team === undefined ? '' : `\nwhen { resource.ownerTeam == "${team}" }`;
+    r.body = {
+      text: `permit (principal in Aurora::Role::"${role}", action in Aurora::Action::"${action}", ${scope})${when};`,
+    };
+  },
+  'POST /v1/policies/:id/rollback'(r) {
+    // The fixture document has versions 1 and 2.
+    r.body = { version: 1 };
+  },
+  'GET /v1/policies/:id/diff'(r, g) {
+    r.query = g(() => fc.constantFrom({}, { to: 1 }, { from: 0, to: 2 }, { from: 2, to: 1 }));
   },
   'POST /v1/alert-rules'(r, g) {
     const body = r.body as { name: string; selector: string; for: string };

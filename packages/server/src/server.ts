@@ -255,6 +255,7 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
         authFailuresPerIp: config.authFailuresPerIp,
         authFailureWindowMs: config.authFailureWindowMs,
       },
+      log: (message, detail) => logger.error(detail ?? {}, message),
     });
     await recordAdminTokenResets(store, admin.replaced, new Date(clock.now()), (record) =>
       governance.audit.append(record),

@@ -4,6 +4,7 @@ import { agentCommand, runAgent } from './agent.js';
 import { auditCommand, runAudit } from './audit.js';
 import { nodeCommand, runNode } from './node.js';
 import { nodesCommand, runNodes } from './nodes.js';
+import { policiesCommand, runPolicies } from './policies.js';
 import { predictionsCommand, runPredictions } from './predictions.js';
 import { proxyCommand, runProxy } from './proxy.js';
 import { runRuns, runsCommand } from './runs.js';
@@ -28,5 +29,6 @@ export const commands: Command[] = [
   { spec: tokenCommand, run: runToken },
   { spec: proxyCommand, run: runProxy },
   { spec: auditCommand, run: runAudit },
+  { spec: policiesCommand, run: runPolicies },
   { spec: adminCommand, run: runAdmin },
 ];

@@ -10,7 +10,7 @@ import { requestRecorder } from './audit/recorder.js';
 import { registerAuditRoutes } from './audit/routes.js';
 import { Authorizer } from './authz/authorizer.js';
 import { PolicyEngine } from './authz/engine.js';
-import { SHIPPED_POLICIES } from './authz/policies.js';
+import { FALLBACK_DOCUMENTS } from './authz/policies.js';
 import { CEDAR_SCHEMA } from './authz/schema.js';
 import { FailureWindow } from './identity/failure-window.js';
 import { ensureFirstAdmin } from './identity/first-admin.js';
@@ -20,6 +20,9 @@ import { openSessionKey } from './identity/session-key.js';
 import { UserRepo } from './identity/user-repo.js';
 import { ClusterCa } from './pki/cluster-ca.js';
 import { registerPkiRoutes } from './pki/routes.js';
+import { PolicyCatalog } from './policies/catalog.js';
+import { PolicyRepo } from './policies/policy-repo.js';
+import { registerPolicyRoutes } from './policies/routes.js';
 import { ApiTokenRepo } from './tokens/api-token-repo.js';
 import { registerApiTokenRoutes } from './tokens/routes.js';
 
@@ -34,16 +37,19 @@ export {
 export { AuditSigner, KeyFileError } from './audit/keys.js';
 export { Authorizer, type DecideInput, type RequestDecision } from './authz/authorizer.js';
 export { type AuthzDecision, type AuthzOutcome, PolicyEngine, PolicyValidationError } from './authz/engine.js';
-export { SHIPPED_POLICIES } from './authz/policies.js';
+export { SHIPPED_DOCUMENTS, SHIPPED_POLICIES } from './authz/policies.js';
 export { ROUTE_ACTIONS } from './authz/route-actions.js';
 export { FIRST_ADMIN_NAME } from './identity/first-admin.js';
 export { Identity, type IdentityPolicy } from './identity/identity.js';
+export { PolicyCatalog } from './policies/catalog.js';
 
 /** Governance: who may do what (Cedar), and the API tokens of service accounts. */
 export interface Governance {
   /** The cluster CA: signs the server's certificate and nodes' client certificates. */
   ca: ClusterCa;
   authorizer: Authorizer;
+  /** The stored policy set: versions, changes, and reloading when another replica changed it. */
+  policies: PolicyCatalog;
   apiTokens: ApiTokenRepo;
   audit: AuditLog;
   /** Users, logins, sessions and event-stream tickets. */
@@ -72,6 +78,9 @@ export async function createGovernance(deps: {
   tls: boolean;
   checkpoints: CheckpointPolicy;
   identity: IdentityPolicy & { authFailuresPerIp: number; authFailureWindowMs: number };
+  /** How long a replica trusts its loaded policy set before checking the store for changes (default 1 s). */
+  policyCheckEveryMs?: number;
+  log?: (message: string, detail?: Record<string, unknown>) => void;
 }): Promise<Governance> {
   const apiTokens = new ApiTokenRepo(deps.store.db);
   const signer = await AuditSigner.open(deps.store, deps.keyFile);
@@ -91,13 +100,21 @@ export async function createGovernance(deps: {
     failures,
   );
   const firstAdmin = await ensureFirstAdmin(deps.store, users, deps.clock.now());
-  const authorizer = new Authorizer(PolicyEngine.compile(SHIPPED_POLICIES), async (name) => {
+  // The fallback decides nothing: the catalog loads the stored set before the first request.
+  const authorizer = new Authorizer(PolicyEngine.compileDocuments(FALLBACK_DOCUMENTS), async (name) => {
     const row = await deps.store.nodes.byName(name);
     return row ? { name: row.name, labels: row.labels, zone: row.zone } : undefined;
   });
+  const policyRepo = new PolicyRepo(deps.store.db);
+  const policies = new PolicyCatalog(policyRepo, authorizer, audit, deps.clock, {
+    checkEveryMs: deps.policyCheckEveryMs ?? 1_000,
+    ...(deps.log ? { log: deps.log } : {}),
+  });
+  await policies.start();
   return {
     ca,
     authorizer,
+    policies,
     apiTokens,
     audit,
     identity,
@@ -117,6 +134,7 @@ export async function createGovernance(deps: {
       await registerIdentityRoutes(app, { identity, clock: deps.clock });
       await registerAuditRoutes(app, audit);
       registerPkiRoutes(app, ca, deps.tls);
+      await registerPolicyRoutes(app, { repo: policyRepo, catalog: policies, authorizer });
       app.get(
         '/v1/authz/policies',
         {

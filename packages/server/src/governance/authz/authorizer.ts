@@ -45,6 +45,7 @@ export class Authorizer {
   #memo = new Map<string, AuthzDecision & { resource: EntityUidJson }>();
   #memoEngine: PolicyEngine;
   #hits = 0;
+  #freshen: (() => Promise<void>) | undefined;
 
   constructor(
     engine: PolicyEngine,
@@ -70,8 +71,16 @@ export class Authorizer {
     return { hits: this.#hits, size: this.#memo.size };
   }
 
-  /** The authorisation API: allow, deny or needs-approval, with the policies that decided it. */
-  decide(input: DecideInput): AuthzDecision & { resource: EntityUidJson } {
+  /** Called before each request is decided, to pick up a policy set another replica stored (see PolicyCatalog). */
+  freshenWith(freshen: () => Promise<void>): void {
+    this.#freshen = freshen;
+  }
+
+  /**
+   * The authorisation API: allow, deny or needs-approval, with the policies that decided it.
+   * `engine` decides with another set than the one in force (a candidate checked before storing).
+   */
+  decide(input: DecideInput, engine: PolicyEngine = this.#engine): AuthzDecision & { resource: EntityUidJson } {
     const principal = principalEntity(input.principal);
     if (!principal)
       return {
@@ -82,7 +91,11 @@ export class Authorizer {
       };
     const resource = input.node ? nodeEntity(input.node) : clusterEntity();
     const context = input.context ?? {};
-    const engine = this.#engine;
+    const entities: EntityJson[] = [principal, resource];
+    const ask = () =>
+      engine.decide({ principal: principal.uid, action: input.action, resource: resource.uid, context, entities });
+    // A candidate set is asked directly: the memo holds decisions of the set in force only.
+    if (engine !== this.#engine) return { ...ask(), resource: resource.uid };
     if (engine !== this.#memoEngine) {
       this.#memo.clear();
       this.#memoEngine = engine;
@@ -93,14 +106,7 @@ export class Authorizer {
       this.#hits++;
       return { ...known };
     }
-    const entities: EntityJson[] = [principal, resource];
-    const decision = engine.decide({
-      principal: principal.uid,
-      action: input.action,
-      resource: resource.uid,
-      context,
-      entities,
-    });
+    const decision = ask();
     // Frozen, since every caller gets the same lists.
     const kept = Object.freeze({
       outcome: decision.outcome,
@@ -116,6 +122,7 @@ export class Authorizer {
 
   /** The hook's half: decides the matched route for the request's principal; throws 403 unless allowed. */
   async authorizeRequest(request: FastifyRequest): Promise<void> {
+    await this.#freshen?.();
     const route = routeAction(
       request.routeOptions.method as string,
       request.routeOptions.url ?? '',
@@ -130,7 +137,7 @@ export class Authorizer {
     });
     request.authz = { ...decision, action: route.action };
     if (decision.outcome === 'allow') return;
-    const who = describe(request.principal);
+    const who = describePrincipal(request.principal);
     const by =
       decision.policies.length > 0
         ? ` by policy ${decision.policies.map((p) => `"${p}"`).join(', ')}`
@@ -153,7 +160,8 @@ export class Authorizer {
   }
 }
 
-function describe(principal: Principal): string {
+/** A principal as error messages name it. */
+export function describePrincipal(principal: Principal): string {
   switch (principal.kind) {
     case 'admin':
       return 'the admin token';

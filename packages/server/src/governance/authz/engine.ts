@@ -1,5 +1,14 @@
 import { setFlagsFromString } from 'node:v8';
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
+import {
+  formatError,
+  type PolicyDocument,
+  type PolicyInfo,
+  PolicyValidationError,
+  parseDocuments,
+  problem,
+  validatePolicies,
+} from './policy-text.js';
 import { CEDAR_SCHEMA } from './schema.js';
 
 // Node 20's V8 (11.3) aborts the process ("Fatal error ... unreachable code" in
@@ -12,6 +21,12 @@ import { CEDAR_SCHEMA } from './schema.js';
 setFlagsFromString('--no-turbo-inline-js-wasm-calls');
 
 export type { CedarValueJson, EntityJson, EntityUidJson } from '@cedar-policy/cedar-wasm/nodejs';
+export {
+  type PolicyDocument,
+  type PolicyInfo,
+  type PolicyProblem,
+  PolicyValidationError,
+} from './policy-text.js';
 
 /**
  * The three outcomes of an authorisation. Cedar itself answers allow or deny;
@@ -39,23 +54,6 @@ export interface AuthzDecision {
   errors: string[];
 }
 
-/** One policy of a compiled set. */
-export interface PolicyInfo {
-  id: string;
-  effect: 'permit' | 'forbid';
-  /** Annotated `@approval("required")`: a deny by it alone means needs-approval. */
-  approval: boolean;
-  text: string;
-}
-
-/** A policy set Cedar refused, with Cedar's own messages. */
-export class PolicyValidationError extends Error {
-  constructor(readonly messages: string[]) {
-    super(messages.join('\n'));
-    this.name = 'PolicyValidationError';
-  }
-}
-
 const SCHEMA_NAME = 'aurora';
 const PENDING_APPROVAL: cedar.CedarValueJson = { id: 'pending', by: 'pending' };
 let schemaReady = false;
@@ -64,30 +62,8 @@ let nextSetId = 0;
 function ensureSchema(): void {
   if (schemaReady) return;
   const answer = cedar.preparseSchema(SCHEMA_NAME, CEDAR_SCHEMA);
-  if (answer.type !== 'success') throw new PolicyValidationError(answer.errors.map(formatError));
+  if (answer.type !== 'success') throw new PolicyValidationError(answer.errors.map((e) => problem(e)));
   schemaReady = true;
-}
-
-function formatError(error: cedar.DetailedError): string {
-  return error.help ? `${error.message} (${error.help})` : error.message;
-}
-
-/** Splits policy text into policies, each named by its `@id` annotation (or `policyN`), and validates it. */
-function parsePolicies(text: string): PolicyInfo[] {
-  const parts = cedar.policySetTextToParts(text);
-  if (parts.type !== 'success') throw new PolicyValidationError(parts.errors.map(formatError));
-  if (parts.policy_templates.length > 0) {
-    throw new PolicyValidationError(['policy templates are not supported; write static policies']);
-  }
-  const seen = new Set<string>();
-  return parts.policies.map((policyText, i) => {
-    const json = cedar.policyToJson(policyText);
-    if (json.type !== 'success') throw new PolicyValidationError(json.errors.map(formatError));
-    const id = json.json.annotations?.id ?? `policy${i}`;
-    if (seen.has(id)) throw new PolicyValidationError([`two policies have @id("${id}"); ids must be unique`]);
-    seen.add(id);
-    return { id, effect: json.json.effect, approval: json.json.annotations?.approval === 'required', text: policyText };
-  });
 }
 
 /**
@@ -104,35 +80,38 @@ export class PolicyEngine {
   private constructor(
     readonly text: string,
     readonly policies: readonly PolicyInfo[],
+    slot: string | undefined,
   ) {
     this.#byId = new Map(policies.map((p) => [p.id, p]));
-    this.#setId = `aurora-${nextSetId++}`;
+    this.#setId = slot ?? `aurora-${nextSetId++}`;
     const record: Record<string, string> = {};
     for (const p of policies) record[p.id] = p.text;
     // Cedar keeps preparsed sets per thread; one set per compiled version is kept while the process lives
-    // (policy changes are rare), so a decision never reparses text.
+    // (policy changes are rare), so a decision never reparses text. A candidate checked before it is
+    // stored takes a named slot instead, which the next candidate in that slot replaces.
     const answer = cedar.preparsePolicySet(this.#setId, { staticPolicies: record });
-    if (answer.type !== 'success') throw new PolicyValidationError(answer.errors.map(formatError));
+    if (answer.type !== 'success') throw new PolicyValidationError(answer.errors.map((e) => problem(e)));
   }
 
   /** Parses and validates `text` against the schema (strict mode); throws {@link PolicyValidationError} with Cedar's messages. */
-  static compile(text: string): PolicyEngine {
+  static compile(text: string, documentId = 'policies'): PolicyEngine {
+    return PolicyEngine.compileDocuments([{ id: documentId, text }]);
+  }
+
+  /**
+   * Compiles a set made of several documents (the stored policies in force), validated as one
+   * set, so ids clash and schema errors are found before anything is stored.
+   */
+  static compileDocuments(docs: readonly PolicyDocument[], options: { slot?: string } = {}): PolicyEngine {
     ensureSchema();
-    const policies = parsePolicies(text);
-    const record: Record<string, string> = {};
-    for (const p of policies) record[p.id] = p.text;
-    const answer = cedar.validate({
-      schema: CEDAR_SCHEMA,
-      policies: { staticPolicies: record },
-      validationSettings: { mode: 'strict' },
-    });
-    if (answer.type !== 'success') throw new PolicyValidationError(answer.errors.map(formatError));
-    if (answer.validationErrors.length > 0) {
-      throw new PolicyValidationError(
-        answer.validationErrors.map((e) => `policy "${e.policyId}": ${formatError(e.error)}`),
-      );
-    }
-    return new PolicyEngine(text, policies);
+    const parsed = parseDocuments(docs);
+    validatePolicies(parsed, docs);
+    const text = docs.map((d) => d.text).join('\n\n');
+    return new PolicyEngine(
+      text,
+      parsed.map(({ offset: _, ...p }) => p),
+      options.slot,
+    );
   }
 
   /** Decides one request; see {@link AuthzOutcome} for how needs-approval is told apart from deny. */

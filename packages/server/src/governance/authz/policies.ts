@@ -68,16 +68,32 @@ forbid (
 when { resource.environment == "production" && !(principal in Aurora::Role::"admin") }
 unless { context has approval };`;
 
-/** The policy set a fresh control plane starts with. */
-export const SHIPPED_POLICIES = [
-  ADMIN_POLICY,
-  OPERATOR_POLICY,
-  VIEWER_POLICY,
-  AGENT_POLICY,
-  SELF_POLICY,
-  OPERATOR_TEAM_POLICY,
-  PRODUCTION_APPROVAL_POLICY,
-].join('\n\n');
+/**
+ * The policy documents a fresh control plane stores as version 1 of each, named like the policy
+ * each holds; from then on the store is the source of truth.
+ */
+export const SHIPPED_DOCUMENTS: readonly { id: string; text: string }[] = [
+  { id: 'admin', text: ADMIN_POLICY },
+  { id: 'operator', text: OPERATOR_POLICY },
+  { id: 'viewer', text: VIEWER_POLICY },
+  { id: 'agent', text: AGENT_POLICY },
+  { id: 'self', text: SELF_POLICY },
+  { id: 'operator-own-team', text: OPERATOR_TEAM_POLICY },
+  { id: 'production-needs-approval', text: PRODUCTION_APPROVAL_POLICY },
+];
+
+/** The policy set a fresh control plane starts with, as one text. */
+export const SHIPPED_POLICIES = SHIPPED_DOCUMENTS.map((d) => d.text).join('\n\n');
+
+/**
+ * What is in force when the stored set cannot be compiled (written to the database by hand, or by
+ * a newer version): administrators and every caller's own identity, nothing else, so nobody gains
+ * access and administrators can repair the set.
+ */
+export const FALLBACK_DOCUMENTS: readonly { id: string; text: string }[] = [
+  { id: 'admin', text: ADMIN_POLICY },
+  { id: 'self', text: SELF_POLICY },
+];
 
 /** The roles the shipped policies know; a principal's role is a `Aurora::Role` entity of this id. */
 export const ROLES = ['admin', 'operator', 'viewer', 'agent'] as const;

@@ -129,6 +129,25 @@ async function aPlaybook(): Promise<string> {
   return name;
 }
 
+/** Harmless Cedar text with a fresh policy id (viewers may already read nodes). */
+const policyText = (id: string, action = 'node.get') =>
+  `@id("${id}")\npermit (principal in Aurora::Role::"viewer", action == Aurora::Action::"${action}", resource);`;
+
+/** A stored policy document with two versions. */
+async function aPolicy(): Promise<string> {
+  const id = `matrix-policy-${seq++}`;
+  for (const action of ['node.get', 'node.list']) {
+    const res = await server.app.inject({
+      method: 'PUT',
+      url: `/v1/policies/${id}`,
+      headers: server.admin,
+      payload: { text: policyText(id, action) },
+    });
+    if (res.statusCode !== 200) throw new Error(`policy put: ${res.body}`);
+  }
+  return id;
+}
+
 /** Declared expectations, keyed by "METHOD url" as registered. */
 const EXPECTED: Record<string, Expectation> = {
   'GET /v1/nodes': { allow: READ, ok: 200, call: async () => ({ url: '/v1/nodes' }) },
@@ -300,6 +319,37 @@ const EXPECTED: Record<string, Expectation> = {
   'GET /v1/audit/checkpoints': { allow: ['admin'], ok: 200, call: async () => ({ url: '/v1/audit/checkpoints' }) },
   'GET /v1/audit/verify': { allow: ['admin'], ok: 200, call: async () => ({ url: '/v1/audit/verify' }) },
   'GET /v1/authz/policies': { allow: READ, ok: 200, call: async () => ({ url: '/v1/authz/policies' }) },
+  'GET /v1/policies': { allow: READ, ok: 200, call: async () => ({ url: '/v1/policies' }) },
+  'GET /v1/policies/:id': { allow: READ, ok: 200, call: async () => ({ url: '/v1/policies/admin' }) },
+  'GET /v1/policies/:id/versions': { allow: READ, ok: 200, call: async () => ({ url: '/v1/policies/admin/versions' }) },
+  'GET /v1/policies/:id/versions/:version': {
+    allow: READ,
+    ok: 200,
+    call: async () => ({ url: '/v1/policies/admin/versions/1' }),
+  },
+  'GET /v1/policies/:id/diff': {
+    allow: READ,
+    ok: 200,
+    call: async () => ({ url: `/v1/policies/${await aPolicy()}/diff` }),
+  },
+  'PUT /v1/policies/:id': {
+    allow: ['admin'],
+    ok: 200,
+    call: async () => {
+      const id = `matrix-put-${seq++}`;
+      return { url: `/v1/policies/${id}`, body: { text: policyText(id) } };
+    },
+  },
+  'DELETE /v1/policies/:id': {
+    allow: ['admin'],
+    ok: 204,
+    call: async () => ({ url: `/v1/policies/${await aPolicy()}` }),
+  },
+  'POST /v1/policies/:id/rollback': {
+    allow: ['admin'],
+    ok: 200,
+    call: async () => ({ url: `/v1/policies/${await aPolicy()}/rollback`, body: { version: 1 } }),
+  },
   'GET /v1/services': { allow: READ, ok: 200, call: async () => ({ url: '/v1/services' }) },
   'GET /v1/services/:name': {
     allow: READ,

@@ -1,3 +1,4 @@
+import { diffLines, formatDiff } from '@aurora/core';
 import { Playbook, PlaybookHistory, PlaybookList, PlaybookVersionsQuery, Problem, PutPlaybook } from '@aurora/sdk';
 import { Type } from '@sinclair/typebox';
 import { asc, desc, eq, sql } from 'drizzle-orm';
@@ -5,7 +6,6 @@ import type { FastifyInstance } from 'fastify';
 import { AuroraError } from '../../platform/http/errors.js';
 import type { Db } from '../../platform/store/engine.js';
 import { playbooks } from '../../platform/store/schema.js';
-import { diffLines, formatDiff } from './line-diff.js';
 import { parsePlaybook } from './spec.js';
 
 const errors = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem };

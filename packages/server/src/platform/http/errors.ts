@@ -43,6 +43,8 @@ export const errorCatalogue = {
   AURORA_SAMPLE_REJECTED: { status: 400, title: 'Sample rejected' },
   AURORA_MALFORMED_PAYLOAD: { status: 400, title: 'Malformed payload' },
   AURORA_POLICY_INVALID: { status: 400, title: 'Policy invalid' },
+  AURORA_POLICY_NOT_FOUND: { status: 404, title: 'Policy not found' },
+  AURORA_POLICY_LOCKOUT: { status: 409, title: 'Policy change would lock out policy management' },
   AURORA_NOT_LEADER: { status: 503, title: 'Not the leader' },
   AURORA_UNAVAILABLE: { status: 503, title: 'Service unavailable' },
   AURORA_INTERNAL: { status: 500, title: 'Internal error' },
@@ -67,6 +69,8 @@ export class AuroraError extends Error {
     readonly field?: string,
     /** Seconds the client should wait before trying again (sent as Retry-After). */
     readonly retryAfterSeconds?: number,
+    /** The individual messages behind it (Cedar's, for a refused policy), each placed where known. */
+    readonly errors?: readonly { message: string; document?: string; line?: number; column?: number }[],
   ) {
     super(detail ?? errorCatalogue[code].title);
     this.name = 'AuroraError';

@@ -15,6 +15,7 @@ export function toProblem(error: AuroraError, instance?: string): Problem {
     ...(error.detail ? { detail: error.detail } : {}),
     ...(instance ? { instance } : {}),
     ...(error.field ? { field: error.field } : {}),
+    ...(error.errors && error.errors.length > 0 ? { errors: error.errors.map((e) => ({ ...e })) } : {}),
   };
 }
 

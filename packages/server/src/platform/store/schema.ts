@@ -619,3 +619,25 @@ export const agentActions = pgTable(
     index('agent_actions_open_idx').on(t.nodeId).where(sql`status in ('pending', 'delivered')`),
   ],
 );
+
+/**
+ * Cedar policy documents (governance), every version kept and never changed: a change, a rollback
+ * and a deletion each add a row (a deletion has no text). The set in force is the latest version
+ * of every document that has text. `seq` grows with every row, so its maximum tells any replica
+ * cheaply whether the set changed.
+ */
+export const policyVersions = pgTable(
+  'policy_versions',
+  {
+    seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+    id: text('id').notNull(),
+    version: integer('version').notNull(),
+    text: text('text'),
+    /** What made this version: put, rollback (of `fromVersion`), delete, or seed (the shipped policies). */
+    change: text('change').notNull(),
+    fromVersion: integer('from_version'),
+    author: jsonb('author').$type<Record<string, string>>().notNull(),
+    createdAt: ms('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('policy_versions_id_version_idx').on(t.id, t.version)],
+);

@@ -7,7 +7,7 @@ export interface DiffLine {
 /**
  * A line diff of two texts by longest common subsequence: the lines marked ' ' and '-' are the old
  * text, those marked ' ' and '+' the new one, in order. Quadratic in lines, which is fine for
- * playbooks (at most 64 KiB each).
+ * playbooks and Cedar policies (at most 64 KiB each).
  */
 export function diffLines(before: string, after: string): DiffLine[] {
   const a = before === '' ? [] : before.split('\n');

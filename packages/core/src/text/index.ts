@@ -1,0 +1,1 @@
+export { type DiffLine, diffLines, formatDiff } from './line-diff.js';
