@@ -48,8 +48,9 @@ describe('aurora audit verify', () => {
 
   test('an intact chain verifies against the key the server reports and against a pinned copy', async () => {
     const out = await runAudit(['verify', ...connection], env);
-    expect(out).toContain('audit chain intact: 7 entries, 2 signed checkpoints');
-    expect(out).toContain('1 newest entries are chained but not yet covered');
+    // The first start's policy.seeded entry, then seven token creations.
+    expect(out).toContain('audit chain intact: 8 entries, 2 signed checkpoints');
+    expect(out).toContain('2 newest entries are chained but not yet covered');
     const pem = await runAudit(['public-key', ...connection], env);
     expect(pem).toMatch(/^-----BEGIN PUBLIC KEY-----/);
     const pinned = path.join(dir, 'audit-key.pem');
