@@ -39,7 +39,6 @@ import type {
   QueryRangeResult,
 } from './contract.js';
 import { NODE_PAGE_MAX } from './contract.js';
-import { GovernanceClient } from './governance-client.js';
 import type {
   PolicyDiff,
   PolicyDiffQuery,
@@ -48,6 +47,7 @@ import type {
   StoredPolicy,
   StoredPolicyList,
 } from './governance.js';
+import { GovernanceClient } from './governance-client.js';
 import type {
   IncidentDetail,
   IncidentList,
