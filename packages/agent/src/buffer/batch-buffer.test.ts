@@ -31,6 +31,27 @@ describe('BatchBuffer', () => {
     expect(buffer.unreportedDrops).toBe(4);
   });
 
+  it('does not count as dropped a batch dropped for room while in flight and then acknowledged', () => {
+    const buffer = new BatchBuffer(4);
+    buffer.push(batch('batch-001', 2));
+    buffer.push(batch('batch-002', 2));
+    expect(buffer.peek({ maxBatches: 1, maxSamples: 100 }).map((b) => b.id)).toEqual(['batch-001']);
+    // While that heartbeat is in flight, two collections push both older batches out.
+    buffer.push(batch('batch-003', 2));
+    buffer.push(batch('batch-004', 2));
+    expect(buffer.droppedTotal).toBe(4);
+    // The server stored batch-001 after all; batch-002 was never sent and stays dropped.
+    buffer.acknowledge(['batch-001']);
+    expect(buffer.droppedTotal).toBe(2);
+    expect(buffer.unreportedDrops).toBe(2);
+    // Without an acknowledgement (the heartbeat failed) the drop stands.
+    buffer.peek({ maxBatches: 1, maxSamples: 100 });
+    buffer.push(batch('batch-005', 2));
+    buffer.peek(all);
+    buffer.acknowledge([]);
+    expect(buffer.droppedTotal).toBe(4);
+  });
+
   it('keeps only the newest samples of a batch larger than the whole buffer', () => {
     const buffer = new BatchBuffer(3);
     expect(buffer.push(batch('batch-big', 5))).toBe(2);

@@ -21,6 +21,10 @@ export class BatchBuffer {
   #samples = 0;
   #droppedTotal = 0;
   #droppedUnreported = 0;
+  /** Ids handed out by the latest {@link peek}: the heartbeat in flight carries them. */
+  #inFlight = new Set<string>();
+  /** Batches dropped for room while their heartbeat was in flight, by id, with their sample counts. */
+  readonly #droppedInFlight = new Map<string, number>();
 
   constructor(maxSamples: number) {
     if (!Number.isInteger(maxSamples) || maxSamples < 1) {
@@ -46,6 +50,8 @@ export class BatchBuffer {
       if (!oldest) break;
       this.#samples -= oldest.samples.length;
       dropped += oldest.samples.length;
+      // The heartbeat carrying it may still be stored and acknowledged; then it was not lost after all.
+      if (this.#inFlight.has(oldest.id)) this.#droppedInFlight.set(oldest.id, oldest.samples.length);
     }
     this.#batches.push(incoming);
     this.#samples += incoming.samples.length;
@@ -64,12 +70,25 @@ export class BatchBuffer {
       out.push(batch);
       samples += batch.samples.length;
     }
+    this.#inFlight = new Set(out.map((b) => b.id));
+    this.#droppedInFlight.clear();
     return out;
   }
 
-  /** Removes the batches the server has durably stored; unknown ids are ignored. */
+  /**
+   * Removes the batches the server has durably stored; unknown ids are ignored. A batch that was
+   * dropped for room while its heartbeat was in flight was stored after all, so its samples no
+   * longer count as dropped (they cannot have been reported yet: drops are read before sending).
+   */
   acknowledge(ids: Iterable<string>): number {
     const acked = new Set(ids);
+    for (const [id, count] of this.#droppedInFlight) {
+      if (!acked.has(id)) continue;
+      this.#droppedTotal -= count;
+      this.#droppedUnreported = Math.max(0, this.#droppedUnreported - count);
+    }
+    this.#droppedInFlight.clear();
+    this.#inFlight.clear();
     let removed = 0;
     for (let i = this.#batches.length - 1; i >= 0; i--) {
       const batch = this.#batches[i]!;

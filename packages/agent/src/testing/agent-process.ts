@@ -10,6 +10,7 @@ import { SequenceSource } from './sequence-source.js';
 const options = JSON.parse(process.env.AURORA_TEST_AGENT ?? '{}') as {
   server: string;
   token?: string;
+  name?: string;
   stateDir: string;
   intervalMs: number;
   outboxSaveIntervalMs: number;

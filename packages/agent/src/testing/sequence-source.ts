@@ -9,8 +9,11 @@ import type { MetricsSource } from '../collect/metrics.js';
 export class SequenceSource implements MetricsSource {
   collected = 0;
   private paused = false;
-  /** `first` continues the sequence of an earlier run. */
-  constructor(readonly first = 0) {}
+  /** `first` continues the sequence of an earlier run; `nameOf` names each value's sample. */
+  constructor(
+    readonly first = 0,
+    private readonly nameOf: (value: number) => string = () => 'test.seq',
+  ) {}
   /**
    * Collections return nothing from now on, so a backlog can drain: on a loaded machine an agent
    * collecting every 20 ms may otherwise keep overflowing a tiny buffer for as long as a test waits.
@@ -20,6 +23,7 @@ export class SequenceSource implements MetricsSource {
   }
   async collect() {
     if (this.paused) return [];
-    return [{ ts: Date.now(), name: 'test.seq', value: this.first + this.collected++ }];
+    const value = this.first + this.collected++;
+    return [{ ts: Date.now(), name: this.nameOf(value), value }];
   }
 }
