@@ -4,7 +4,7 @@
  * log, a process name, a path under a configured root). The agent checks every action against its
  * allow-list and answers with a structured result; an action id is acted on at most once.
  */
-import { type Static, Type } from '@sinclair/typebox';
+import { type Static, type TSchema, Type } from '@sinclair/typebox';
 
 const Time = Type.String({ format: 'date-time' });
 
@@ -147,3 +147,17 @@ export const NodeActionsQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
 });
 export type NodeActionsQuery = Static<typeof NodeActionsQuery>;
+
+/**
+ * A playbook step's agent action, as written in YAML: `agent: {action: restart-service, service: web}`,
+ * that is the kind as `action` and its parameters beside it.
+ */
+export type AgentStepAction = {
+  [K in AgentActionKind]: { action: K } & Static<(typeof AgentActionParams)[K]>;
+}[AgentActionKind];
+// Built from the kinds, so its inferred type is too loose to be useful; the static type above says it exactly.
+export const AgentStepAction = Type.Union(
+  AGENT_ACTION_KINDS.map((kind) =>
+    Type.Object({ action: Type.Literal(kind), ...AgentActionParams[kind].properties }, { additionalProperties: false }),
+  ),
+) as unknown as TSchema & { static: AgentStepAction };

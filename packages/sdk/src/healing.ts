@@ -1,4 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { AgentStepAction } from './actions.js';
 import { Alert } from './alerts.js';
 
 const Time = Type.String({ format: 'date-time' });
@@ -75,13 +76,21 @@ export const AlertSelector = Type.Object(
 );
 export type AlertSelector = Static<typeof AlertSelector>;
 
-/** Control-plane actions on the alert's node (agent actions are planned). */
+/** Control-plane actions on the alert's node (agent actions are `agent:` steps). */
 export const PlaybookAction = Type.Union([Type.Literal('cordon'), Type.Literal('drain'), Type.Literal('uncordon')]);
 export type PlaybookAction = Static<typeof PlaybookAction>;
 
 export const PlaybookStep = Type.Union([
   Type.Object({ action: PlaybookAction }, { additionalProperties: false }),
   Type.Object({ wait: Duration }, { additionalProperties: false }),
+  Type.Object(
+    { agent: AgentStepAction, timeout: Type.Optional(Duration) },
+    {
+      additionalProperties: false,
+      description:
+        "queues an action for the alert's node's agent and waits for its result (timeout default 2m); the step's output is the agent's result, and a failed or refused action fails the run",
+    },
+  ),
   Type.Object(
     { verify: Type.Literal('alert-resolved'), within: Duration },
     { additionalProperties: false, description: 'fails the run unless the triggering alert resolved within the time' },

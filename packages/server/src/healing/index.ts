@@ -29,6 +29,7 @@ export type {
   WorkflowStep,
   WorkflowStepRow,
 } from './workflow/types.js';
+export { PermanentStepError } from './workflow/types.js';
 
 /** Settings of the healing capability. */
 export interface HealingOptions {
@@ -61,10 +62,12 @@ export function createHealing(o: HealingOptions): Healing {
     (async () => {
       throw new Error('no node operator configured');
     });
+  const actions = new AgentActionQueue(o.store.db, o.now);
   const workflows = new WorkflowEngine({
     resolve: playbookResolver({
       db: o.store.db,
       operate,
+      actions,
       cancel: (runId, reason) => engine?.cancel(runId, reason) ?? Promise.resolve(false),
     }),
     db: o.store.db,
@@ -75,7 +78,6 @@ export function createHealing(o: HealingOptions): Healing {
     ...(o.onError ? { onError: o.onError } : {}),
   });
   engine = workflows;
-  const actions = new AgentActionQueue(o.store.db, o.now);
   const playbooks = new PlaybookTrigger({ db: o.store.db, engine: workflows, now: o.now });
   const incidents = new IncidentController({
     db: o.store.db,

@@ -43,6 +43,13 @@ export function parsePlaybook(yaml: string): PlaybookSpec {
   spec.steps.forEach((step, i) => {
     if ('wait' in step) checkDuration(`steps.${i}.wait`, step.wait, 1000);
     if ('verify' in step) checkDuration(`steps.${i}.within`, step.within, 1000);
+    if ('agent' in step && step.timeout !== undefined) checkDuration(`steps.${i}.timeout`, step.timeout, 1000);
+    if ('agent' in step && step.agent.action === 'clean-path' && tryParseDuration(step.agent.olderThan) === undefined) {
+      refuse(
+        `steps.${i}.agent.olderThan`,
+        `"${step.agent.olderThan.slice(0, 16)}" must be a duration such as 1h or 7d`,
+      );
+    }
   });
   if (spec.cooldown !== undefined) checkDuration('cooldown', spec.cooldown, 1000);
   if (spec.rateLimit) checkDuration('rateLimit.window', spec.rateLimit.window, 1000);

@@ -3,6 +3,8 @@ import type { PlaybookSpec } from '@aurora/sdk';
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../platform/store/engine.js';
 import { alerts, playbooks } from '../../platform/store/schema.js';
+import type { AgentActionQueue } from '../actions/queue.js';
+import { agentStep } from '../actions/step.js';
 import type { WorkflowDefinition, WorkflowStep } from '../workflow/types.js';
 
 /** What a playbook run acts on: the alert that triggered it and its node. */
@@ -43,7 +45,13 @@ export function playbookWorkflow(
   name: string,
   version: number,
   spec: PlaybookSpec,
-  deps: { db: Db; operate: NodeOperator; cancel: (runId: string, reason: string) => Promise<boolean> },
+  deps: {
+    db: Db;
+    operate: NodeOperator;
+    cancel: (runId: string, reason: string) => Promise<boolean>;
+    /** Where `agent:` steps queue their actions. */
+    actions?: AgentActionQueue;
+  },
 ): WorkflowDefinition<PlaybookRunInput> {
   const firstVerify = spec.steps.findIndex((s) => 'verify' in s);
   const steps: WorkflowStep<PlaybookRunInput>[] = spec.steps.map((step, i) => {
@@ -65,6 +73,24 @@ export function playbookWorkflow(
           return { node: c.input.node, action: step.action, state: node.state };
         },
       };
+    }
+    if ('agent' in step) {
+      const actions = deps.actions;
+      if (!actions) throw new Error('agent steps need the agent action queue');
+      return agentStep<PlaybookRunInput>(`${i}-agent-${step.agent.action}`, step, {
+        actions,
+        by: `playbook ${name}@${version}`,
+        ...(guarded
+          ? {
+              guard: async ({ runId, alertId, what }) => {
+                if (await alertFiring(deps.db, alertId)) return;
+                const reason = `alert ${alertId} resolved before ${what}; not acting on a stale signal`;
+                await deps.cancel(runId, reason);
+                throw new Error(reason);
+              },
+            }
+          : {}),
+      });
     }
     if ('wait' in step) return { kind: 'wait', name: `${i}-wait`, ms: tryParseDuration(step.wait) ?? 0 };
     const withinMs = tryParseDuration(step.within) ?? 0;

@@ -5,6 +5,7 @@ import { type Db, FencedWriteError } from '../../platform/store/index.js';
 import { RunNotActiveError, RunRepo } from './run-repo.js';
 import {
   backoffDelay,
+  PermanentStepError,
   type StepContext,
   type TaskStep,
   type WorkflowDefinition,
@@ -157,7 +158,9 @@ export class WorkflowEngine implements Controller {
       const failures = (await this.runs.failuresOf(run.id, run.cursor)) + 1;
       const policy = step.retry;
       const retryAt =
-        policy && failures < policy.maxAttempts ? this.o.now() + backoffDelay(policy, failures) : undefined;
+        policy && failures < policy.maxAttempts && !(error instanceof PermanentStepError)
+          ? this.o.now() + backoffDelay(policy, failures)
+          : undefined;
       await this.runs.failStep(run.id, run.cursor, message(error), this.o.now(), retryAt);
       return false;
     }

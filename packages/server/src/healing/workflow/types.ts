@@ -53,6 +53,17 @@ export type RunStatus = 'pending' | 'waiting' | 'succeeded' | 'failed' | 'cancel
 
 export const FINISHED_STATUSES: readonly RunStatus[] = ['succeeded', 'failed', 'cancelled'];
 
+/**
+ * Thrown by a task step whose failure no retry can change (an agent refused or failed the action it
+ * was asked for): the step fails at once, without spending its remaining attempts.
+ */
+export class PermanentStepError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PermanentStepError';
+  }
+}
+
 /** A run as stored. */
 export interface WorkflowRun {
   id: string;

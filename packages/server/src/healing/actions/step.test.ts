@@ -1,0 +1,146 @@
+import type { HeartbeatResponse } from '@aurora/sdk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { alerts } from '../../platform/store/schema.js';
+import { joinNode, sampleFacts, startTestServer, type TestServer } from '../../testing/harness.js';
+
+const PLAYBOOK = `trigger:
+  alert: { metric: service_up, labels: { service: web } }
+steps:
+  - agent: { action: restart-service, service: web }
+    timeout: 30s
+  - wait: 1m
+`;
+
+describe('agent steps in playbooks', () => {
+  let server: TestServer;
+  const credentials = new Map<string, string>();
+  let seq = 0;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    for (const name of ['web-1', 'web-2', 'web-3']) {
+      credentials.set(name, (await joinNode(server, name, sampleFacts({ hostname: name }))).credential);
+    }
+    const res = await server.app.inject({
+      method: 'PUT',
+      url: '/v1/playbooks/restart-web',
+      headers: server.admin,
+      payload: { yaml: PLAYBOOK },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const stored = await server.app.inject({ method: 'GET', url: '/v1/playbooks/restart-web', headers: server.admin });
+    expect(stored.json().spec.steps[0]).toEqual({
+      agent: { action: 'restart-service', service: 'web' },
+      timeout: '30s',
+    });
+  });
+  afterAll(async () => server?.close());
+
+  const fire = async (node: string) => {
+    const id = `alert-${++seq}`;
+    const t = server.clock.now();
+    await server.store.db.insert(alerts).values({
+      id,
+      fingerprint: id,
+      source: 'rule:x',
+      state: 'firing',
+      node,
+      metric: 'service_up',
+      labels: { node, service: 'web' },
+      startsAt: t,
+      lastSeenAt: t,
+      summary: 'web down',
+      score: 1,
+      updatedAt: t,
+    });
+    return id;
+  };
+  const pass = async () => {
+    await server.healing.playbooks.runOnce();
+    await server.healing.workflows.drain();
+  };
+  const heartbeat = async (node: string, actionResults?: unknown[]): Promise<HeartbeatResponse> => {
+    const res = await server.app.inject({
+      method: 'POST',
+      url: '/v1/agent/heartbeat',
+      headers: { authorization: `Bearer ${credentials.get(node)}` },
+      payload: {
+        sentAt: server.clock.now(),
+        facts: sampleFacts(),
+        batches: [],
+        ...(actionResults ? { actionResults } : {}),
+      },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    return res.json();
+  };
+  const runOn = async (node: string) => {
+    const runs = await server.healing.workflows.runs.list({ limit: 100 });
+    const run = runs.find((r) => (r.input as { node: string }).node === node);
+    if (!run) throw new Error(`no run on ${node}`);
+    return run;
+  };
+
+  it("queues the action for the alert's node, waits for its result and keeps it as the step's output", async () => {
+    await fire('web-1');
+    await pass();
+    await pass(); // looking again queues nothing new
+    const { actions } = await heartbeat('web-1');
+    expect(actions).toHaveLength(1);
+    expect(actions?.[0]).toMatchObject({ kind: 'restart-service', params: { service: 'web' } });
+    expect((await runOn('web-1')).status).toBe('waiting');
+
+    const details = { service: 'web', pid: 4242, restarts: 1 };
+    await heartbeat('web-1', [{ id: actions?.[0]?.id, status: 'succeeded', details, finishedAt: server.clock.now() }]);
+    server.clock.advance(1_000);
+    await pass();
+    const run = await runOn('web-1');
+    expect(run.cursor).toBe(1);
+    expect(run.outputs['0-agent-restart-service']).toMatchObject({ node: 'web-1', status: 'succeeded', details });
+  });
+
+  it('fails the run at once when the agent refuses, without spending its retries', async () => {
+    await fire('web-2');
+    await pass();
+    const { actions } = await heartbeat('web-2');
+    const refusal = { reason: 'not-allowed', message: 'service web is not supervised', field: 'params.service' };
+    await heartbeat('web-2', [{ id: actions?.[0]?.id, status: 'refused', details: refusal, finishedAt: 1 }]);
+    server.clock.advance(1_000);
+    await pass();
+    const run = await runOn('web-2');
+    expect(run.status).toBe('failed');
+    expect(run.error).toContain('refused restart-service (not-allowed');
+  });
+
+  it('fails the run and expires the action when no result comes within the timeout', async () => {
+    await fire('web-3');
+    await pass();
+    for (let s = 0; s < 32; s++) {
+      server.clock.advance(1_000);
+      await pass();
+    }
+    const run = await runOn('web-3');
+    expect(run.status).toBe('failed');
+    expect(run.error).toContain('within 30s');
+    expect((await heartbeat('web-3')).actions).toBeUndefined();
+    const list = await server.app.inject({ method: 'GET', url: '/v1/nodes/web-3/actions', headers: server.admin });
+    expect(list.json().items[0].status).toBe('expired');
+  });
+
+  it('refuses agent steps the schema does not know, naming the field', async () => {
+    for (const [yaml, field] of [
+      ['  - agent: { action: run-shell, command: reboot }', 'steps.0'],
+      ['  - agent: { action: restart-service, service: web }\n    timeout: forever', 'steps.0.timeout'],
+      ['  - agent: { action: clean-path, path: /tmp, pattern: "*", olderThan: soon }', 'steps.0.agent.olderThan'],
+    ] as const) {
+      const res = await server.app.inject({
+        method: 'PUT',
+        url: '/v1/playbooks/bad-agent-step',
+        headers: server.admin,
+        payload: { yaml: `trigger:\n  alert: { metric: m }\nsteps:\n${yaml}\n` },
+      });
+      expect(res.statusCode, yaml).toBe(400);
+      expect(res.json().detail, yaml).toContain(field);
+    }
+  });
+});
