@@ -44,6 +44,13 @@ export interface AgentOptions {
    * cleanup roots, process names and cgroups, log sets); empty by default, which refuses every action.
    */
   actions?: ActionsConfig | undefined;
+  /**
+   * For an https:// server: the cluster CA's fingerprint (`sha256:<hex>`, printed in the join command by
+   * `aurora token create`). The CA is fetched from the server and kept only if it matches.
+   */
+  caHash?: string | undefined;
+  /** For an https:// server: the cluster CA's PEM itself, from a caller that already trusts it (`aurora up`). */
+  caCertificate?: string | undefined;
   /** pino logger; defaults to one writing JSON lines to stdout. */
   logger?: Logger | undefined;
   /** Where samples come from; defaults to the real machine. */
@@ -72,6 +79,8 @@ export interface CompiledAgentOptions {
   readonly refusedRetryMs: number;
   readonly outboxSaveIntervalMs: number;
   readonly actions: CompiledActions;
+  /** Pinned fingerprint of the cluster CA, lower case. */
+  readonly caHash: string | undefined;
 }
 
 /** Interval used until the control plane suggests one. */
@@ -114,7 +123,14 @@ export function compileAgentOptions(options: AgentOptions): CompiledAgentOptions
     }
   }
   const maxBackoffMs = positiveInteger('maxBackoffMs', options.maxBackoffMs, DEFAULT_MAX_BACKOFF_MS);
+  const caHash = options.caHash?.trim().toLowerCase() || undefined;
+  if (caHash !== undefined && !/^sha256:[0-9a-f]{64}$/.test(caHash)) {
+    throw new Error(
+      `agent option caHash must be "sha256:" and 64 hex digits, as "aurora token create" prints it, got "${options.caHash}"`,
+    );
+  }
   return Object.freeze({
+    caHash,
     server: options.server.replace(/\/+$/, ''),
     token: options.token || undefined,
     stateDir: options.stateDir,

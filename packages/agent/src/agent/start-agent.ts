@@ -18,6 +18,7 @@ import { obtainIdentity, rejoin } from '../identity/join.js';
 import { backoffDelay, retryPolicy } from '../loop/backoff.js';
 import { classifyFailure, describeFailure } from '../loop/failures.js';
 import { realRuntime } from '../runtime/runtime.js';
+import { prepareTls, renewLoop } from '../tls/agent-tls.js';
 import { AGENT_VERSION } from '../version.js';
 import { sendHeartbeat } from './heartbeat.js';
 import { type AgentOptions, compileAgentOptions } from './options.js';
@@ -72,11 +73,20 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const factsOptions = { labels: config.labels, zone: config.zone, agentVersion: AGENT_VERSION };
   let facts: NodeFacts = await collectFacts(factsOptions);
   let factsAt = runtime.clock();
-  const joinContext = { client, config, facts, logger, runtime, signal: startSignal };
-  let identity = await obtainIdentity(joinContext).catch(async (error: unknown) => {
+  const tls = await prepareTls(config, options.caCertificate, pool, startSignal).catch(async (error: unknown) => {
     await pool?.close();
     throw error;
   });
+  const joinContext = { client, config, facts, logger, runtime, signal: startSignal, tls: tls?.join };
+  let identity = await obtainIdentity(joinContext)
+    .then(async (stored) => {
+      await tls?.useStored();
+      return stored;
+    })
+    .catch(async (error: unknown) => {
+      await pool?.close();
+      throw error;
+    });
   const log = logger.child({ node: identity.name });
 
   // Woken when an action finishes, so its result goes out at once instead of after a full interval.
@@ -268,7 +278,13 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
 
   await collectOnce();
   let stopDone: Promise<void> | undefined;
-  const loops = Promise.all([collectLoop(), heartbeatLoop()]);
+  const loops = Promise.all([
+    collectLoop(),
+    heartbeatLoop(),
+    tls
+      ? renewLoop({ tls, client, config, runtime, log, signal: stopping.signal, name: () => identity.name })
+      : undefined,
+  ]);
   log.info({ server: config.server, intervalMs }, 'agent running');
 
   return {

@@ -3,7 +3,7 @@
  * otherwise a join with the operator's token. A control plane that is not up
  * yet is waited for; a refused token is an error that says how to get a new one.
  */
-import type { AuroraClient, JoinResponse, NodeFacts } from '@aurora/sdk';
+import type { AuroraClient, JoinResponse, NodeCertificate, NodeFacts } from '@aurora/sdk';
 import type { Logger } from 'pino';
 import type { CompiledAgentOptions } from '../agent/options.js';
 import { backoffDelay, retryPolicy } from '../loop/backoff.js';
@@ -20,6 +20,21 @@ export interface JoinContext {
   logger: Logger;
   runtime: AgentRuntime;
   signal: AbortSignal;
+  /** Set when the control plane speaks HTTPS: every join sends a request for a fresh key and keeps the certificate. */
+  tls?: JoinTls | undefined;
+}
+
+/** The TLS half of a join: a PKCS #10 request for a new key, then the certificate issued for it. */
+export interface JoinTls {
+  /** A request for a new key (kept in memory until {@link JoinTls.issued}). */
+  request(name: string): Promise<string>;
+  /** Stores the key of the last request with the certificate the control plane issued for it. */
+  issued(certificate: NodeCertificate): Promise<void>;
+}
+
+async function joinRequest(ctx: JoinContext, name: string, token: string) {
+  const csr = ctx.tls ? await ctx.tls.request(name) : undefined;
+  return { token, name, facts: ctx.facts, ...(csr ? { csr } : {}) };
 }
 
 /** Returns the stored identity, or joins with the token and stores the result (mode 0600). */
@@ -57,11 +72,15 @@ export async function obtainIdentity(ctx: JoinContext): Promise<StoredCredential
  * Throws what the join throws; the caller falls back to telling the operator.
  */
 export async function rejoin(ctx: JoinContext, name: string, token: string): Promise<StoredCredential> {
-  return storeJoin(ctx, await ctx.client.join({ token, name, facts: ctx.facts }));
+  return storeJoin(ctx, await ctx.client.join(await joinRequest(ctx, name, token)));
 }
 
 async function storeJoin(ctx: JoinContext, joined: JoinResponse): Promise<StoredCredential> {
   const { config, logger } = ctx;
+  if (ctx.tls) {
+    if (!joined.certificate) throw new Error(`${config.server} speaks HTTPS but issued no client certificate at join`);
+    await ctx.tls.issued(joined.certificate);
+  }
   const credential: StoredCredential = {
     nodeId: joined.nodeId,
     name: joined.name,
@@ -77,9 +96,10 @@ async function storeJoin(ctx: JoinContext, joined: JoinResponse): Promise<Stored
 async function joinWithRetry(ctx: JoinContext, name: string, token: string) {
   const { client, config, logger, runtime, signal } = ctx;
   const policy = retryPolicy(config.intervalMs, config.maxBackoffMs);
+  const body = await joinRequest(ctx, name, token);
   for (let attempt = 1; ; attempt++) {
     try {
-      return await client.join({ token, name, facts: ctx.facts });
+      return await client.join(body);
     } catch (error) {
       if (classifyFailure(error) !== 'unreachable') {
         throw new Error(

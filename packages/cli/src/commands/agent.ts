@@ -10,7 +10,8 @@ import { waitForSignal } from '../signals.js';
 export const agentCommand: CommandSpec = {
   name: 'agent',
   summary: 'run the node agent: join a control plane, report facts and metrics, keep heartbeating',
-  usage: 'aurora agent --server URL --token TOKEN [--name NAME] [--label key=value ...] [--zone ZONE] [--actions FILE]',
+  usage:
+    'aurora agent --server URL --token TOKEN [--ca-hash sha256:HEX] [--name NAME] [--label key=value ...] [--zone ZONE] [--actions FILE]',
   flags: {
     server: { type: 'string', placeholder: 'url', description: 'control plane URL (AURORA_SERVER)' },
     token: {
@@ -31,6 +32,12 @@ export const agentCommand: CommandSpec = {
       placeholder: 'duration',
       description: 'heartbeat and collection interval (default 5s)',
     },
+    'ca-hash': {
+      type: 'string',
+      placeholder: 'sha256:hex',
+      description:
+        'for an https:// server, the cluster CA fingerprint from the join command of `aurora token create` (AURORA_CA_HASH); only needed the first time',
+    },
     actions: {
       type: 'string',
       placeholder: 'file',
@@ -39,7 +46,7 @@ export const agentCommand: CommandSpec = {
     },
   },
   examples: [
-    'aurora agent --server http://10.0.0.5:7070 --token 3q2+7w... --label role=web',
+    'aurora agent --server https://aurora.example.com:7070 --token 3q2+7w... --ca-hash sha256:4f0c... --label role=web',
     'aurora agent --server http://127.0.0.1:7070 --token $(aurora token create | head -1) --name second',
   ],
 };
@@ -55,6 +62,7 @@ export async function runAgent(argv: string[], env: NodeJS.ProcessEnv): Promise<
   const stateDir =
     stringFlag(flags, 'state-dir') ?? env.AURORA_AGENT_STATE_DIR ?? path.join('.aurora', `agent-${name ?? 'default'}`);
   const actionsFile = stringFlag(flags, 'actions') ?? env.AURORA_AGENT_ACTIONS;
+  const caHash = stringFlag(flags, 'ca-hash') ?? env.AURORA_CA_HASH;
   let actions: unknown;
   if (actionsFile) {
     try {
@@ -72,6 +80,7 @@ export async function runAgent(argv: string[], env: NodeJS.ProcessEnv): Promise<
     ...(name ? { name } : {}),
     ...(zone ? { zone } : {}),
     ...(interval ? { intervalMs: parseDuration(interval, 'interval') } : {}),
+    ...(caHash ? { caHash } : {}),
     ...(actions ? { actions: actions as AgentOptions['actions'] } : {}),
   });
   process.stdout.write(`Agent for node "${agent.name}" is reporting to ${server}. Stop with Ctrl-C.\n`);

@@ -2,6 +2,7 @@ import { startAgent } from '@aurora/agent';
 import { AuroraClient } from '@aurora/sdk';
 import { pino } from 'pino';
 import { type CommandSpec, parseFlags } from '../args.js';
+import { fetchTrusting } from '../connection.js';
 import { localAgentStateDir, readSavedAdminToken } from '../saved-credentials.js';
 import { waitForSignal } from '../signals.js';
 import { announce } from './announce.js';
@@ -23,9 +24,14 @@ export const upCommand: CommandSpec = {
  * The local agent joins with a single-use token minted through the API with the
  * admin token; on later starts its saved credential is reused and no token is needed.
  */
-async function mintLocalJoinToken(url: string, adminToken: string | undefined): Promise<string | undefined> {
+async function mintLocalJoinToken(
+  url: string,
+  adminToken: string | undefined,
+  ca: string | undefined,
+): Promise<string | undefined> {
   if (!adminToken) return undefined;
-  const client = new AuroraClient({ baseUrl: url, token: adminToken });
+  const trusted = fetchTrusting(ca);
+  const client = new AuroraClient({ baseUrl: url, token: adminToken, ...(trusted ? { fetch: trusted } : {}) });
   const created = await client.createJoinToken({ uses: 1, ttlSeconds: 600, description: 'local agent of aurora up' });
   return created.token;
 }
@@ -38,13 +44,16 @@ export async function runUp(argv: string[], env: NodeJS.ProcessEnv): Promise<str
   let agent: Awaited<ReturnType<typeof startAgent>> | undefined;
   if (!flags['no-agent']) {
     const adminToken = server.adminToken ?? env.AURORA_ADMIN_TOKEN ?? readSavedAdminToken(credentials);
-    const joinToken = await mintLocalJoinToken(server.url, adminToken).catch(() => undefined);
+    const ca = server.tls ? server.clusterCa.certificate : undefined;
+    const joinToken = await mintLocalJoinToken(server.url, adminToken, ca).catch(() => undefined);
     agent = await startAgent({
       server: server.url,
       // The local agent shares the terminal with the banner: only its warnings belong there.
       logger: pino({ level: env.AURORA_AGENT_LOG_LEVEL ?? 'warn', base: { service: 'aurora-agent' } }),
       // Per store: the embedded store's local agent and a PostgreSQL store's are different nodes.
       stateDir: localAgentStateDir(credentials),
+      // Same process, same store: the local agent trusts the cluster CA directly, no pin needed.
+      ...(server.tls ? { caCertificate: server.clusterCa.certificate } : {}),
       ...(joinToken ? { token: joinToken } : {}),
     });
   }

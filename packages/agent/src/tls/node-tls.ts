@@ -1,0 +1,141 @@
+/**
+ * The node's side of mutual TLS: its own key (made here, never sent), the
+ * client certificate the cluster CA issued for it, and the cluster CA the
+ * agent trusts, all in the state directory. The CA is pinned: fetched once
+ * from the control plane and kept only if its fingerprint is the one the join
+ * command carried (as kubeadm's --discovery-token-ca-cert-hash).
+ */
+import { createHash, webcrypto, X509Certificate } from 'node:crypto';
+import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Agent, fetch as undiciFetch } from 'undici';
+import { EC_ALGORITHM, x509 } from './x509.js';
+
+/** Files of the node's TLS identity inside the state directory. */
+export const TLS_FILES = { key: 'node-key.pem', certificate: 'node-cert.pem', ca: 'cluster-ca.pem' } as const;
+
+/** What the agent's connections present and trust. */
+export interface NodeTls {
+  /** PEM of the cluster CA. */
+  ca: string;
+  /** PEM client certificate and its key, once the node has joined. */
+  cert?: string;
+  key?: string;
+}
+
+/** A fresh key pair and a request for it; the private key stays in this process until written with mode 0600. */
+export interface KeyRequest {
+  key: string;
+  csr: string;
+}
+
+function pem(label: string, der: ArrayBuffer): string {
+  const b64 = Buffer.from(der).toString('base64');
+  return `-----BEGIN ${label}-----\n${b64.replace(/.{64}/g, '$&\n').replace(/\n?$/, '\n')}-----END ${label}-----\n`;
+}
+
+/** `sha256:<hex>` of a PEM certificate's DER, the form `aurora token create` prints. */
+export function fingerprintOf(certificatePem: string): string {
+  return `sha256:${createHash('sha256').update(new X509Certificate(certificatePem).raw).digest('hex')}`;
+}
+
+/** Makes an ECDSA P-256 key and a PKCS #10 request for it, naming the node. */
+export async function newKeyRequest(name: string): Promise<KeyRequest> {
+  const keys = await webcrypto.subtle.generateKey(EC_ALGORITHM, true, ['sign', 'verify']);
+  const csr = await x509.Pkcs10CertificateRequestGenerator.create({
+    name: [{ CN: [name] }],
+    keys,
+    signingAlgorithm: EC_ALGORITHM,
+  });
+  return {
+    key: pem('PRIVATE KEY', await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)),
+    csr: csr.toString('pem'),
+  };
+}
+
+async function writePrivate(stateDir: string, name: string, text: string): Promise<void> {
+  await mkdir(stateDir, { recursive: true, mode: 0o700 });
+  const file = path.join(stateDir, name);
+  const temp = `${file}.${process.pid}.tmp`;
+  await writeFile(temp, text, { mode: 0o600 });
+  await chmod(temp, 0o600);
+  await rename(temp, file);
+}
+
+async function readOptional(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/** Reads the stored key and certificate, or undefined when the node has none (never joined over HTTPS). */
+export async function loadNodeCertificate(stateDir: string): Promise<{ key: string; cert: string } | undefined> {
+  const key = await readOptional(path.join(stateDir, TLS_FILES.key));
+  const cert = await readOptional(path.join(stateDir, TLS_FILES.certificate));
+  return key && cert ? { key, cert } : undefined;
+}
+
+/** Stores a key and the certificate issued for it: the key first, so a crash never leaves a certificate without its key. */
+export async function saveNodeCertificate(stateDir: string, key: string, cert: string): Promise<void> {
+  await writePrivate(stateDir, TLS_FILES.key, key);
+  await writePrivate(stateDir, TLS_FILES.certificate, cert);
+}
+
+/** When a certificate should be renewed: after two thirds of its lifetime, as kubelet does (between 70 and 90 %). */
+export function renewAt(certificatePem: string): { renewAtMs: number; notAfterMs: number } {
+  const cert = new X509Certificate(certificatePem);
+  const from = Date.parse(cert.validFrom);
+  const to = Date.parse(cert.validTo);
+  return { renewAtMs: from + ((to - from) * 2) / 3, notAfterMs: to };
+}
+
+/**
+ * The cluster CA to trust: the one stored at join; else `given` (an
+ * in-process caller such as `aurora up` hands it over); else the one the
+ * control plane publishes at GET /v1/cluster/ca, fetched without verifying
+ * the server (it is not trusted yet) and kept only if it matches `pin`.
+ */
+export async function trustClusterCa(options: {
+  server: string;
+  stateDir: string;
+  pin: string | undefined;
+  given: string | undefined;
+  signal: AbortSignal;
+}): Promise<string> {
+  const file = path.join(options.stateDir, TLS_FILES.ca);
+  const stored = await readOptional(file);
+  if (stored) return stored;
+  let ca = options.given;
+  if (!ca) {
+    if (!options.pin) {
+      throw new Error(
+        `${options.server} serves HTTPS, and this node does not know its cluster CA yet: pass --ca-hash sha256:… ` +
+          'as printed in the join command by "aurora token create"',
+      );
+    }
+    // Only the public CA certificate travels over this unverified connection; the pin decides whether it is kept.
+    const dispatcher = new Agent({ connect: { rejectUnauthorized: false } });
+    try {
+      const res = await undiciFetch(`${options.server.replace(/\/+$/, '')}/v1/cluster/ca`, {
+        dispatcher,
+        signal: options.signal,
+      });
+      if (!res.ok) throw new Error(`GET /v1/cluster/ca answered ${res.status}`);
+      ca = ((await res.json()) as { certificate: string }).certificate;
+    } finally {
+      await dispatcher.destroy();
+    }
+  }
+  const fingerprint = fingerprintOf(ca);
+  if (options.pin && options.pin.toLowerCase() !== fingerprint) {
+    throw new Error(
+      `the cluster CA of ${options.server} is ${fingerprint}, not the pinned ${options.pin}: ` +
+        'this is not the control plane the join command was made for (or the hash was mistyped); nothing was sent',
+    );
+  }
+  await writePrivate(options.stateDir, TLS_FILES.ca, ca);
+  return ca;
+}
