@@ -1,0 +1,44 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runAurora } from '../testing/aurora-process.js';
+import { announce } from './announce.js';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'aurora-cli-tls-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('TLS at the command line', () => {
+  it('aurora server refuses a non-loopback address without TLS and says how to turn it on', async () => {
+    const { code, output } = await runAurora(
+      ['server', '--host', '0.0.0.0', '--port', '0', '--data-dir', path.join(dir, 'data')],
+      { AURORA_LOG_LEVEL: 'silent' },
+      dir,
+    );
+    expect(code).not.toBe(0);
+    expect(output).toContain('host: listening on 0.0.0.0 without TLS');
+    expect(output).toContain('--tls');
+    expect(output).toContain('--tls-cert FILE --tls-key FILE');
+  });
+
+  it('the banner says whether the server speaks plain HTTP on loopback or HTTPS, and with which CA', () => {
+    const base = {
+      url: 'http://127.0.0.1:7070',
+      adminToken: undefined,
+      tokenFile: undefined,
+      savedTokenFile: undefined,
+      agent: 'vm',
+    };
+    expect(announce(base)).toContain('TLS       off: plain HTTP, reachable from this machine only (--tls serves HTTPS');
+    const https = announce({
+      ...base,
+      url: 'https://127.0.0.1:7070',
+      tls: { source: 'cluster-ca', caFingerprint: `sha256:${'a'.repeat(64)}` },
+    });
+    expect(https).toContain('TLS       HTTPS with a certificate from the cluster CA');
+    expect(https).toContain(`CA        sha256:${'a'.repeat(64)}`);
+    expect(announce({ ...base, tls: { source: 'operator', caFingerprint: 'sha256:x' } })).toContain(
+      'HTTPS with your certificate (--tls-cert)',
+    );
+  });
+});
