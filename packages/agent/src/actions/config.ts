@@ -22,6 +22,19 @@ const ServiceConfig = Type.Object(
     stopTimeout: Type.Optional(Duration),
     /** Append stdout and stderr here; default `<stateDir>/services/<name>.log`. */
     log: Type.Optional(Type.String({ minLength: 1, maxLength: 4096 })),
+    /**
+     * A health check: an HTTP GET at every collection; a service that is running but does not answer
+     * 2xx or 3xx within the timeout (hung, deadlocked, stopped) reports `service.up` 0.
+     */
+    check: Type.Optional(
+      Type.Object(
+        {
+          http: Type.String({ minLength: 1, maxLength: 2048, description: 'e.g. http://127.0.0.1:8080/healthz' }),
+          timeout: Type.Optional(Duration),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     /** Start it when the agent starts (default true). */
     autostart: Type.Optional(Type.Boolean()),
   },
@@ -72,6 +85,7 @@ export interface CompiledService {
   stopTimeoutMs: number;
   log: string;
   autostart: boolean;
+  check: { url: string; timeoutMs: number } | undefined;
 }
 
 export interface CompiledLog {
@@ -92,6 +106,7 @@ export interface CompiledActions {
 }
 
 const DEFAULT_STOP_TIMEOUT_MS = 5_000;
+const DEFAULT_CHECK_TIMEOUT_MS = 2_000;
 
 function fail(key: string, problem: string): never {
   throw new Error(`agent actions config: ${key}: ${problem}`);
@@ -111,6 +126,24 @@ export function compileActions(config: ActionsConfig | undefined, stateDir: stri
   for (const [name, s] of Object.entries(raw.services ?? {})) {
     const stopTimeoutMs = s.stopTimeout === undefined ? DEFAULT_STOP_TIMEOUT_MS : tryParseDuration(s.stopTimeout);
     if (stopTimeoutMs === undefined) fail(`services.${name}.stopTimeout`, 'must be a duration such as 5s');
+    let check: CompiledService['check'];
+    if (s.check) {
+      let url: URL;
+      try {
+        url = new URL(s.check.http);
+      } catch {
+        fail(
+          `services.${name}.check.http`,
+          `must be a URL such as http://127.0.0.1:8080/healthz, got "${s.check.http}"`,
+        );
+      }
+      if (url.protocol !== 'http:' && url.protocol !== 'https:')
+        fail(`services.${name}.check.http`, 'must use http or https');
+      const timeoutMs = s.check.timeout === undefined ? DEFAULT_CHECK_TIMEOUT_MS : tryParseDuration(s.check.timeout);
+      if (timeoutMs === undefined || timeoutMs < 1)
+        fail(`services.${name}.check.timeout`, 'must be a duration such as 2s');
+      check = { url: url.href, timeoutMs };
+    }
     services.set(name, {
       name,
       command: s.command,
@@ -123,6 +156,7 @@ export function compileActions(config: ActionsConfig | undefined, stateDir: stri
           ? path.resolve(stateDir, 'services', `${name}.log`)
           : absolute(`services.${name}.log`, s.log),
       autostart: s.autostart ?? true,
+      check,
     });
   }
   const cleanRoots = (raw.clean?.roots ?? []).map((r, i) => {

@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,6 +42,16 @@ async function executor(config: ActionsConfig, stateDir = path.join(dir, 'state'
   return e;
 }
 
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  probe.listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const { port } = probe.address() as { port: number };
+  probe.close();
+  await once(probe, 'close');
+  return port;
+}
+
 async function get(port: number): Promise<string> {
   const res = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(500) });
   return res.text();
@@ -48,14 +60,16 @@ async function get(port: number): Promise<string> {
 describe('supervised services', () => {
   it('starts a service from its config, and a restart brings a hung one back', async () => {
     const portFile = path.join(dir, 'port');
+    const fixed = await freePort();
     const e = await executor({
       services: {
         web: {
           command: process.execPath,
           args: [tinyService],
-          env: { PORT_FILE: portFile },
+          env: { PORT_FILE: portFile, PORT: String(fixed) },
           cwd: dir,
           stopTimeout: '300ms',
+          check: { http: `http://127.0.0.1:${fixed}/`, timeout: '300ms' },
         },
       },
     });
@@ -71,8 +85,14 @@ describe('supervised services', () => {
       labels: { service: 'web' },
     });
 
+    await e.supervisor.probe();
+    expect(e.supervisor.statuses()[0]?.healthy).toBe(true);
+
     process.kill(status?.pid as number, 'SIGSTOP'); // hung: alive, but answers nothing
     await expect(get(port)).rejects.toThrow();
+    await e.supervisor.probe();
+    expect(e.supervisor.statuses()[0]).toMatchObject({ state: 'running', healthy: false });
+    expect(e.supervisor.samples(now)[0]).toMatchObject({ name: 'service.up', value: 0 });
     await rm(portFile);
 
     const result = await e.run({ id: 'restart-web-0001', kind: 'restart-service', params: { service: 'web' } });
@@ -82,6 +102,8 @@ describe('supervised services', () => {
     const [after] = e.supervisor.statuses();
     expect(after?.pid).not.toBe(status?.pid);
     expect(await get(newPort)).toBe(`ok ${after?.pid}`);
+    await e.supervisor.probe();
+    expect(e.supervisor.samples(now)[0]).toMatchObject({ name: 'service.up', value: 1 });
   });
 
   it('reports a service that exited as down and does not restart it by itself', async () => {

@@ -16,6 +16,8 @@ import { describeError, failed, type Outcome, succeeded } from './outcome.js';
 export interface ServiceStatus {
   name: string;
   state: 'running' | 'stopped' | 'exited';
+  /** The last health check's verdict (undefined without a check, or before the first). */
+  healthy: boolean | undefined;
   pid: number | undefined;
   restarts: number;
   lastExit: { code: number | null; signal: string | null; at: number } | undefined;
@@ -28,6 +30,8 @@ interface Supervised {
   stopping: boolean;
   restarts: number;
   lastExit: ServiceStatus['lastExit'];
+  /** Result of the last health check of the current process; undefined before its first. */
+  healthy: boolean | undefined;
 }
 
 export class ServiceSupervisor {
@@ -48,6 +52,7 @@ export class ServiceSupervisor {
         stopping: false,
         restarts: 0,
         lastExit: undefined,
+        healthy: undefined,
       });
     }
   }
@@ -132,6 +137,7 @@ export class ServiceSupervisor {
         return failed('error', `cannot start ${config.command}: ${describeError(spawned)}`, { service: name });
       s.child = child;
       s.stopping = false;
+      s.healthy = undefined;
       s.exited = new Promise((resolve) => {
         child.once('exit', (code, signal) => {
           s.lastExit = { code, signal, at: this.clock() };
@@ -180,14 +186,43 @@ export class ServiceSupervisor {
         pid: running ? s.child?.pid : undefined,
         restarts: s.restarts,
         lastExit: s.lastExit,
+        healthy: running ? s.healthy : undefined,
       };
     });
   }
 
-  /** `service.up` (1 running, 0 not) and `service.restarts` per supervised service. */
+  /** Runs the health checks of running services, all at once, each bounded by its timeout. */
+  async probe(): Promise<void> {
+    await Promise.all(
+      [...this.#services.values()].map(async (s) => {
+        const check = s.config.check;
+        const child = s.child;
+        if (!check || !child || child.exitCode !== null || child.signalCode !== null) return;
+        let ok = false;
+        try {
+          const res = await fetch(check.url, { signal: AbortSignal.timeout(check.timeoutMs), redirect: 'manual' });
+          await res.body?.cancel();
+          ok = res.status >= 200 && res.status < 400;
+        } catch {
+          ok = false;
+        }
+        if (s.child === child) s.healthy = ok; // not a process that was replaced meanwhile
+      }),
+    );
+  }
+
+  /**
+   * `service.up` (1 when running and its last health check, if it has one, passed; else 0) and
+   * `service.restarts` per supervised service.
+   */
   samples(ts: number): MetricSample[] {
     return this.statuses().flatMap((st) => [
-      { ts, name: 'service.up', value: st.state === 'running' ? 1 : 0, labels: { service: st.name } },
+      {
+        ts,
+        name: 'service.up',
+        value: st.state === 'running' && st.healthy !== false ? 1 : 0,
+        labels: { service: st.name },
+      },
       { ts, name: 'service.restarts', value: st.restarts, labels: { service: st.name } },
     ]);
   }

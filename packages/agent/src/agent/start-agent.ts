@@ -154,6 +154,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     });
     const collected = await Promise.race([collection, stopped]);
     if (collected === null) return;
+    await Promise.race([actions.supervisor.probe(), stopped]);
     const samples = [...collected, ...actions.supervisor.samples(runtime.clock())];
     counters.collections++;
     const now = runtime.clock();
