@@ -51,6 +51,11 @@ export interface AgentOptions {
   caHash?: string | undefined;
   /** For an https:// server: the cluster CA's PEM itself, from a caller that already trusts it (`aurora up`). */
   caCertificate?: string | undefined;
+  /**
+   * PEM of the CA that issued the server's certificate when the operator supplied it (`--tls-cert`), trusted
+   * for the server besides the cluster CA. Client certificates still come from the cluster CA.
+   */
+  serverCa?: string | undefined;
   /** pino logger; defaults to one writing JSON lines to stdout. */
   logger?: Logger | undefined;
   /** Where samples come from; defaults to the real machine. */

@@ -73,10 +73,12 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const factsOptions = { labels: config.labels, zone: config.zone, agentVersion: AGENT_VERSION };
   let facts: NodeFacts = await collectFacts(factsOptions);
   let factsAt = runtime.clock();
-  const tls = await prepareTls(config, options.caCertificate, pool, startSignal).catch(async (error: unknown) => {
-    await pool?.close();
-    throw error;
-  });
+  const tls = await prepareTls(config, options.caCertificate, pool, startSignal, options.serverCa).catch(
+    async (error: unknown) => {
+      await pool?.close();
+      throw error;
+    },
+  );
   const joinContext = { client, config, facts, logger, runtime, signal: startSignal, tls: tls?.join };
   let identity = await obtainIdentity(joinContext)
     .then(async (stored) => {

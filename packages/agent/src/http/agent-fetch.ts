@@ -9,7 +9,7 @@ import { Agent, fetch as undiciFetch } from 'undici';
 
 /** What the pool's TLS connections trust (the cluster CA) and present (the node's client certificate). */
 export interface PoolTls {
-  ca: string;
+  ca: string | string[];
   cert?: string | undefined;
   key?: string | undefined;
 }

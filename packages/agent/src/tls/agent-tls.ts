@@ -32,17 +32,20 @@ export async function prepareTls(
   givenCa: string | undefined,
   pool: AgentFetch | undefined,
   signal: AbortSignal,
+  serverCa?: string | undefined,
 ): Promise<AgentTls | undefined> {
   if (!config.server.startsWith('https:')) return undefined;
   if (!pool)
     throw new Error("an https:// control plane needs the agent's own connections (leave the fetch option out)");
-  const ca = await trustClusterCa({
+  const clusterCa = await trustClusterCa({
     server: config.server,
     stateDir: config.stateDir,
     pin: config.caHash,
     given: givenCa,
     signal,
   });
+  // The server's certificate chains to the cluster CA, or to the operator's CA when they supplied it.
+  const ca = serverCa ? [clusterCa, serverCa] : clusterCa;
   pool.setTls({ ca });
   let presented: { key: string; cert: string } | undefined;
   let pendingKey: string | undefined;

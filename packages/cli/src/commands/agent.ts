@@ -38,6 +38,12 @@ export const agentCommand: CommandSpec = {
       description:
         'for an https:// server, the cluster CA fingerprint from the join command of `aurora token create` (AURORA_CA_HASH); only needed the first time',
     },
+    'server-ca': {
+      type: 'string',
+      placeholder: 'file',
+      description:
+        "PEM CA of the server's certificate when the operator supplied it (--tls-cert on the server), trusted besides the cluster CA (AURORA_SERVER_CA)",
+    },
     actions: {
       type: 'string',
       placeholder: 'file',
@@ -63,6 +69,18 @@ export async function runAgent(argv: string[], env: NodeJS.ProcessEnv): Promise<
     stringFlag(flags, 'state-dir') ?? env.AURORA_AGENT_STATE_DIR ?? path.join('.aurora', `agent-${name ?? 'default'}`);
   const actionsFile = stringFlag(flags, 'actions') ?? env.AURORA_AGENT_ACTIONS;
   const caHash = stringFlag(flags, 'ca-hash') ?? env.AURORA_CA_HASH;
+  const serverCaFile = stringFlag(flags, 'server-ca') ?? env.AURORA_SERVER_CA;
+  let serverCa: string | undefined;
+  if (serverCaFile) {
+    try {
+      serverCa = readFileSync(serverCaFile, 'utf8');
+    } catch (error) {
+      throw new CliError(
+        `cannot read the server CA file ${serverCaFile}: ${(error as Error).message}`,
+        'check --server-ca',
+      );
+    }
+  }
   let actions: unknown;
   if (actionsFile) {
     try {
@@ -81,6 +99,7 @@ export async function runAgent(argv: string[], env: NodeJS.ProcessEnv): Promise<
     ...(zone ? { zone } : {}),
     ...(interval ? { intervalMs: parseDuration(interval, 'interval') } : {}),
     ...(caHash ? { caHash } : {}),
+    ...(serverCa ? { serverCa } : {}),
     ...(actions ? { actions: actions as AgentOptions['actions'] } : {}),
   });
   process.stdout.write(`Agent for node "${agent.name}" is reporting to ${server}. Stop with Ctrl-C.\n`);
