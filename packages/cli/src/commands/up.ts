@@ -42,7 +42,14 @@ export async function runUp(argv: string[], env: NodeJS.ProcessEnv): Promise<str
   const config = configFromFlags(flags, env, { logLevel: 'warn' });
   const { server, credentials, tokenFile, savedTokenFile, firstAdmin } = await startControlPlane(config);
   let agent: Awaited<ReturnType<typeof startAgent>> | undefined;
-  if (!flags['no-agent']) {
+  // The local agent trusts the cluster CA it is handed; an operator's certificate chains to a CA it does not know.
+  const operatorCertificate = server.tls?.source === 'operator';
+  if (operatorCertificate && !flags['no-agent']) {
+    process.stderr.write(
+      'No local agent: the server shows your certificate (--tls-cert); start one with `aurora agent --server-ca FILE`.\n',
+    );
+  }
+  if (!flags['no-agent'] && !operatorCertificate) {
     const adminToken = server.adminToken ?? env.AURORA_ADMIN_TOKEN ?? readSavedAdminToken(credentials);
     const ca = server.tls ? server.clusterCa.certificate : undefined;
     const joinToken = await mintLocalJoinToken(server.url, adminToken, ca).catch(() => undefined);
