@@ -7,6 +7,7 @@
  * const { items } = await aurora.listNodes({ state: 'ready' });
  */
 
+import type { NodeAction, NodeActionList, NodeActionsQuery, QueueNodeAction } from './actions.js';
 import type {
   AlertList,
   AlertsQuery,
@@ -131,6 +132,14 @@ export class AuroraClient extends GovernanceClient {
   }
   drainNode(name: string): Promise<Node> {
     return this.request('POST', `/v1/nodes/${encodeURIComponent(name)}/drain`, {});
+  }
+  /** Queues an action for the node's agent; the agent checks it against its allow-list. */
+  queueNodeAction(name: string, body: QueueNodeAction): Promise<NodeAction> {
+    return this.request('POST', `/v1/nodes/${encodeURIComponent(name)}/actions`, body);
+  }
+  /** Actions queued for the node's agent, newest first, with their results. */
+  nodeActions(name: string, query: NodeActionsQuery = {}): Promise<NodeActionList> {
+    return this.request('GET', `/v1/nodes/${encodeURIComponent(name)}/actions${queryString(query)}`);
   }
   deleteNode(name: string): Promise<void> {
     return this.request('DELETE', `/v1/nodes/${encodeURIComponent(name)}`);

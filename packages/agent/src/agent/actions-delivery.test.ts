@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { AuroraClient, type NodeAction } from '@aurora/sdk';
+import { AuroraClient, type NodeAction, type QueueNodeAction } from '@aurora/sdk';
 import { compileConfig, type RunningServer, startServer } from '@aurora/server';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type RunningAgent, startAgent } from '../index.js';
@@ -27,22 +27,9 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function nodeActions(name: string): Promise<NodeAction[]> {
-  const res = await fetch(`${server.url}/v1/nodes/${name}/actions`, {
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-  });
-  return ((await res.json()) as { items: NodeAction[] }).items;
-}
-
-async function queue(name: string, body: unknown): Promise<NodeAction> {
-  const res = await fetch(`${server.url}/v1/nodes/${name}/actions`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  expect(res.status).toBe(202);
-  return (await res.json()) as NodeAction;
-}
+const admin = () => new AuroraClient({ baseUrl: server.url, token: ADMIN_TOKEN });
+const nodeActions = async (name: string): Promise<NodeAction[]> => (await admin().nodeActions(name)).items;
+const queue = (name: string, body: QueueNodeAction) => admin().queueNodeAction(name, body);
 
 describe('actions from the control plane to a real agent', () => {
   it('runs what its allow-list permits, refuses the rest, and the results reach the control plane', async () => {
@@ -53,8 +40,7 @@ describe('actions from the control plane to a real agent', () => {
     await utimes(old, new Date(Date.now() - 3_600_000), new Date(Date.now() - 3_600_000));
     await writeFile(path.join(root, 'new.tmp'), 'y');
 
-    const admin = new AuroraClient({ baseUrl: server.url, token: ADMIN_TOKEN });
-    const { token } = await admin.createJoinToken({ uses: 1 });
+    const { token } = await admin().createJoinToken({ uses: 1 });
     agent = await startAgent({
       server: server.url,
       token,
