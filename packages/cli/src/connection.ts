@@ -95,6 +95,14 @@ export function serverUrl(flags: ParsedFlags, env: NodeJS.ProcessEnv): string {
 
 /** Builds an SDK client from flags, then environment, then the locally saved admin token. */
 export function connect(flags: ParsedFlags, env: NodeJS.ProcessEnv): AuroraClient {
+  return new AuroraClient(connectionOf(flags, env));
+}
+
+/** The URL and admin token an operator verb uses (see {@link connect}), for calls outside the SDK. */
+export function connectionOf(
+  flags: ParsedFlags,
+  env: NodeJS.ProcessEnv,
+): { baseUrl: string; token: string; fetch?: typeof fetch } {
   const baseUrl = serverUrl(flags, env);
   const token = stringFlag(flags, 'token') ?? env.AURORA_TOKEN ?? savedAdminToken(flags, env) ?? env.AURORA_ADMIN_TOKEN;
   if (!token) {
@@ -104,8 +112,9 @@ export function connect(flags: ParsedFlags, env: NodeJS.ProcessEnv): AuroraClien
     );
   }
   const trusted = baseUrl.startsWith('https:') ? fetchTrusting(trustedCa(flags, env)) : undefined;
-  return new AuroraClient({ baseUrl, token, ...(trusted ? { fetch: trusted } : {}) });
+  return { baseUrl, token, ...(trusted ? { fetch: trusted } : {}) };
 }
+
 /** Turns API and network failures into one-line errors with a hint. */
 export async function callApi<T>(what: string, call: () => Promise<T>): Promise<T> {
   try {

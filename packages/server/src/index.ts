@@ -31,7 +31,19 @@ export {
   configKeys,
 } from './platform/config/index.js';
 export { type ErrorCode, errorCatalogue } from './platform/http/errors.js';
-export { Store, StoreDamagedError, StoreLockedError } from './platform/store/index.js';
+export {
+  type DatabaseContents,
+  dumpEmbeddedStore,
+  embeddedStoreExists,
+  embeddedStoreHolder,
+  inspectDatabase,
+  isEmbeddedArchive,
+  type RestoredStore,
+  restoreEmbeddedStore,
+  Store,
+  StoreDamagedError,
+  StoreLockedError,
+} from './platform/store/index.js';
 export { type RunningServer, type StartOptions, startServer } from './server.js';
 export { type ExposedSample, formatExposition, parseExposition, type SamplesIngested } from './telemetry/index.js';
 export { encodeWriteRequest, type WireTimeSeries, type WireWriteRequest } from './telemetry/remote-write/proto.js';

@@ -20,6 +20,7 @@ import { createGovernance } from './governance/index.js';
 import { nodeIdFromSubjectAltName } from './governance/pki/cluster-ca.js';
 import { serverTls } from './governance/pki/server-tls.js';
 import { createHealing, type Healing, type WorkflowDefinition } from './healing/index.js';
+import { registerBackupRoute } from './platform/backup/routes.js';
 import { type Clock, systemClock } from './platform/clock.js';
 import type { AuroraConfig } from './platform/config/index.js';
 import { EventBus, registerEventsRoute } from './platform/events/index.js';
@@ -318,6 +319,7 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
     await forecasting.registerRoutes(app);
     await healing.registerRoutes(app);
     await registerTrafficRoutes(app, { store, bus, now: () => clock.now() });
+    await registerBackupRoute(app, store);
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;

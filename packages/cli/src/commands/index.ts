@@ -2,11 +2,13 @@ import type { CommandSpec } from '../args.js';
 import { adminCommand, runAdmin } from './admin.js';
 import { agentCommand, runAgent } from './agent.js';
 import { auditCommand, runAudit } from './audit.js';
+import { backupCommand, runBackup } from './backup.js';
 import { nodeCommand, runNode } from './node.js';
 import { nodesCommand, runNodes } from './nodes.js';
 import { policiesCommand, runPolicies } from './policies.js';
 import { predictionsCommand, runPredictions } from './predictions.js';
 import { proxyCommand, runProxy } from './proxy.js';
+import { restoreCommand, runRestore } from './restore.js';
 import { runRuns, runsCommand } from './runs.js';
 import { runServer, serverCommand } from './server.js';
 import { runToken, tokenCommand } from './token.js';
@@ -30,5 +32,7 @@ export const commands: Command[] = [
   { spec: proxyCommand, run: runProxy },
   { spec: auditCommand, run: runAudit },
   { spec: policiesCommand, run: runPolicies },
+  { spec: backupCommand, run: runBackup },
+  { spec: restoreCommand, run: runRestore },
   { spec: adminCommand, run: runAdmin },
 ];

@@ -69,6 +69,7 @@ export const ROUTE_ACTIONS: Readonly<Record<string, RouteAction>> = {
   'GET /v1/audit': { action: 'audit.read', resource: 'cluster' },
   'GET /v1/audit/checkpoints': { action: 'audit.read', resource: 'cluster' },
   'GET /v1/audit/verify': { action: 'audit.verify', resource: 'cluster' },
+  'GET /v1/backup': { action: 'store.backup', resource: 'cluster' },
   'GET /v1/incidents': { action: 'incident.list', resource: 'cluster' },
   'GET /v1/incidents/:id': { action: 'incident.get', resource: 'cluster' },
   'GET /v1/playbooks': { action: 'playbook.list', resource: 'cluster' },

@@ -318,6 +318,7 @@ const EXPECTED: Record<string, Expectation> = {
   'GET /v1/audit': { allow: ['admin'], ok: 200, call: async () => ({ url: '/v1/audit' }) },
   'GET /v1/audit/checkpoints': { allow: ['admin'], ok: 200, call: async () => ({ url: '/v1/audit/checkpoints' }) },
   'GET /v1/audit/verify': { allow: ['admin'], ok: 200, call: async () => ({ url: '/v1/audit/verify' }) },
+  'GET /v1/backup': { allow: ['admin'], ok: 200, call: async () => ({ url: '/v1/backup' }) },
   'GET /v1/authz/policies': { allow: READ, ok: 200, call: async () => ({ url: '/v1/authz/policies' }) },
   'GET /v1/policies': { allow: READ, ok: 200, call: async () => ({ url: '/v1/policies' }) },
   'GET /v1/policies/:id': { allow: READ, ok: 200, call: async () => ({ url: '/v1/policies/admin' }) },

@@ -15,6 +15,11 @@ export interface StoreEngine {
   db: Db;
   /** Applies pending migrations under a PostgreSQL advisory lock. */
   migrate(): Promise<void>;
+  /**
+   * The embedded engine's whole data directory as a gzipped tar (PGlite's dumpDataDir), taken
+   * between two statements so it is a crash-consistent image; PostgreSQL has none (pg_dump does that).
+   */
+  dump?(): Promise<Blob>;
   close(): Promise<void>;
 }
 

@@ -1,3 +1,12 @@
+export { type DatabaseContents, inspectDatabase } from './database-contents.js';
+export {
+  dumpEmbeddedStore,
+  embeddedStoreExists,
+  embeddedStoreHolder,
+  isEmbeddedArchive,
+  type RestoredStore,
+  restoreEmbeddedStore,
+} from './embedded-backup.js';
 export type { Db, EngineKind } from './engine.js';
 export { StoreDamagedError, StoreLockedError } from './errors.js';
 export type { HeartbeatNodeUpdate, HeartbeatWrite, IngestResult } from './ingest-repo.js';

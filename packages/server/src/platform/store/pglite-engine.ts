@@ -56,6 +56,9 @@ export async function openPgliteEngine(dataDir: string | undefined): Promise<Sto
         await db.execute(sql`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`);
       }
     },
+    // PGlite runs it under its query lock: no statement runs while the files are copied, and a
+    // transaction still open then is rolled back when the copy is opened, as after a crash.
+    dump: () => client.dumpDataDir('gzip'),
     async close() {
       try {
         await client.close();

@@ -66,6 +66,13 @@ export class Store {
     }
   }
 
+  /** The embedded store as a gzipped tar of its data directory, consistent while it serves; see StoreEngine.dump. */
+  async dumpEmbedded(): Promise<Blob> {
+    if (!this.engine.dump)
+      throw new Error('only the embedded store is dumped in process; back PostgreSQL up with pg_dump');
+    return this.engine.dump();
+  }
+
   close(): Promise<void> {
     this.#migrated = false;
     return this.engine.close();
