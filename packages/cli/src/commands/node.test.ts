@@ -88,7 +88,7 @@ describe('aurora node NAME history', () => {
     for (const limit of ['0', '1001', 'ten']) {
       await expect(runNode(['web-1', 'history', '--limit', limit, ...connection], env)).rejects.toThrow(CliError);
     }
-    await expect(runNode(['web-1', 'cordon', '--limit', '5', ...connection], env)).rejects.toThrow(/history only/);
+    await expect(runNode(['web-1', 'cordon', '--limit', '5', ...connection], env)).rejects.toThrow(/history and actions only/);
   });
 
   test('node-supplied text reaches the terminal with control and bidirectional characters escaped', async () => {
@@ -126,6 +126,17 @@ describe('aurora node NAME history', () => {
     expect(await runNodes([...connection, '--name', 'nothing-like-it'], env)).toBe('No nodes match.');
     await expect(runNodes([...connection, '--sort', 'facts'], env)).rejects.toThrow(/--sort facts: unknown sort key/);
     await expect(runNodes([...connection, '--limit', '0'], env)).rejects.toThrow(/--limit 0/);
+  });
+
+  test("actions lists what was queued for the node's agent, with status and result", async () => {
+    expect(await runNode(['idle-1', 'actions', ...connection], env)).toBe('No actions were queued for node idle-1.');
+    const admin = new AuroraClient({ baseUrl: server.url, token: ADMIN });
+    await admin.queueNodeAction('web-1', { kind: 'rotate-logs', params: { log: 'app' }, id: 'cli-rotate-0001' });
+    const lines = (await runNode(['web-1', 'actions', ...connection], env)).split('\n');
+    expect(lines[0]).toMatch(/^CREATED\s+KIND\s+PARAMS\s+STATUS\s+RESULT$/);
+    expect(lines[1]).toMatch(/rotate-logs\s+\{"log":"app"\}\s+pending/);
+    const json = JSON.parse(await runNode(['web-1', 'actions', '--json', ...connection], env));
+    expect(json.items[0]).toMatchObject({ id: 'cli-rotate-0001', status: 'pending' });
   });
 
   test('--help names the history action and its flag', () => {

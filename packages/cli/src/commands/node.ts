@@ -5,27 +5,28 @@ import { callApi, connect, connectionFlags } from '../connection.js';
 import { ago, formatTable } from '../table.js';
 import { terminalSafe } from '../terminal-text.js';
 
-const ACTIONS = ['show', 'history', 'cordon', 'uncordon', 'drain', 'delete'] as const;
+const ACTIONS = ['show', 'history', 'actions', 'cordon', 'uncordon', 'drain', 'delete'] as const;
 type Action = (typeof ACTIONS)[number];
 const HISTORY_DEFAULT = 20;
 const HISTORY_MAX = 1_000;
 
 export const nodeCommand: CommandSpec = {
   name: 'node',
-  summary: 'show one node or its state history, or cordon, uncordon, drain or delete it',
+  summary: "show one node, its state history or its agent's actions, or cordon, uncordon, drain or delete it",
   usage: `aurora node NAME [${ACTIONS.join('|')}] [--limit N] [--json]`,
   flags: {
     ...connectionFlags,
     limit: {
       type: 'string',
       placeholder: 'n',
-      description: `history: how many of the latest state changes to print (default ${HISTORY_DEFAULT}, at most ${HISTORY_MAX})`,
+      description: `history, actions: how many of the latest entries to print (default ${HISTORY_DEFAULT}, at most ${HISTORY_MAX} changes or 500 actions)`,
     },
     json: { type: 'boolean', description: 'print the API answer as JSON' },
   },
   examples: [
     'aurora node web-1',
     'aurora node web-1 history --limit 50',
+    'aurora node web-1 actions',
     'aurora node web-1 drain',
     'aurora node web-1 uncordon',
   ],
@@ -48,6 +49,29 @@ async function history(client: AuroraClient, name: string, limitText: string | u
   return page.next === null ? table : `${table}\n${more}`;
 }
 
+/** Actions queued for the node's agent, newest first, with what became of them. */
+async function actions(client: AuroraClient, name: string, limitText: string | undefined, json: boolean) {
+  const limit = limitText === undefined ? HISTORY_DEFAULT : Number(limitText);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
+    throw new CliError(`--limit ${limitText}: must be a whole number from 1 to 500`);
+  }
+  const list = await callApi(`reading the actions of node ${name}`, () => client.nodeActions(name, { limit }));
+  if (json) return JSON.stringify(list, null, 2);
+  if (list.items.length === 0) return `No actions were queued for node ${name}.`;
+  const outcome = (d: Record<string, unknown> | null) =>
+    d === null ? '' : typeof d.reason === 'string' ? `${d.reason}: ${String(d.message ?? '')}` : JSON.stringify(d);
+  return formatTable(
+    ['CREATED', 'KIND', 'PARAMS', 'STATUS', 'RESULT'],
+    list.items.map((a) => [
+      a.createdAt,
+      a.kind,
+      terminalSafe(JSON.stringify(a.params)),
+      a.status,
+      terminalSafe(outcome(a.details).slice(0, 120)),
+    ]),
+  );
+}
+
 export async function runNode(argv: string[], env: NodeJS.ProcessEnv): Promise<string> {
   const { flags, positionals } = parseFlags(nodeCommand, argv);
   const [name, rawAction = 'show'] = positionals;
@@ -56,11 +80,12 @@ export async function runNode(argv: string[], env: NodeJS.ProcessEnv): Promise<s
     throw new CliError(`unknown action "${rawAction}"`, `use one of ${ACTIONS.join(', ')}`);
   }
   const action = rawAction as Action;
-  if (action !== 'history' && flags.limit !== undefined) {
-    throw new CliError('--limit applies to history only', `aurora node ${name} history --limit N`);
+  if (action !== 'history' && action !== 'actions' && flags.limit !== undefined) {
+    throw new CliError('--limit applies to history and actions only', `aurora node ${name} history --limit N`);
   }
   const client = connect(flags, env);
   if (action === 'history') return history(client, name, stringFlag(flags, 'limit'), flags.json === true);
+  if (action === 'actions') return actions(client, name, stringFlag(flags, 'limit'), flags.json === true);
   if (action === 'delete') {
     await callApi(`deleting node ${name}`, () => client.deleteNode(name));
     return `node ${name} deleted`;
