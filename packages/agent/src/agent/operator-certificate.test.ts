@@ -99,3 +99,16 @@ it("joins a control plane serving the operator's certificate when given the oper
   });
   expect(agent.stats().consecutiveFailures).toBe(0);
 });
+
+it("stops at once, naming --server-ca, when the operator's certificate is not trusted", async () => {
+  await expect(
+    startAgent({
+      server: server.url,
+      token: 'not-sent-anyway',
+      caHash: server.clusterCa.fingerprint,
+      stateDir: path.join(dir, 'untrusting'),
+      name: 'untrusting',
+      logger: captureLogs().logger,
+    }),
+  ).rejects.toThrow(/is not trusted \(.*\).*--server-ca FILE/);
+});

@@ -9,6 +9,7 @@ import type { CompiledAgentOptions } from '../agent/options.js';
 import { backoffDelay, retryPolicy } from '../loop/backoff.js';
 import { classifyFailure, describeFailure } from '../loop/failures.js';
 import type { AgentRuntime } from '../runtime/runtime.js';
+import { untrustedServer } from '../tls/node-tls.js';
 import { credentialPath, loadCredential, type StoredCredential, saveCredential } from './credential-store.js';
 import { nodeNameFromHostname } from './node-name.js';
 
@@ -101,6 +102,13 @@ async function joinWithRetry(ctx: JoinContext, name: string, token: string) {
     try {
       return await client.join(body);
     } catch (error) {
+      const untrusted = untrustedServer(error);
+      if (untrusted) {
+        throw new Error(
+          `the certificate of ${config.server} is not trusted (${untrusted}): it must come from the pinned cluster CA ` +
+            'and name the address in --server; if the operator supplied it (--tls-cert), pass its CA with --server-ca FILE',
+        );
+      }
       if (classifyFailure(error) !== 'unreachable') {
         throw new Error(
           `joining as "${name}" was refused by ${config.server}: ${describeFailure(error)}. ` +

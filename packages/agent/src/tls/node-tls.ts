@@ -39,6 +39,31 @@ export function fingerprintOf(certificatePem: string): string {
   return `sha256:${createHash('sha256').update(new X509Certificate(certificatePem).raw).digest('hex')}`;
 }
 
+/** OpenSSL's and Node's codes for a server certificate that does not verify against what the agent trusts. */
+const UNTRUSTED_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/**
+ * Whether a failed request failed because the server's certificate is not
+ * trusted: retrying will not help, the operator has to act (say so at once).
+ */
+export function untrustedServer(error: unknown): string | undefined {
+  let cause: unknown = error;
+  for (let depth = 0; depth < 4 && cause instanceof Error; depth++) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (code && UNTRUSTED_CODES.has(code)) return `${code}: ${cause.message}`;
+    cause = cause.cause;
+  }
+  return undefined;
+}
+
 /** Makes an ECDSA P-256 key and a PKCS #10 request for it, naming the node. */
 export async function newKeyRequest(name: string): Promise<KeyRequest> {
   const keys = await webcrypto.subtle.generateKey(EC_ALGORITHM, true, ['sign', 'verify']);
