@@ -88,7 +88,9 @@ describe('aurora node NAME history', () => {
     for (const limit of ['0', '1001', 'ten']) {
       await expect(runNode(['web-1', 'history', '--limit', limit, ...connection], env)).rejects.toThrow(CliError);
     }
-    await expect(runNode(['web-1', 'cordon', '--limit', '5', ...connection], env)).rejects.toThrow(/history and actions only/);
+    await expect(runNode(['web-1', 'cordon', '--limit', '5', ...connection], env)).rejects.toThrow(
+      /history and actions only/,
+    );
   });
 
   test('node-supplied text reaches the terminal with control and bidirectional characters escaped', async () => {

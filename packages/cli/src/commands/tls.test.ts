@@ -1,12 +1,23 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { runAurora } from '../testing/aurora-process.js';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import {
+  type AuroraProcess,
+  bannerUrl,
+  hasExited,
+  runAurora,
+  spawnAurora,
+  stopAurora,
+} from '../testing/aurora-process.js';
 import { announce } from './announce.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'aurora-cli-tls-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const processes: AuroraProcess[] = [];
+afterAll(() => {
+  for (const run of processes) if (!hasExited(run)) run.child.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+});
 
 describe('TLS at the command line', () => {
   it('aurora server refuses a non-loopback address without TLS and says how to turn it on', async () => {
@@ -41,4 +52,28 @@ describe('TLS at the command line', () => {
       'HTTPS with your certificate (--tls-cert)',
     );
   });
+
+  it('aurora up --tls: an HTTPS banner with the CA, the local agent over mutual TLS, operator commands that trust the saved CA, a join command that pins it', async () => {
+    const data = path.join(dir, 'tls-data');
+    const run = spawnAurora(['up', '--tls', '--port', '0', '--data-dir', data], { AURORA_LOG_LEVEL: 'warn' }, dir);
+    processes.push(run);
+    const url = await bannerUrl(run);
+    expect(url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    await vi.waitFor(() => expect(run.output()).toContain('Stop with Ctrl-C'), { timeout: 30_000 });
+    const fingerprint = /CA\s+(sha256:[0-9a-f]{64})/.exec(run.output())?.[1];
+    expect(fingerprint).toBeDefined();
+    expect(run.output()).toContain('TLS       HTTPS with a certificate from the cluster CA');
+    await vi.waitFor(
+      async () => {
+        const nodes = await runAurora(['nodes', '--data-dir', data], {}, dir);
+        expect(nodes.code, nodes.output).toBe(0);
+        expect(nodes.output).toMatch(/\sready\s/);
+      },
+      { timeout: 30_000, interval: 500 },
+    );
+    const created = await runAurora(['token', 'create', '--data-dir', data], {}, dir);
+    expect(created.code, created.output).toBe(0);
+    expect(created.output).toMatch(new RegExp(`aurora agent --server ${url} --token \\S+ --ca-hash ${fingerprint}`));
+    await stopAurora(run);
+  }, 120_000);
 });

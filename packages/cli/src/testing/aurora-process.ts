@@ -45,7 +45,7 @@ export function hasExited(run: AuroraProcess): boolean {
 export function bannerUrl(run: AuroraProcess): Promise<string> {
   return new Promise((resolve, reject) => {
     const check = () => {
-      const match = /Console\s+(http:\/\/\S+?)\/\s/.exec(run.output());
+      const match = /Console\s+(https?:\/\/\S+?)\/\s/.exec(run.output());
       if (match?.[1]) resolve(match[1]);
     };
     run.child.stdout?.on('data', check);
