@@ -41,6 +41,8 @@ import type {
 } from './contract.js';
 import { NODE_PAGE_MAX } from './contract.js';
 import type {
+  ComplianceFramework,
+  ComplianceReport,
   PolicyDiff,
   PolicyDiffQuery,
   PolicyVersion,
@@ -58,6 +60,7 @@ import type {
   WorkflowRunList,
 } from './healing.js';
 import { queryString } from './http.js';
+import type { PersonalDataExport } from './identity.js';
 import type { ForecastQuery, ForecastResult, PredictionList, PredictionsQuery } from './predictions.js';
 
 export interface ListNodesQuery {
@@ -302,6 +305,19 @@ export class AuroraClient extends GovernanceClient {
   /** Makes an earlier version's text the newest version. */
   rollbackPolicy(id: string, version: number): Promise<StoredPolicy> {
     return this.request('POST', `/v1/policies/${encodeURIComponent(id)}/rollback`, { version });
+  }
+  /**
+   * Controls of a framework judged on evidence collected from the running system now.
+   *
+   * @example
+   * const { summary, controls } = await aurora.complianceReport('soc2');
+   */
+  complianceReport(framework: ComplianceFramework): Promise<ComplianceReport> {
+    return this.request('GET', `/v1/compliance/report${queryString({ framework })}`);
+  }
+  /** Everything held about a user (GDPR Art. 15); `deleteUser` is the erasure. */
+  personalData(userId: string): Promise<PersonalDataExport> {
+    return this.request('GET', `/v1/users/${encodeURIComponent(userId)}/personal-data`);
   }
   clusterSummary(): Promise<ClusterSummary> {
     return this.request('GET', '/v1/cluster/summary');

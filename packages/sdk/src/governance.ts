@@ -176,3 +176,27 @@ export const AuditVerifyQuery = Type.Object({
   ),
 });
 export type AuditVerifyQuery = Static<typeof AuditVerifyQuery>;
+
+export const ComplianceFramework = Type.Union([Type.Literal('soc2'), Type.Literal('iso27001'), Type.Literal('gdpr')]);
+export type ComplianceFramework = Static<typeof ComplianceFramework>;
+
+export const ComplianceReportQuery = Type.Object({ framework: ComplianceFramework });
+export type ComplianceReportQuery = Static<typeof ComplianceReportQuery>;
+
+/** One control, judged from evidence collected from the running system when the report was made. */
+export const ComplianceControl = Type.Object({
+  id: Type.String({ description: 'e.g. CC6.1, A.8.15, Art. 17' }),
+  title: Type.String(),
+  status: Type.Union([Type.Literal('pass'), Type.Literal('fail'), Type.Literal('unknown')]),
+  reason: Type.String(),
+  evidence: Type.Record(Type.String(), Type.Unknown()),
+});
+export type ComplianceControl = Static<typeof ComplianceControl>;
+
+export const ComplianceReport = Type.Object({
+  framework: ComplianceFramework,
+  generatedAt: Type.String({ format: 'date-time' }),
+  summary: Type.Object({ pass: Type.Integer(), fail: Type.Integer(), unknown: Type.Integer() }),
+  controls: Type.Array(ComplianceControl),
+});
+export type ComplianceReport = Static<typeof ComplianceReport>;

@@ -40,6 +40,28 @@ export const User = Type.Object({
 export type User = Static<typeof User>;
 
 export const UserList = Type.Object({ items: Type.Array(User) });
+
+/** Everything Aurora holds about one user (GDPR Art. 15 and 20), in one document. */
+export const PersonalDataExport = Type.Object({
+  subject: Type.String({ description: "the user's id, also its pseudonym in the audit trail" }),
+  exportedAt: Type.String({ format: 'date-time' }),
+  user: User,
+  passwordChangedAt: Type.String({ format: 'date-time' }),
+  sessions: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      createdAt: Type.String({ format: 'date-time' }),
+      expiresAt: Type.String({ format: 'date-time' }),
+      revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    }),
+  ),
+  auditEntries: Type.Array(
+    Type.Object({ seq: Type.Integer(), entry: Type.String({ description: 'canonical JSON, as chained' }) }),
+    { description: 'audit entries naming the user by its pseudonym' },
+  ),
+  erasure: Type.String({ description: 'how to erase it, and what stays' }),
+});
+export type PersonalDataExport = Static<typeof PersonalDataExport>;
 export type UserList = Static<typeof UserList>;
 
 /** A login: the access token to send as a bearer token until `expiresAt`, then refresh. */

@@ -3,6 +3,7 @@ import { adminCommand, runAdmin } from './admin.js';
 import { agentCommand, runAgent } from './agent.js';
 import { auditCommand, runAudit } from './audit.js';
 import { backupCommand, runBackup } from './backup.js';
+import { complianceCommand, runCompliance } from './compliance.js';
 import { nodeCommand, runNode } from './node.js';
 import { nodesCommand, runNodes } from './nodes.js';
 import { policiesCommand, runPolicies } from './policies.js';
@@ -34,5 +35,6 @@ export const commands: Command[] = [
   { spec: policiesCommand, run: runPolicies },
   { spec: backupCommand, run: runBackup },
   { spec: restoreCommand, run: runRestore },
+  { spec: complianceCommand, run: runCompliance },
   { spec: adminCommand, run: runAdmin },
 ];

@@ -12,6 +12,7 @@ import { Authorizer } from './authz/authorizer.js';
 import { PolicyEngine } from './authz/engine.js';
 import { FALLBACK_DOCUMENTS } from './authz/policies.js';
 import { CEDAR_SCHEMA } from './authz/schema.js';
+import { registerComplianceRoutes } from './compliance/routes.js';
 import { FailureWindow } from './identity/failure-window.js';
 import { ensureFirstAdmin } from './identity/first-admin.js';
 import { Identity, type IdentityPolicy } from './identity/identity.js';
@@ -23,6 +24,7 @@ import { registerPkiRoutes } from './pki/routes.js';
 import { PolicyCatalog } from './policies/catalog.js';
 import { PolicyRepo } from './policies/policy-repo.js';
 import { registerPolicyRoutes } from './policies/routes.js';
+import { registerPrivacyRoutes } from './privacy/routes.js';
 import { ApiTokenRepo } from './tokens/api-token-repo.js';
 import { registerApiTokenRoutes } from './tokens/routes.js';
 
@@ -135,6 +137,16 @@ export async function createGovernance(deps: {
       await registerAuditRoutes(app, audit);
       registerPkiRoutes(app, ca, deps.tls);
       await registerPolicyRoutes(app, { repo: policyRepo, catalog: policies, authorizer });
+      await registerPrivacyRoutes(app, deps.store.db, () => deps.clock.now());
+      await registerComplianceRoutes(app, {
+        db: deps.store.db,
+        audit,
+        catalog: policies,
+        tls: deps.tls,
+        loginLockout: { maxFailures: deps.identity.loginMaxFailures, lockoutMs: deps.identity.loginLockoutMs },
+        policyIds: () => authorizer.engine.policies.map((p) => p.id),
+        now: () => deps.clock.now(),
+      });
       app.get(
         '/v1/authz/policies',
         {

@@ -13,7 +13,7 @@ declare module 'fastify' {
   }
 }
 
-/** Who acted, as the audit trail names them (ids, never secrets). */
+/** Who acted, as the audit trail names them (ids, never secrets, never a person's name). */
 export function actorOf(principal: Principal): Record<string, string> {
   switch (principal.kind) {
     case 'admin':
@@ -21,7 +21,9 @@ export function actorOf(principal: Principal): Record<string, string> {
     case 'service':
       return { kind: 'service', id: principal.id, name: principal.name };
     case 'user':
-      return { kind: 'user', id: principal.id, name: principal.name, session: principal.sessionId };
+      // A person is named by the user id alone, a random pseudonym: once the user is erased (its row
+      // deleted) nothing in the chain leads back to them, and the chain still verifies.
+      return { kind: 'user', id: principal.id, session: principal.sessionId };
     case 'node':
       return { kind: 'node', id: principal.nodeId, name: principal.name };
     case 'anonymous':

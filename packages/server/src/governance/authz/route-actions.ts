@@ -86,6 +86,8 @@ export const ROUTE_ACTIONS: Readonly<Record<string, RouteAction>> = {
   'POST /v1/users': { action: 'user.create', resource: 'cluster' },
   'PATCH /v1/users/:id': { action: 'user.update', resource: 'cluster' },
   'DELETE /v1/users/:id': { action: 'user.delete', resource: 'cluster' },
+  'GET /v1/users/:id/personal-data': { action: 'user.export', resource: 'cluster' },
+  'GET /v1/compliance/report': { action: 'compliance.report', resource: 'cluster' },
 };
 
 const UNMAPPED: RouteAction = { action: 'route.unmapped', resource: 'cluster' };

@@ -198,6 +198,16 @@ const EXPECTED: Record<string, Expectation> = {
     call: async () => ({ url: `/v1/users/${await freshUser()}`, body: { teams: ['blue'] } }),
   },
   'DELETE /v1/users/:id': { allow: ['admin'], ok: 204, call: async () => ({ url: `/v1/users/${await freshUser()}` }) },
+  'GET /v1/compliance/report': {
+    allow: ['admin'],
+    ok: 200,
+    call: async () => ({ url: `/v1/compliance/report?framework=${['soc2', 'iso27001', 'gdpr'][seq++ % 3]}` }),
+  },
+  'GET /v1/users/:id/personal-data': {
+    allow: ['admin'],
+    ok: 200,
+    call: async () => ({ url: `/v1/users/${await freshUser()}/personal-data` }),
+  },
   'GET /v1/query_range': { allow: READ, ok: 200, call: async () => ({ url: '/v1/query_range?match=up' }) },
   'GET /metrics': { allow: READ, ok: 200, call: async () => ({ url: '/metrics' }) },
   'GET /v1/anomalies': { allow: READ, ok: 200, call: async () => ({ url: '/v1/anomalies' }) },

@@ -75,7 +75,7 @@ namespace Aurora {
     context: RequestContext,
   };
   action "metrics.write", "token.create", "token.list", "token.revoke", "apitoken.create", "apitoken.list",
-    "apitoken.revoke", "user.list", "user.create", "user.update", "user.delete", "policy.update", "audit.read", "audit.verify", "store.backup", "route.unmapped" in ["administer"] appliesTo {
+    "apitoken.revoke", "user.list", "user.create", "user.update", "user.delete", "user.export", "compliance.report", "policy.update", "audit.read", "audit.verify", "store.backup", "route.unmapped" in ["administer"] appliesTo {
     principal: [User, ServiceAccount, Agent],
     resource: [Cluster],
     context: RequestContext,

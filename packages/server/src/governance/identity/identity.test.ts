@@ -78,13 +78,16 @@ describe('users, logins and sessions over HTTP', () => {
     });
     expect(replay.statusCode).toBe(401);
     const entries = await auditEntries();
-    expect(entries.some((e) => e.kind === 'login' && e.outcome === 'success' && e.name === 'admin')).toBe(true);
+    // The trail names people by their user id (a random pseudonym), never by name: erasing the user unlinks it.
+    const adminId = row?.id;
+    expect(entries.some((e) => e.kind === 'login' && e.outcome === 'success' && e.userId === adminId)).toBe(true);
+    expect(entries.some((e) => e.kind === 'login' && 'name' in e && e.userId !== undefined)).toBe(false);
     // The refresh is recorded as the user it continues, through a public route; the replay as a failed authentication.
     const refreshes = entries.filter((e) => e.route === '/v1/sessions/refresh');
     expect(refreshes.find((e) => e.status === 200)).toMatchObject({
       kind: 'request',
       outcome: 'public',
-      actor: { kind: 'user', name: 'admin' },
+      actor: { kind: 'user', id: adminId },
     });
     expect(refreshes.find((e) => e.status === 401)).toMatchObject({ kind: 'auth.failed' });
   });
@@ -133,8 +136,8 @@ describe('users, logins and sessions over HTTP', () => {
   });
 
   it('brute force: a user locks after 3 wrong passwords (429, Retry-After), even the right one is refused until the lock ends, and every attempt is audited', async () => {
-    await createUser('mallory-target', ['viewer']);
-    const before = (await auditEntries()).filter((e) => e.kind === 'login' && e.name === 'mallory-target').length;
+    const target = await createUser('mallory-target', ['viewer']);
+    const before = (await auditEntries()).filter((e) => e.kind === 'login' && e.userId === target.id).length;
     expect((await login('mallory-target', 'guess-1-xxxxxxx')).statusCode).toBe(401);
     expect((await login('mallory-target', 'guess-2-xxxxxxx')).json().code).toBe('AURORA_LOGIN_FAILED');
     const locking = await login('mallory-target', 'guess-3-xxxxxxx');
@@ -145,7 +148,7 @@ describe('users, logins and sessions over HTTP', () => {
     expect(right.statusCode).toBe(429);
     expect(right.headers['content-type']).toContain('application/problem+json');
     const outcomes = (await auditEntries())
-      .filter((e) => e.kind === 'login' && e.name === 'mallory-target')
+      .filter((e) => e.kind === 'login' && e.userId === target.id)
       .slice(before)
       .map((e) => e.outcome);
     expect(outcomes).toEqual(['failed', 'failed', 'failed-and-locked', 'locked']);
@@ -170,7 +173,7 @@ describe('users, logins and sessions over HTTP', () => {
     }
     expect(await server.store.db.select().from(users)).toEqual(rowsBefore);
     const denied = (await auditEntries()).filter(
-      (e) => e.kind === 'request' && (e.actor as { name?: string })?.name === 'vera' && e.outcome === 'deny',
+      (e) => e.kind === 'request' && (e.actor as { id?: string })?.id === viewer.id && e.outcome === 'deny',
     );
     expect(denied.map((e) => e.action)).toEqual(['user.update', 'user.create', 'alertrule.create', 'apitoken.create']);
   });

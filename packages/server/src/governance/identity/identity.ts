@@ -74,8 +74,9 @@ export class Identity {
       this.audit.append({
         kind: 'login',
         outcome,
-        name,
-        ...(user ? { userId: user.id } : {}),
+        // A user is named by its id (a pseudonym, see actorOf); a name that matches no user is kept,
+        // as there is nobody to erase and it shows what a guesser tried.
+        ...(user ? { userId: user.id } : { name }),
         sourceIp: origin.ip,
         requestId: origin.requestId,
       });
