@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, getTableColumns, inArray, lt, type SQL, sql } from 'drizzle-orm';
 import { arrayParam, type Db, rowsOf, type Tx } from './engine.js';
 import { MetricRepo } from './metric-repo.js';
-import { nodes, nodeTransitions } from './schema.js';
+import { agentActions, nodes, nodeTransitions } from './schema.js';
 
 /** A node row as stored. */
 export type NodeRow = typeof nodes.$inferSelect;
@@ -147,13 +147,15 @@ export class NodeRepo {
     return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
   }
 
-  /** Deletes a node with its samples and history; returns the deleted row. */
+  /** Deletes a node with its samples, history and agent actions; returns the deleted row. */
   async deleteByName(name: string): Promise<NodeRow | undefined> {
     return this.db.transaction(async (tx) => {
       const [row] = await tx.delete(nodes).where(eq(nodes.name, name)).returning();
       if (!row) return undefined;
       await MetricRepo.deleteNode(tx, row.id);
       await tx.delete(nodeTransitions).where(eq(nodeTransitions.nodeId, row.id));
+      // Actions queued for a node that is gone could never be delivered; what they did stays in the audit chain.
+      await tx.delete(agentActions).where(eq(agentActions.nodeId, row.id));
       return row;
     });
   }

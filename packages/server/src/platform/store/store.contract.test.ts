@@ -111,7 +111,7 @@ for (const engine of testEngines()) {
       expect((await store.nodes.transitions('n1'))[0]?.reason).toBe('test');
     });
 
-    it('deletes a node with its samples and history', async () => {
+    it('deletes a node with its samples, history and agent actions', async () => {
       // Every tier a node's samples live in (series, head, chunks, both rollups, batch ids), for n1 and for n2.
       for (const [seriesId, nodeId] of [
         [101, 'n1'],
@@ -130,6 +130,8 @@ for (const engine of testEngines()) {
         }
         await store.db.execute(sql`insert into metric_batches (node_id, batch_id, received_at)
           values (${nodeId}, 'contract-batch', 0) on conflict do nothing`);
+        await store.db.execute(sql`insert into agent_actions (id, node_id, node, kind, params, status, created_at, expires_at, requested_by)
+          values (${`action-${nodeId}`}, ${nodeId}, ${nodeId}, 'restart-service', '{}'::jsonb, 'pending', 0, 1, 'contract')`);
       }
       const left = async (nodeId: string, seriesId: number) => {
         const count = async (query: ReturnType<typeof sql>) =>
@@ -141,6 +143,7 @@ for (const engine of testEngines()) {
           minutes: await count(sql`select count(*)::int as n from rollups_1m where series_id = ${seriesId}`),
           hours: await count(sql`select count(*)::int as n from rollups_1h where series_id = ${seriesId}`),
           batches: await count(sql`select count(*)::int as n from metric_batches where node_id = ${nodeId}`),
+          actions: await count(sql`select count(*)::int as n from agent_actions where node_id = ${nodeId}`),
         };
       };
       expect((await left('n1', 101)).chunks).toBe(1);
@@ -148,9 +151,9 @@ for (const engine of testEngines()) {
       expect((await store.nodes.deleteByName('alpha'))?.id).toBe('n1');
       expect(await store.nodes.byName('alpha')).toBeUndefined();
       expect(await store.nodes.transitions('n1')).toEqual([]);
-      expect(await left('n1', 101)).toEqual({ series: 0, head: 0, chunks: 0, minutes: 0, hours: 0, batches: 0 });
+      expect(await left('n1', 101)).toEqual({ series: 0, head: 0, chunks: 0, minutes: 0, hours: 0, batches: 0, actions: 0 });
       // Another node's samples are untouched.
-      expect(await left('n2', 102)).toEqual({ series: 1, head: 1, chunks: 1, minutes: 1, hours: 1, batches: 1 });
+      expect(await left('n2', 102)).toEqual({ series: 1, head: 1, chunks: 1, minutes: 1, hours: 1, batches: 1, actions: 1 });
       expect(await store.nodes.deleteByName('alpha')).toBeUndefined();
     });
 
