@@ -145,11 +145,13 @@ class Stepper {
     else this.move('suspect', reason);
   }
 
-  operator(kind: 'cordon' | 'drain' | 'uncordon'): void {
+  /** A cordon, drain or uncordon; `by` names who asked (a playbook), "an operator" when not given. */
+  operator(kind: 'cordon' | 'drain' | 'uncordon', by: string | undefined): void {
     const operatorState: OperatorState | null = kind === 'cordon' ? 'cordoned' : kind === 'drain' ? 'draining' : null;
     this.health = { ...this.health, operatorState };
     if (!HEALTHY.has(this.health.state)) return;
-    const reason = operatorState === null ? 'uncordoned by an operator' : OPERATOR_REASON[operatorState];
+    const fixed = operatorState === null ? 'uncordoned by an operator' : OPERATOR_REASON[operatorState];
+    const reason = by === undefined ? fixed : fixed.replace('an operator', by);
     this.move(healthyTarget(this.health), reason);
   }
 }
@@ -177,7 +179,7 @@ export function stepHealth(
     stepper.health = { ...stepper.health, lastHeartbeatAt: now };
     stepper.maybeRecover();
   } else if (input.kind !== 'tick') {
-    stepper.operator(input.kind);
+    stepper.operator(input.kind, input.by);
   }
   return { health: stepper.health, transitions: stepper.transitions };
 }

@@ -61,9 +61,9 @@ export interface NodeHealth {
 export type HealthInput = (
   | { kind: 'heartbeat'; at: number }
   | { kind: 'tick'; at: number }
-  | { kind: 'cordon'; at: number }
-  | { kind: 'drain'; at: number }
-  | { kind: 'uncordon'; at: number }
+  | { kind: 'cordon'; at: number; by?: string }
+  | { kind: 'drain'; at: number; by?: string }
+  | { kind: 'uncordon'; at: number; by?: string }
 ) & { watchedSince?: number };
 
 /** A recorded change of state and why it happened. */
