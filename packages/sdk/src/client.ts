@@ -52,6 +52,7 @@ import type {
 } from './governance.js';
 import { GovernanceClient } from './governance-client.js';
 import type {
+  DecideApproval,
   IncidentDetail,
   IncidentList,
   IncidentsQuery,
@@ -207,6 +208,23 @@ export class AuroraClient extends GovernanceClient {
   /** One workflow run with every step as recorded before and after it ran. */
   run(id: string): Promise<WorkflowRunDetail> {
     return this.request('GET', `/v1/runs/${encodeURIComponent(id)}`);
+  }
+  /**
+   * Approves a run's pending approval at its current level; the reason goes into the audit chain.
+   *
+   * @example
+   * await aurora.approveRun(runId, 'checked the node, safe to drain');
+   */
+  approveRun(id: string, reason: string): Promise<WorkflowRunDetail> {
+    return this.decideRun(id, { decision: 'approve', reason });
+  }
+  /** Rejects a run's pending approval: the run ends as rejected. The reason goes into the audit chain. */
+  rejectRun(id: string, reason: string): Promise<WorkflowRunDetail> {
+    return this.decideRun(id, { decision: 'reject', reason });
+  }
+  /** Decides a run's pending approval (approve or reject, with a reason); answers the run as it is now. */
+  decideRun(id: string, body: DecideApproval): Promise<WorkflowRunDetail> {
+    return this.request('POST', `/v1/runs/${encodeURIComponent(id)}/approvals`, body);
   }
   /** Incidents (alerts grouped by time and topology) with their ranked root causes, newest first. */
   incidents(query: IncidentsQuery = {}): Promise<IncidentList> {

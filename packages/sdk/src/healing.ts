@@ -98,12 +98,50 @@ export const PlaybookStep = Type.Union([
 ]);
 export type PlaybookStep = Static<typeof PlaybookStep>;
 
+const NameList = Type.Array(Type.String({ minLength: 1, maxLength: 128 }), { maxItems: 32 });
+
+/**
+ * Who approves at one level: a person matches when they hold one of `roles` (if given), are in one of
+ * `teams` (if given) and are one of `users` (if given); `required` of them must approve (N of M).
+ */
+export const ApprovalLevelSpec = Type.Object(
+  {
+    roles: Type.Optional(NameList),
+    teams: Type.Optional(NameList),
+    users: Type.Optional(NameList),
+    required: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 32, default: 1, description: 'approvals needed at this level (N)' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type ApprovalLevelSpec = Static<typeof ApprovalLevelSpec>;
+
+/**
+ * The approval a run needs when authorisation answers needs-approval: levels decided in order, an
+ * expiry, and the decision taken when it expires undecided.
+ */
+export const ApprovalSpec = Type.Object(
+  {
+    levels: Type.Array(ApprovalLevelSpec, { minItems: 1, maxItems: 5 }),
+    expiresAfter: Type.Optional(Duration),
+    onExpiry: Type.Optional(Type.Union([Type.Literal('approve'), Type.Literal('reject')], { default: 'reject' })),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'who approves a run that needs approval; without it, one admin or operator (default expiry 1h, then reject)',
+  },
+);
+export type ApprovalSpec = Static<typeof ApprovalSpec>;
+
 /** A playbook as written in YAML. */
 export const PlaybookSpec = Type.Object(
   {
     description: Type.Optional(Type.String({ maxLength: 1000 })),
     trigger: Type.Object({ alert: AlertSelector }, { additionalProperties: false }),
     steps: Type.Array(PlaybookStep, { minItems: 1, maxItems: 50 }),
+    approval: Type.Optional(ApprovalSpec),
     cooldown: Type.Optional(Duration),
     rateLimit: Type.Optional(
       Type.Object(
@@ -163,8 +201,66 @@ export const RunStatus = Type.Union([
   Type.Literal('succeeded'),
   Type.Literal('failed'),
   Type.Literal('cancelled'),
+  Type.Literal('denied'),
+  Type.Literal('rejected'),
 ]);
 export type RunStatus = Static<typeof RunStatus>;
+
+/** One person's decision on a run's approval. */
+export const ApprovalDecisionView = Type.Object({
+  by: Type.String({ description: 'who decided: a user name, or "admin" for the admin token' }),
+  decision: Type.Union([Type.Literal('approve'), Type.Literal('reject')]),
+  reason: Type.String(),
+  level: Type.Integer({ minimum: 1 }),
+  at: Time,
+});
+export type ApprovalDecisionView = Static<typeof ApprovalDecisionView>;
+
+/** One level of a run's approval: who may approve, how many must, and who has. */
+export const ApprovalLevelView = Type.Object({
+  level: Type.Integer({ minimum: 1 }),
+  roles: Type.Array(Type.String()),
+  teams: Type.Array(Type.String()),
+  users: Type.Array(Type.String()),
+  required: Type.Integer({ minimum: 1 }),
+  approvedBy: Type.Array(Type.String()),
+  satisfied: Type.Boolean(),
+});
+export type ApprovalLevelView = Static<typeof ApprovalLevelView>;
+
+/** A playbook run's approval: pending until every level is satisfied, someone rejects, or it expires. */
+export const RunApproval = Type.Object({
+  state: Type.Union([
+    Type.Literal('pending'),
+    Type.Literal('approved'),
+    Type.Literal('rejected'),
+    Type.Literal('expired'),
+    Type.Literal('cancelled'),
+  ]),
+  level: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], {
+    description: 'the level waiting for decisions now; null once decided',
+  }),
+  node: Type.String(),
+  expiresAt: Time,
+  onExpiry: Type.Union([Type.Literal('approve'), Type.Literal('reject')]),
+  policies: Type.Array(Type.String(), { description: 'the policies that asked for an approval' }),
+  levels: Type.Array(ApprovalLevelView),
+  decisions: Type.Array(ApprovalDecisionView),
+});
+export type RunApproval = Static<typeof RunApproval>;
+
+export const ApprovalDecision = Type.Union([Type.Literal('approve'), Type.Literal('reject')]);
+export type ApprovalDecision = Static<typeof ApprovalDecision>;
+
+/** A decision on a run's pending approval; a reason is always required. */
+export const DecideApproval = Type.Object(
+  {
+    decision: ApprovalDecision,
+    reason: Type.String({ minLength: 1, maxLength: 1000, description: 'why; recorded in the audit chain' }),
+  },
+  { additionalProperties: false },
+);
+export type DecideApproval = Static<typeof DecideApproval>;
 
 /** A durable workflow run: where it is, and what its finished steps returned. */
 export const WorkflowRun = Type.Object({
@@ -178,6 +274,9 @@ export const WorkflowRun = Type.Object({
   nextAt: Time,
   createdAt: Time,
   updatedAt: Time,
+  approval: Type.Union([RunApproval, Type.Null()], {
+    description: 'the approval of a playbook run that needed one; null otherwise',
+  }),
 });
 export type WorkflowRun = Static<typeof WorkflowRun>;
 

@@ -21,6 +21,7 @@ import { validatorFactory } from './platform/http/validation.js';
 import { rowsOf } from './platform/store/engine.js';
 import { alerts, incidentAlerts } from './platform/store/schema.js';
 import { encodeWriteRequest } from './telemetry/remote-write/proto.js';
+import { runAwaitingApproval } from './testing/approval-fixture.js';
 import { joinNode, startTestServer } from './testing/harness.js';
 import { mutate, type Refs, type Schema, validArbitrary } from './testing/schema-arbitrary.js';
 
@@ -320,12 +321,36 @@ const refinements: Record<string, (r: Request, g: Gen) => Promise<void> | void> 
         { minLength: 1, maxLength: 6 },
       ),
     );
+    const approval = g(() =>
+      fc.option(
+        fc.record({
+          levels: fc.array(
+            fc.record({
+              roles: fc.constantFrom(['operator'], ['admin', 'operator']),
+              teams: fc.constantFrom(['payments'], ['a', 'b']),
+              required: fc.integer({ min: 1, max: 3 }),
+            }),
+            { minLength: 1, maxLength: 3 },
+          ),
+          expiresAfter: fc.constantFrom('1m', '30m', '24h'),
+          onExpiry: fc.constantFrom('approve', 'reject'),
+        }),
+        { nil: undefined },
+      ),
+    );
     const spec = {
       trigger: { alert: { metric: g(() => promName), labels: { node: TARGET } } },
       steps,
       cooldown: '10m',
+      ...(approval ? { approval } : {}),
     };
     r.body = { yaml: stringifyYaml(spec) };
+  },
+  async 'POST /v1/runs/:id/approvals'(r) {
+    // Only a run waiting for approval takes a decision: one is made for each valid request.
+    const id = await runAwaitingApproval(server, 'prop');
+    r.params.id = id;
+    r.path = `/v1/runs/${id}/approvals`;
   },
   'GET /v1/playbooks/:name/history'(r, g) {
     // The fixture playbook has one version; 0 < from, to <= 1.

@@ -16,7 +16,7 @@ import {
 } from './cluster/index.js';
 import { createDetection, type Detection, parseDetectionSeries } from './detection/index.js';
 import { createForecasting, type Forecasting } from './forecasting/index.js';
-import { createGovernance } from './governance/index.js';
+import { actorOf, createGovernance } from './governance/index.js';
 import { nodeIdFromSubjectAltName } from './governance/pki/cluster-ca.js';
 import { serverTls } from './governance/pki/server-tls.js';
 import { createHealing, type Healing, type WorkflowDefinition } from './healing/index.js';
@@ -201,10 +201,33 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
       intervalMs: config.predictionIntervalMs,
       onRefresh: (o) => logger.debug(o, 'predictions refreshed'),
     });
+    // Before healing: playbook runs are decided by its Cedar authoriser and recorded in its audit chain.
+    const governance = await createGovernance({
+      store,
+      clock,
+      keyFile: config.keyFile,
+      tls: config.tls,
+      checkpoints: { everyEntries: config.auditCheckpointEntries, everyMs: config.auditCheckpointIntervalMs },
+      identity: {
+        loginMaxFailures: config.loginMaxFailures,
+        loginLockoutMs: config.loginLockoutMs,
+        accessTokenTtlMs: config.accessTokenTtlMs,
+        sessionTtlMs: config.sessionTtlMs,
+        authFailuresPerIp: config.authFailuresPerIp,
+        authFailureWindowMs: config.authFailureWindowMs,
+      },
+      log: (message, detail) => logger.error(detail ?? {}, message),
+    });
     const healing = createHealing({
       store,
       // Playbooks act on nodes through the same path as the API; ctx exists before any run can start.
-      operateNode: (node, action) => operateNode(ctx, node, action),
+      operateNode: (node, action, by) => operateNode(ctx, node, action, by),
+      governance: {
+        decidePlaybook: (input) => governance.authorizer.decidePlaybook(input),
+        decideApprover: (principal, node) => governance.authorizer.decide({ principal, action: 'run.approve', node }),
+        actor: actorOf,
+        audit: (record) => governance.audit.append(record),
+      },
       leadership,
       query: telemetry.query,
       now: () => clock.now(),
@@ -242,22 +265,6 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
       agentActions: healing.actions,
       nodeCertificates: undefined,
     };
-    const governance = await createGovernance({
-      store,
-      clock,
-      keyFile: config.keyFile,
-      tls: config.tls,
-      checkpoints: { everyEntries: config.auditCheckpointEntries, everyMs: config.auditCheckpointIntervalMs },
-      identity: {
-        loginMaxFailures: config.loginMaxFailures,
-        loginLockoutMs: config.loginLockoutMs,
-        accessTokenTtlMs: config.accessTokenTtlMs,
-        sessionTtlMs: config.sessionTtlMs,
-        authFailuresPerIp: config.authFailuresPerIp,
-        authFailureWindowMs: config.authFailureWindowMs,
-      },
-      log: (message, detail) => logger.error(detail ?? {}, message),
-    });
     await recordAdminTokenResets(store, admin.replaced, new Date(clock.now()), (record) =>
       governance.audit.append(record),
     );

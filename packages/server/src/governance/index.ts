@@ -37,8 +37,10 @@ export {
   verifyChain,
 } from './audit/chain.js';
 export { AuditSigner, KeyFileError } from './audit/keys.js';
+export { actorOf } from './audit/recorder.js';
 export { Authorizer, type DecideInput, type RequestDecision } from './authz/authorizer.js';
 export { type AuthzDecision, type AuthzOutcome, PolicyEngine, PolicyValidationError } from './authz/engine.js';
+export type { NodeAttributes, PlaybookIdentity } from './authz/entities.js';
 export { SHIPPED_DOCUMENTS, SHIPPED_POLICIES } from './authz/policies.js';
 export { ROUTE_ACTIONS } from './authz/route-actions.js';
 export { FIRST_ADMIN_NAME } from './identity/first-admin.js';

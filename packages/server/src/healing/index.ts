@@ -4,6 +4,9 @@ import type { Store } from '../platform/store/index.js';
 import type { QueryEngine } from '../telemetry/index.js';
 import { AgentActionQueue } from './actions/queue.js';
 import { registerActionRoutes } from './actions/routes.js';
+import { DecisionRepo } from './approvals/decision-repo.js';
+import type { HealingGovernance } from './approvals/governance.js';
+import { approvalsOf, registerApprovalRoutes } from './approvals/routes.js';
 import { IncidentController } from './incidents/controller.js';
 import { registerIncidentRoutes } from './incidents/routes.js';
 import { registerPlaybookRoutes } from './playbooks/routes.js';
@@ -14,6 +17,7 @@ import { registerRunRoutes } from './workflow/routes.js';
 import type { WorkflowDefinition } from './workflow/types.js';
 
 export { AgentActionQueue } from './actions/queue.js';
+export type { Decision, HealingGovernance, NodeFacts } from './approvals/governance.js';
 export { IncidentController } from './incidents/controller.js';
 export { parsePlaybook } from './playbooks/spec.js';
 export { StepTimeoutError, WorkflowEngine } from './workflow/engine.js';
@@ -29,7 +33,7 @@ export type {
   WorkflowStep,
   WorkflowStepRow,
 } from './workflow/types.js';
-export { PermanentStepError } from './workflow/types.js';
+export { EndRun, PermanentStepError, StepNotReady } from './workflow/types.js';
 
 /** Settings of the healing capability. */
 export interface HealingOptions {
@@ -39,6 +43,8 @@ export interface HealingOptions {
   now: () => number;
   /** Cordons, drains or uncordons a node (the cluster capability's one path for it). */
   operateNode?: NodeOperator;
+  /** Cedar decisions for playbook runs and approvers, and the audit chain (the governance capability). */
+  governance: HealingGovernance;
   /** Further workflows an embedder (or a test) runs on the engine. */
   workflows?: readonly WorkflowDefinition<never>[];
   onError?: (runId: string, error: unknown) => void;
@@ -63,11 +69,15 @@ export function createHealing(o: HealingOptions): Healing {
       throw new Error('no node operator configured');
     });
   const actions = new AgentActionQueue(o.store.db, o.now);
+  const decisions = new DecisionRepo(o.store.db);
   const workflows = new WorkflowEngine({
     resolve: playbookResolver({
       db: o.store.db,
+      store: o.store,
       operate,
       actions,
+      governance: o.governance,
+      decisions,
       cancel: (runId, reason) => engine?.cancel(runId, reason) ?? Promise.resolve(false),
     }),
     db: o.store.db,
@@ -94,7 +104,14 @@ export function createHealing(o: HealingOptions): Healing {
       await registerActionRoutes(app, actions, o.now);
       await registerIncidentRoutes(app, o.store.db, o.now);
       await registerPlaybookRoutes(app, o.store.db, o.now);
-      await registerRunRoutes(app, workflows.runs);
+      await registerRunRoutes(app, workflows.runs, approvalsOf(decisions, o.now));
+      await registerApprovalRoutes(app, {
+        store: o.store,
+        runs: workflows.runs,
+        decisions,
+        governance: o.governance,
+        now: o.now,
+      });
     },
   };
 }

@@ -2,7 +2,15 @@ import type { FastifyRequest } from 'fastify';
 import type { Principal } from '../../platform/http/auth.js';
 import { AuroraError } from '../../platform/http/errors.js';
 import type { AuthzDecision, CedarValueJson, EntityJson, EntityUidJson, PolicyEngine } from './engine.js';
-import { CLUSTER_UID, clusterEntity, type NodeAttributes, nodeEntity, principalEntity } from './entities.js';
+import {
+  CLUSTER_UID,
+  clusterEntity,
+  type NodeAttributes,
+  nodeEntity,
+  type PlaybookIdentity,
+  playbookEntity,
+  principalEntity,
+} from './entities.js';
 import { type RouteAction, routeAction } from './route-actions.js';
 
 /** A decision as the HTTP layer records it on the request (the audit trail reads it). */
@@ -118,6 +126,25 @@ export class Authorizer {
     if (this.#memo.size >= MEMO_LIMIT) this.#memo.delete(this.#memo.keys().next().value as string);
     this.#memo.set(key, kept);
     return { ...kept };
+  }
+
+  /** Decides an action a playbook run would take on a node (or the cluster), the playbook being the principal. */
+  decidePlaybook(input: {
+    playbook: PlaybookIdentity;
+    action: string;
+    node?: NodeAttributes | undefined;
+    context?: Record<string, CedarValueJson>;
+  }): AuthzDecision & { resource: EntityUidJson } {
+    const principal = playbookEntity(input.playbook);
+    const resource = input.node ? nodeEntity(input.node) : clusterEntity();
+    const decision = this.#engine.decide({
+      principal: principal.uid,
+      action: input.action,
+      resource: resource.uid,
+      context: input.context ?? {},
+      entities: [principal, resource],
+    });
+    return { ...decision, resource: resource.uid };
   }
 
   /** The hook's half: decides the matched route for the request's principal; throws 403 unless allowed. */

@@ -28,7 +28,45 @@ describe('Cedar policies', () => {
       'self',
       'operator-own-team',
       'production-needs-approval',
+      'playbooks',
+      'healing-opt-out',
     ]);
+  });
+
+  it('playbooks: a run operates nodes, needs approval on production, and never touches a node labelled healing=off', () => {
+    const playbook = { name: 'disk-full', version: 3 };
+    const on = (labels: Record<string, string>) => ({ name: 'n1', labels, zone: null });
+    expect(authz.decidePlaybook({ playbook, action: 'node.drain', node: on({ team: 'red' }) })).toMatchObject({
+      outcome: 'allow',
+      policies: ['playbooks'],
+      resource: { type: 'Aurora::Node', id: 'n1' },
+    });
+    expect(
+      authz.decidePlaybook({ playbook, action: 'node.cordon', node: on({ environment: 'production' }) }),
+    ).toMatchObject({ outcome: 'needs-approval', policies: ['production-needs-approval'] });
+    expect(authz.decidePlaybook({ playbook, action: 'node.cordon', node: on({ healing: 'off' }) })).toMatchObject({
+      outcome: 'deny',
+      policies: ['healing-opt-out'],
+    });
+    // A playbook deletes, reads and administers nothing: the schema lists it only for the actions it may take.
+    expect(authz.decidePlaybook({ playbook, action: 'node.delete', node: on({}) }).outcome).toBe('deny');
+    expect(authz.decidePlaybook({ playbook, action: 'token.create' }).outcome).toBe('deny');
+  });
+
+  it('run.approve: admins and operators of the node team decide approvals; viewers and other teams do not', () => {
+    const prod = { name: 'p1', labels: { team: 'blue', environment: 'production' }, zone: null };
+    const approve = (principal: Principal) => authz.decide({ principal, action: 'run.approve', node: prod }).outcome;
+    expect(approve(admin)).toBe('allow');
+    const operatorRed: Principal = {
+      kind: 'service',
+      id: 'op-2',
+      name: 'ops-red',
+      roles: ['operator'],
+      teams: ['red'],
+    };
+    expect(approve(operatorBlue)).toBe('allow');
+    expect(approve(operatorRed)).toBe('deny');
+    expect(approve(viewer)).toBe('deny');
   });
 
   it('RBAC: admin does everything but heartbeat, viewer only reads, agent only heartbeats', () => {

@@ -72,3 +72,18 @@ export function nodeEntity(node: NodeAttributes): EntityJson {
 export function clusterEntity(): EntityJson {
   return CLUSTER_ENTITY;
 }
+
+/** A playbook version, the principal of every action its runs take. */
+export interface PlaybookIdentity {
+  name: string;
+  version: number;
+}
+
+/** The Cedar entity of a playbook version (id `name@version`). */
+export function playbookEntity(playbook: PlaybookIdentity): EntityJson {
+  return {
+    uid: { type: 'Aurora::Playbook', id: `${playbook.name}@${playbook.version}` },
+    attrs: { name: playbook.name, version: playbook.version },
+    parents: [],
+  };
+}

@@ -5,19 +5,19 @@
  * how a decision becomes `needs-approval` (see engine.ts).
  */
 
-/** admin: every read, operate and administer action (agent actions stay with agents). */
+/** admin: every read, operate, administer and approve action (agent actions stay with agents). */
 export const ADMIN_POLICY = `@id("admin")
 permit (
   principal in Aurora::Role::"admin",
-  action in [Aurora::Action::"read", Aurora::Action::"operate", Aurora::Action::"administer"],
+  action in [Aurora::Action::"read", Aurora::Action::"operate", Aurora::Action::"administer", Aurora::Action::"approve"],
   resource
 );`;
 
-/** operator: reads everything and operates nodes, within the ABAC limits below. */
+/** operator: reads everything, operates nodes and decides approvals, within the ABAC limits below. */
 export const OPERATOR_POLICY = `@id("operator")
 permit (
   principal in Aurora::Role::"operator",
-  action in [Aurora::Action::"read", Aurora::Action::"operate"],
+  action in [Aurora::Action::"read", Aurora::Action::"operate", Aurora::Action::"approve"],
   resource
 );`;
 
@@ -45,11 +45,11 @@ permit (
   resource
 );`;
 
-/** ABAC: an operator acts only on nodes whose `team` label is one of the operator's teams. */
+/** ABAC: an operator acts on, and approves runs on, only nodes whose `team` label is one of the operator's teams. */
 export const OPERATOR_TEAM_POLICY = `@id("operator-own-team")
 forbid (
   principal in Aurora::Role::"operator",
-  action in Aurora::Action::"operate",
+  action in [Aurora::Action::"operate", Aurora::Action::"approve"],
   resource is Aurora::Node
 )
 unless { principal has teams && principal.teams.contains(resource.ownerTeam) };`;
@@ -69,6 +69,26 @@ when { resource.environment == "production" && !(principal in Aurora::Role::"adm
 unless { context has approval };`;
 
 /**
+ * playbooks: a playbook run may operate nodes (cordon, drain, uncordon), within the limits below and
+ * production-needs-approval above, which holds playbooks as it holds people.
+ */
+export const PLAYBOOK_POLICY = `@id("playbooks")
+permit (
+  principal is Aurora::Playbook,
+  action in Aurora::Action::"operate",
+  resource
+);`;
+
+/** ABAC: a node labelled healing=off is never acted on by a playbook; its runs end as denied. */
+export const HEALING_OPT_OUT_POLICY = `@id("healing-opt-out")
+forbid (
+  principal is Aurora::Playbook,
+  action,
+  resource is Aurora::Node
+)
+when { resource.hasTag("healing") && resource.getTag("healing") == "off" };`;
+
+/**
  * The policy documents a fresh control plane stores as version 1 of each, named like the policy
  * each holds; from then on the store is the source of truth.
  */
@@ -80,6 +100,8 @@ export const SHIPPED_DOCUMENTS: readonly { id: string; text: string }[] = [
   { id: 'self', text: SELF_POLICY },
   { id: 'operator-own-team', text: OPERATOR_TEAM_POLICY },
   { id: 'production-needs-approval', text: PRODUCTION_APPROVAL_POLICY },
+  { id: 'playbooks', text: PLAYBOOK_POLICY },
+  { id: 'healing-opt-out', text: HEALING_OPT_OUT_POLICY },
 ];
 
 /** The policy set a fresh control plane starts with, as one text. */

@@ -78,6 +78,8 @@ export const ROUTE_ACTIONS: Readonly<Record<string, RouteAction>> = {
   'PUT /v1/playbooks/:name': { action: 'playbook.put', resource: 'cluster' },
   'GET /v1/runs': { action: 'run.list', resource: 'cluster' },
   'GET /v1/runs/:id': { action: 'run.get', resource: 'cluster' },
+  // Decided again on the run's node by the handler, where team and environment policies apply.
+  'POST /v1/runs/:id/approvals': { action: 'run.approve', resource: 'cluster' },
   'DELETE /v1/sessions': { action: 'session.end', resource: 'cluster' },
   'GET /v1/me': { action: 'self.read', resource: 'cluster' },
   'PUT /v1/me/password': { action: 'self.password', resource: 'cluster' },

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registeredRoutes } from '../../platform/http/app.js';
 import { anomalies } from '../../platform/store/schema.js';
 import { encodeWriteRequest } from '../../telemetry/remote-write/proto.js';
+import { runAwaitingApproval } from '../../testing/approval-fixture.js';
 import { joinNode, sampleFacts, startTestServer, type TestServer } from '../../testing/harness.js';
 
 /**
@@ -221,6 +222,16 @@ const EXPECTED: Record<string, Expectation> = {
   'GET /v1/incidents/:id': { allow: READ, ok: 200, call: async () => ({ url: `/v1/incidents/${await anIncident()}` }) },
   'GET /v1/runs': { allow: READ, ok: 200, call: async () => ({ url: '/v1/runs' }) },
   'GET /v1/runs/:id': { allow: READ, ok: 200, call: async () => ({ url: `/v1/runs/${await aRun()}` }) },
+  'POST /v1/runs/:id/approvals': {
+    allow: OPERATE,
+    ok: 200,
+    // Cedar lets the operator's API token through; the handler refuses it, since only people decide approvals.
+    refused: { operator: 403 },
+    call: async () => ({
+      url: `/v1/runs/${await runAwaitingApproval(server, 'matrix')}/approvals`,
+      body: { decision: 'approve', reason: 'matrix' },
+    }),
+  },
   'GET /v1/playbooks': { allow: READ, ok: 200, call: async () => ({ url: '/v1/playbooks' }) },
   'GET /v1/playbooks/:name': {
     allow: READ,

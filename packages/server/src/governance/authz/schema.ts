@@ -26,6 +26,12 @@ namespace Aurora {
     name: String,
   };
 
+  // A playbook version acting on its own (a healing run): the principal of every action a run takes.
+  entity Playbook = {
+    name: String,
+    version: Long,
+  };
+
   // A node; its labels are tags, team and environment come from the labels of the same names.
   entity Node = {
     name: String,
@@ -47,16 +53,23 @@ namespace Aurora {
     "sourceIp"?: String,
   };
 
-  // Groups that policies grant: reading, operating nodes, administering, and what agents do.
+  // Groups that policies grant: reading, operating nodes, administering, approving, and what agents do.
   // "self" is what every authenticated caller may do to its own identity (who am I, log out, change password).
-  action "read", "operate", "administer", "agent", "self";
+  // "approve" is deciding a playbook run's approval; a run's node is the resource when it has one.
+  action "read", "operate", "administer", "approve", "agent", "self";
 
   action "node.list", "node.get", "node.metrics", "node.transitions", "node.actions" in ["read"] appliesTo {
     principal: [User, ServiceAccount, Agent],
     resource: [Node, Cluster],
     context: RequestContext,
   };
-  action "node.cordon", "node.uncordon", "node.drain", "node.delete", "node.action" in ["operate"] appliesTo {
+  // What a playbook run may be granted on a node is listed with Playbook among its principals.
+  action "node.cordon", "node.uncordon", "node.drain", "node.action" in ["operate"] appliesTo {
+    principal: [User, ServiceAccount, Agent, Playbook],
+    resource: [Node],
+    context: RequestContext,
+  };
+  action "node.delete" in ["operate"] appliesTo {
     principal: [User, ServiceAccount, Agent],
     resource: [Node],
     context: RequestContext,
@@ -78,6 +91,11 @@ namespace Aurora {
     "apitoken.revoke", "user.list", "user.create", "user.update", "user.delete", "user.export", "compliance.report", "policy.update", "audit.read", "audit.verify", "store.backup", "route.unmapped" in ["administer"] appliesTo {
     principal: [User, ServiceAccount, Agent],
     resource: [Cluster],
+    context: RequestContext,
+  };
+  action "run.approve" in ["approve"] appliesTo {
+    principal: [User, ServiceAccount, Agent],
+    resource: [Node, Cluster],
     context: RequestContext,
   };
   action "session.end", "self.read", "self.password" in ["self"] appliesTo {

@@ -79,18 +79,51 @@ for (const engine of testEngines()) {
       await pass(); // seen again: the same run, not a second one
       expect((await node('web-1')).operatorState).toBe('cordoned');
       const waiting = await runOf(alertId);
-      expect(waiting).toMatchObject({ workflow: 'playbook:hot-node@1', status: 'waiting', step: 1 });
+      expect(waiting).toMatchObject({ workflow: 'playbook:hot-node@1', status: 'waiting', step: 3, approval: null });
+      expect(waiting?.steps[0]?.output).toMatchObject({
+        outcome: 'allow',
+        decisions: [
+          { action: 'node.cordon', outcome: 'allow', policies: ['playbooks'] },
+          { action: 'node.uncordon', outcome: 'allow', policies: ['playbooks'] },
+        ],
+      });
       expect((await server.healing.workflows.runs.list({ limit: 100 })).length).toBe(1);
       server.clock.advance(MIN);
       await pass();
-      expect((await runOf(alertId))?.steps[2]).toMatchObject({ status: 'retrying', failures: 1 });
+      expect((await runOf(alertId))?.steps[4]).toMatchObject({ status: 'retrying', failures: 1 });
       await resolve(alertId);
       server.clock.advance(5_000);
       await pass();
       const done = await runOf(alertId);
       expect(done?.status).toBe('succeeded');
-      expect(done?.steps.map((s) => s.name)).toEqual(['0-cordon', '1-wait', '2-verify', '3-uncordon']);
+      expect(done?.steps.map((s) => s.name)).toEqual([
+        'authorize',
+        'approval',
+        '0-cordon',
+        '1-wait',
+        '2-verify',
+        '3-uncordon',
+      ]);
       expect((await node('web-1')).operatorState).toBeNull();
+      // The node's history and the audit chain name the playbook, not "an operator".
+      const history = await server.app.inject({
+        method: 'GET',
+        url: '/v1/nodes/web-1/transitions',
+        headers: server.admin,
+      });
+      const reasons = (history.json().items as { reason: string }[]).map((t) => t.reason);
+      expect(reasons).toContain('cordoned by playbook hot-node@1');
+      // By then the node has been silent for a minute: the uncordon waits for its heartbeats, and says so.
+      expect(reasons).toContain('uncordoned by playbook hot-node@1 while down; takes effect when heartbeats resume');
+      const audit = await server.app.inject({ method: 'GET', url: '/v1/audit?limit=500', headers: server.admin });
+      const entries = (audit.json().items as { entry: string }[]).map(
+        (e) => JSON.parse(e.entry) as Record<string, unknown>,
+      );
+      const acts = entries.filter((e) => e.kind === 'playbook.action' && e.run === done?.id);
+      expect(acts.map((e) => [e.action, e.node, e.actor])).toEqual([
+        ['node.cordon', 'web-1', { kind: 'playbook', id: 'hot-node@1', name: 'hot-node' }],
+        ['node.uncordon', 'web-1', { kind: 'playbook', id: 'hot-node@1', name: 'hot-node' }],
+      ]);
     });
 
     it('an alert that resolved while its run was queued cancels the run, and nothing is done to the node', async () => {

@@ -51,6 +51,20 @@ export function parsePlaybook(yaml: string): PlaybookSpec {
       );
     }
   });
+  spec.approval?.levels.forEach((level, i) => {
+    const named = (level.roles?.length ?? 0) + (level.teams?.length ?? 0) + (level.users?.length ?? 0);
+    // A level that named nobody would let anyone with run.approve decide: say who.
+    if (named === 0) refuse(`approval.levels.${i}`, 'must name at least one of roles, teams or users');
+    const required = level.required ?? 1;
+    if (level.users?.length && !level.roles?.length && !level.teams?.length && required > level.users.length) {
+      refuse(
+        `approval.levels.${i}.required`,
+        `${required} approvals cannot come from ${level.users.length} named users`,
+      );
+    }
+  });
+  if (spec.approval?.expiresAfter !== undefined)
+    checkDuration('approval.expiresAfter', spec.approval.expiresAfter, 1000);
   if (spec.cooldown !== undefined) checkDuration('cooldown', spec.cooldown, 1000);
   if (spec.rateLimit) checkDuration('rateLimit.window', spec.rateLimit.window, 1000);
   return spec;

@@ -1,12 +1,12 @@
 import { tryParseDuration } from '@aurora/core';
 import type { AlertSelector, PlaybookSpec } from '@aurora/sdk';
-import { and, eq, gte, inArray, like, sql } from 'drizzle-orm';
+import { and, eq, gte, inArray, like, lt, sql } from 'drizzle-orm';
 import type { Controller } from '../../platform/leadership/index.js';
 import type { Db } from '../../platform/store/engine.js';
 import { alerts, workflowRuns } from '../../platform/store/schema.js';
 import type { WorkflowEngine } from '../workflow/engine.js';
 import { latestPlaybooks } from './routes.js';
-import { type PlaybookRunInput, playbookWorkflowName } from './workflow.js';
+import { FIRST_ACTION_POSITION, type PlaybookRunInput, playbookWorkflowName } from './workflow.js';
 
 type AlertRow = typeof alerts.$inferSelect;
 
@@ -79,16 +79,23 @@ export class PlaybookTrigger implements Controller {
     return true;
   }
 
-  /** Cancels playbook runs that have not started a step yet and whose alert resolved: never act on a stale signal. */
+  /**
+   * Cancels playbook runs that have not acted yet (queued, or waiting for approval) and whose alert
+   * resolved: never act on a stale signal.
+   */
   async cancelStale(): Promise<number> {
     const active = await this.o.db
-      .select({ id: workflowRuns.id, alertId: sql<string>`${workflowRuns.input}->>'alertId'` })
+      .select({
+        id: workflowRuns.id,
+        cursor: workflowRuns.cursor,
+        alertId: sql<string>`${workflowRuns.input}->>'alertId'`,
+      })
       .from(workflowRuns)
       .where(
         and(
           like(workflowRuns.workflow, 'playbook:%'),
           inArray(workflowRuns.status, ['pending', 'waiting']),
-          eq(workflowRuns.cursor, 0),
+          lt(workflowRuns.cursor, FIRST_ACTION_POSITION),
         ),
       );
     if (active.length === 0) return 0;
@@ -111,7 +118,8 @@ export class PlaybookTrigger implements Controller {
     let cancelled = 0;
     for (const run of active) {
       if (!resolved.has(run.alertId)) continue;
-      if (await this.o.engine.cancel(run.id, `alert ${run.alertId} resolved while the run was queued`)) cancelled++;
+      const where = run.cursor === 0 ? 'was queued' : 'waited for approval';
+      if (await this.o.engine.cancel(run.id, `alert ${run.alertId} resolved while the run ${where}`)) cancelled++;
     }
     return cancelled;
   }

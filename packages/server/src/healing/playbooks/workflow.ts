@@ -5,6 +5,8 @@ import type { Db } from '../../platform/store/engine.js';
 import { alerts, playbooks } from '../../platform/store/schema.js';
 import type { AgentActionQueue } from '../actions/queue.js';
 import { agentStep } from '../actions/step.js';
+import { playbookActor } from '../approvals/governance.js';
+import { type ApprovalDeps, approvalStep, authorizeStep } from '../approvals/steps.js';
 import type { WorkflowDefinition, WorkflowStep } from '../workflow/types.js';
 
 /** What a playbook run acts on: the alert that triggered it and its node. */
@@ -15,10 +17,29 @@ export interface PlaybookRunInput {
   node: string;
 }
 
-/** Control-plane actions a playbook step may take on the alert's node. */
-export type NodeOperator = (node: string, action: 'cordon' | 'drain' | 'uncordon') => Promise<{ state: string }>;
+/** Control-plane actions a playbook step may take on the alert's node; `by` names the playbook in the node's history. */
+export type NodeOperator = (
+  node: string,
+  action: 'cordon' | 'drain' | 'uncordon',
+  by: string,
+) => Promise<{ state: string }>;
+
+/** What playbook runs need besides the store: the node operator, cancellation, and governance's decisions and audit. */
+export type PlaybookDeps = Omit<ApprovalDeps, 'stillFiring'> & {
+  db: Db;
+  operate: NodeOperator;
+  /** Where `agent:` steps queue their actions. */
+  actions?: AgentActionQueue;
+};
+
+/** The Cedar action of each playbook step that acts (waits and verifications take none; agent steps queue `node.action`). */
+export function stepActions(spec: PlaybookSpec): string[] {
+  return spec.steps.flatMap((s) => ('action' in s ? [`node.${s.action}`] : 'agent' in s ? ['node.action'] : []));
+}
 
 const WORKFLOW_PREFIX = 'playbook:';
+/** Steps 0 and 1 are `authorize` and `approval`: a run whose cursor is below this has not acted yet. */
+export const FIRST_ACTION_POSITION = 2;
 const VERIFY_EVERY_MS = 5_000;
 
 /** The workflow name of a playbook version: runs keep the version they started with. */
@@ -36,23 +57,21 @@ async function alertFiring(db: Db, alertId: string): Promise<boolean> {
 }
 
 /**
- * The steps of one playbook version as a durable workflow. Before each action up to the first
- * verification the run checks that its alert still fires and, if it resolved, cancels itself
- * instead of acting on a stale signal;
+ * The steps of one playbook version as a durable workflow. First Cedar decides every action the
+ * run will take (`authorize`), then the run waits for its approval if one is needed (`approval`).
+ * Before each action up to the first verification the run checks that its alert still fires and,
+ * if it resolved, cancels itself instead of acting on a stale signal;
  * a verification polls every 5 s until the alert resolved or its time is up (then the run fails).
+ * Each action is recorded in the audit chain and the node's history as the playbook's.
  */
 export function playbookWorkflow(
   name: string,
   version: number,
   spec: PlaybookSpec,
-  deps: {
-    db: Db;
-    operate: NodeOperator;
-    cancel: (runId: string, reason: string) => Promise<boolean>;
-    /** Where `agent:` steps queue their actions. */
-    actions?: AgentActionQueue;
-  },
+  deps: PlaybookDeps,
 ): WorkflowDefinition<PlaybookRunInput> {
+  const gate = { ...deps, stillFiring: (alertId: string) => alertFiring(deps.db, alertId) };
+  const by = `playbook ${name}@${version}`;
   const firstVerify = spec.steps.findIndex((s) => 'verify' in s);
   const steps: WorkflowStep<PlaybookRunInput>[] = spec.steps.map((step, i) => {
     // Actions after a verification restore what the run did once the alert resolved, so only those before act on the signal.
@@ -69,7 +88,18 @@ export function playbookWorkflow(
             await deps.cancel(c.runId, reason);
             throw new Error(reason);
           }
-          const node = await deps.operate(c.input.node, step.action);
+          const node = await deps.operate(c.input.node, step.action, by);
+          const approval = c.outputs.approval as { approvedBy?: string[] } | undefined;
+          await deps.governance.audit({
+            kind: 'playbook.action',
+            actor: playbookActor(name, version),
+            run: c.runId,
+            step: c.idempotencyKey,
+            action: `node.${step.action}`,
+            node: c.input.node,
+            state: node.state,
+            approvedBy: approval?.approvedBy ?? [],
+          });
           return { node: c.input.node, action: step.action, state: node.state };
         },
       };
@@ -77,7 +107,7 @@ export function playbookWorkflow(
     if ('agent' in step) {
       const actions = deps.actions;
       if (!actions) throw new Error('agent steps need the agent action queue');
-      return agentStep<PlaybookRunInput>(`${i}-agent-${step.agent.action}`, step, {
+      const queued = agentStep<PlaybookRunInput>(`${i}-agent-${step.agent.action}`, step, {
         actions,
         by: `playbook ${name}@${version}`,
         ...(guarded
@@ -91,6 +121,26 @@ export function playbookWorkflow(
             }
           : {}),
       });
+      return {
+        ...queued,
+        // The agent's result is in the audit chain as the playbook's action, like a cordon or a drain.
+        async run(c) {
+          const result = await queued.run(c);
+          const approval = c.outputs.approval as { approvedBy?: string[] } | undefined;
+          await deps.governance.audit({
+            kind: 'playbook.action',
+            actor: playbookActor(name, version),
+            run: c.runId,
+            step: c.idempotencyKey,
+            action: 'node.action',
+            agentAction: step.agent.action,
+            node: c.input.node,
+            result: JSON.parse(JSON.stringify(result ?? null)),
+            approvedBy: approval?.approvedBy ?? [],
+          });
+          return result;
+        },
+      };
     }
     if ('wait' in step) return { kind: 'wait', name: `${i}-wait`, ms: tryParseDuration(step.wait) ?? 0 };
     const withinMs = tryParseDuration(step.within) ?? 0;
@@ -110,7 +160,10 @@ export function playbookWorkflow(
       },
     };
   });
-  return { name: playbookWorkflowName(name, version), steps };
+  return {
+    name: playbookWorkflowName(name, version),
+    steps: [authorizeStep(stepActions(spec), spec.approval, gate), approvalStep(gate), ...steps],
+  };
 }
 
 /** Resolves `playbook:<name>@<version>` to its workflow from the stored version, or undefined. */

@@ -5,8 +5,10 @@ import { type Db, FencedWriteError } from '../../platform/store/index.js';
 import { RunNotActiveError, RunRepo } from './run-repo.js';
 import {
   backoffDelay,
+  EndRun,
   PermanentStepError,
   type StepContext,
+  StepNotReady,
   type TaskStep,
   type WorkflowDefinition,
   type WorkflowRun,
@@ -155,6 +157,20 @@ export class WorkflowEngine implements Controller {
       return true;
     } catch (error) {
       if (error instanceof FencedWriteError || error instanceof RunNotActiveError) throw error;
+      if (error instanceof StepNotReady) {
+        await this.runs.suspendStep(
+          run.id,
+          run.cursor,
+          Math.max(error.until, this.o.now()),
+          error.output,
+          this.o.now(),
+        );
+        return false;
+      }
+      if (error instanceof EndRun) {
+        await this.runs.endRun(run.id, run.cursor, error.status, error.message, error.output, this.o.now());
+        return false;
+      }
       const failures = (await this.runs.failuresOf(run.id, run.cursor)) + 1;
       const policy = step.retry;
       const retryAt =

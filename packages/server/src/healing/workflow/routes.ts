@@ -1,4 +1,4 @@
-import { Problem, RunsQuery, WorkflowRunDetail, WorkflowRunList } from '@aurora/sdk';
+import { Problem, type RunApproval, RunsQuery, WorkflowRunDetail, WorkflowRunList } from '@aurora/sdk';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { AuroraError } from '../../platform/http/errors.js';
@@ -9,7 +9,10 @@ const errors = { 400: Problem, 401: Problem, 403: Problem, 404: Problem };
 const security = [{ admin: [] }];
 const iso = (ms: number) => new Date(ms).toISOString();
 
-function runView(r: WorkflowRun) {
+/** The approvals of a page of runs (null for a run that needed none), from the capability that keeps them. */
+export type ApprovalsOf = (runs: readonly WorkflowRun[]) => Promise<Map<string, RunApproval | null>>;
+
+function runView(r: WorkflowRun, approval: RunApproval | null = null) {
   return {
     id: r.id,
     workflow: r.workflow,
@@ -21,6 +24,7 @@ function runView(r: WorkflowRun) {
     nextAt: iso(r.nextAt),
     createdAt: iso(r.createdAt),
     updatedAt: iso(r.updatedAt),
+    approval,
   };
 }
 
@@ -39,8 +43,16 @@ function stepView(s: WorkflowStepRow) {
   };
 }
 
+/** One run with its steps and approval as GET /v1/runs/:id answers it; 404 when there is none. */
+export async function runDetail(runs: RunRepo, id: string, approvalsOf?: ApprovalsOf): Promise<WorkflowRunDetail> {
+  const run = await runs.get(id);
+  if (!run) throw new AuroraError('AURORA_RUN_NOT_FOUND', `no run with id "${id}"; list them with GET /v1/runs`);
+  const approval = (await approvalsOf?.([run]))?.get(run.id) ?? null;
+  return { ...runView(run, approval), steps: (await runs.steps(id)).map(stepView) } as WorkflowRunDetail;
+}
+
 /** Workflow runs and their steps, read-only: runs are started by the control plane itself. */
-export async function registerRunRoutes(app: FastifyInstance, runs: RunRepo): Promise<void> {
+export async function registerRunRoutes(app: FastifyInstance, runs: RunRepo, approvalsOf?: ApprovalsOf): Promise<void> {
   app.get(
     '/v1/runs',
     {
@@ -55,7 +67,8 @@ export async function registerRunRoutes(app: FastifyInstance, runs: RunRepo): Pr
     async (request) => {
       const q = request.query as RunsQuery;
       const list = await runs.list({ limit: q.limit ?? 100, ...(q.workflow ? { workflow: q.workflow } : {}) });
-      return { items: list.map(runView) };
+      const approvals = await approvalsOf?.(list);
+      return { items: list.map((r) => runView(r, approvals?.get(r.id) ?? null)) };
     },
   );
 
@@ -72,9 +85,7 @@ export async function registerRunRoutes(app: FastifyInstance, runs: RunRepo): Pr
     },
     async (request) => {
       const { id } = request.params as { id: string };
-      const run = await runs.get(id);
-      if (!run) throw new AuroraError('AURORA_RUN_NOT_FOUND', `no run with id "${id}"; list them with GET /v1/runs`);
-      return { ...runView(run), steps: (await runs.steps(id)).map(stepView) };
+      return runDetail(runs, id, approvalsOf);
     },
   );
 }

@@ -224,6 +224,57 @@ export class RunRepo {
     });
   }
 
+  /**
+   * Persists that a task step is not ready (StepNotReady): it waits with its state so far as output,
+   * the run sleeps until `until`. The check does not count as an attempt, so a step polled for an
+   * hour does not show hundreds of starts.
+   */
+  async suspendStep(runId: string, position: number, until: number, output: unknown, now: number): Promise<void> {
+    await this.#fenced(runId, now, async (tx) => {
+      await tx
+        .update(workflowSteps)
+        .set({
+          status: 'waiting',
+          attempts: sql`greatest(${workflowSteps.attempts} - 1, 1)`,
+          output: output ?? null,
+          wakeAt: until,
+        })
+        .where(and(eq(workflowSteps.runId, runId), eq(workflowSteps.position, position)));
+      await tx.update(workflowRuns).set({ status: 'waiting', nextAt: until }).where(eq(workflowRuns.id, runId));
+    });
+  }
+
+  /** Persists a step's decision that ends its run (EndRun): the step succeeded, the run is denied or rejected. */
+  async endRun(
+    runId: string,
+    position: number,
+    status: 'denied' | 'rejected',
+    reason: string,
+    output: unknown,
+    now: number,
+  ): Promise<void> {
+    await this.#fenced(runId, now, async (tx) => {
+      await tx
+        .update(workflowSteps)
+        .set({ status: 'succeeded', output: output ?? null, error: null, finishedAt: now, wakeAt: null })
+        .where(and(eq(workflowSteps.runId, runId), eq(workflowSteps.position, position)));
+      await tx.update(workflowRuns).set({ status, error: reason }).where(eq(workflowRuns.id, runId));
+    });
+  }
+
+  /**
+   * Makes an active run due now, so the leader looks at it on its next pass (a decision arrived for a
+   * step that waits on one). Not fenced: any replica may wake a run; false when it is not active.
+   */
+  async wake(runId: string, now: number): Promise<boolean> {
+    const rows = await this.db
+      .update(workflowRuns)
+      .set({ nextAt: now })
+      .where(and(eq(workflowRuns.id, runId), inArray(workflowRuns.status, ACTIVE)))
+      .returning({ id: workflowRuns.id });
+    return rows.length > 0;
+  }
+
   /** The failures recorded so far for a step (0 when it never ran). */
   async failuresOf(runId: string, position: number): Promise<number> {
     const [row] = await this.db

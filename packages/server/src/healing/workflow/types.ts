@@ -49,9 +49,41 @@ export interface WorkflowDefinition<Input = unknown> {
   steps: readonly WorkflowStep<Input>[];
 }
 
-export type RunStatus = 'pending' | 'waiting' | 'succeeded' | 'failed' | 'cancelled';
+/** `denied`: authorisation refused the run; `rejected`: its approvers (or the approval's expiry) refused it. */
+export type RunStatus = 'pending' | 'waiting' | 'succeeded' | 'failed' | 'cancelled' | 'denied' | 'rejected';
 
-export const FINISHED_STATUSES: readonly RunStatus[] = ['succeeded', 'failed', 'cancelled'];
+export const FINISHED_STATUSES: readonly RunStatus[] = ['succeeded', 'failed', 'cancelled', 'denied', 'rejected'];
+
+/**
+ * Thrown by a task step that cannot finish yet because it waits on something outside the run (an
+ * approval): the step is stored as `waiting` with `output` as its state so far, the run sleeps
+ * until `until` (or until something wakes it, see RunRepo.wake), and then the step runs again.
+ * Not a failure: no retry is spent.
+ */
+export class StepNotReady extends Error {
+  constructor(
+    readonly until: number,
+    readonly output?: unknown,
+  ) {
+    super('step not ready');
+    this.name = 'StepNotReady';
+  }
+}
+
+/**
+ * Thrown by a task step to end its run at once as `denied` or `rejected` (a decision, not an error):
+ * the step is stored as succeeded with `output`, the run with the status and the message as its error.
+ */
+export class EndRun extends Error {
+  constructor(
+    readonly status: 'denied' | 'rejected',
+    reason: string,
+    readonly output?: unknown,
+  ) {
+    super(reason);
+    this.name = 'EndRun';
+  }
+}
 
 /**
  * Thrown by a task step whose failure no retry can change (an agent refused or failed the action it

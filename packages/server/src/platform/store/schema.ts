@@ -526,6 +526,27 @@ export const workflowSteps = pgTable(
   (t) => [primaryKey({ columns: [t.runId, t.position] })],
 );
 
+/**
+ * Decisions on playbook runs' approvals (healing), one per person and run: the primary key is what
+ * keeps the same person from counting twice, whichever replica takes the request.
+ */
+export const runApprovals = pgTable(
+  'run_approvals',
+  {
+    runId: text('run_id').notNull(),
+    /** Who decided: `user:<id>`, or `admin` for the admin token. */
+    approver: text('approver').notNull(),
+    name: text('name').notNull(),
+    level: integer('level').notNull(),
+    decision: text('decision').notNull(),
+    reason: text('reason').notNull(),
+    decidedAt: ms('decided_at').notNull(),
+    /** Order of arrival, for decisions made within one millisecond. */
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.approver] })],
+);
+
 /** A root-cause candidate as the incident controller stored it (times in ms). */
 export interface StoredRootCause {
   component: string;
