@@ -95,7 +95,12 @@ describe('agent steps in playbooks', () => {
     server.clock.advance(1_000);
     await pass();
     const run = await runOn('web-1');
-    expect(run.cursor).toBe(1);
+    // authorize, approval (none needed), then the agent step.
+    expect(run.cursor).toBe(3);
+    expect(run.outputs.authorize).toMatchObject({
+      outcome: 'allow',
+      decisions: [{ action: 'node.action', outcome: 'allow', policies: ['playbooks'] }],
+    });
     expect(run.outputs['0-agent-restart-service']).toMatchObject({ node: 'web-1', status: 'succeeded', details });
   });
 
