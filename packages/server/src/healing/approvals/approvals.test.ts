@@ -243,18 +243,23 @@ for (const engine of testEngines()) {
       expect((await node('prod-1')).operatorState).toBe('cordoned');
 
       const entries = (await audit()).filter((e) => e.run === run.id);
+      // The chain names people by user id only (pseudonyms), never by name.
+      const users = (await server.app.inject({ method: 'GET', url: '/v1/users', headers: server.admin })).json()
+        .items as { id: string; name: string }[];
+      const idOf = (name: string) => users.find((u) => u.name === name)?.id;
       const decisions = entries.filter((e) => e.kind === 'approval.decision');
-      expect(decisions.map((e) => [(e.actor as Entry).name, e.decision, e.level, e.reason])).toEqual([
-        ['op1', 'approve', 1, 'disk is failing, drain it'],
-        ['op2', 'approve', 1, 'agreed'],
-        ['boss', 'approve', 2, 'approved for production'],
+      expect(decisions.map((e) => [(e.actor as Entry).id, e.decision, e.level, e.reason])).toEqual([
+        [idOf('op1'), 'approve', 1, 'disk is failing, drain it'],
+        [idOf('op2'), 'approve', 1, 'agreed'],
+        [idOf('boss'), 'approve', 2, 'approved for production'],
       ]);
       expect(entries.find((e) => e.kind === 'playbook.action')).toMatchObject({
         actor: { kind: 'playbook', id: 'guarded@1' },
         action: 'node.cordon',
         node: 'prod-1',
-        approvedBy: ['op1', 'op2', 'boss'],
+        approvers: ['op1', 'op2', 'boss'].map((n) => `user:${idOf(n)}`),
       });
+      expect(JSON.stringify(entries)).not.toMatch(/"op1"|"op2"|"boss"/);
       const after = await decide(run.id, 'op3', 'approve', 'late');
       expect(after.statusCode).toBe(409);
     });
@@ -294,7 +299,7 @@ for (const engine of testEngines()) {
         actor: { kind: 'playbook', id: 'guarded@1' },
         decision: 'reject',
         decidedBy: 'the playbook default on expiry',
-        approvedBy: ['op1'],
+        approvers: [expect.stringMatching(/^user:/)],
       });
     });
 

@@ -139,9 +139,11 @@ export function approvalStep(deps: ApprovalDeps): TaskStep<RunTarget> {
       const now = c.now();
       const state = approvalState(plan, decisions, now);
       const approvedBy = decisions.filter((d) => d.decision === 'approve').map((d) => d.name);
+      // The audit chain names people only by id (`user:<id>`, a pseudonym), so erasing a user leaves it verifiable.
+      const approvers = decisions.filter((d) => d.decision === 'approve').map((d) => d.approver);
       switch (state.state) {
         case 'approved':
-          return { needed: true, state: 'approved', approvedBy };
+          return { needed: true, state: 'approved', approvedBy, approvers };
         case 'rejected':
           throw new EndRun('rejected', `rejected by ${state.by.name} at level ${state.by.level}: ${state.by.reason}`, {
             needed: true,
@@ -158,9 +160,9 @@ export function approvalStep(deps: ApprovalDeps): TaskStep<RunTarget> {
             decision: plan.onExpiry,
             decidedBy: 'the playbook default on expiry',
             expiresAt: new Date(plan.expiresAt).toISOString(),
-            approvedBy,
+            approvers,
           });
-          const output = { needed: true, state: 'expired', decision: plan.onExpiry, approvedBy };
+          const output = { needed: true, state: 'expired', decision: plan.onExpiry, approvedBy, approvers };
           if (plan.onExpiry === 'approve') return output;
           throw new EndRun(
             'rejected',

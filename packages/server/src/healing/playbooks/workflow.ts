@@ -89,7 +89,7 @@ export function playbookWorkflow(
             throw new Error(reason);
           }
           const node = await deps.operate(c.input.node, step.action, by);
-          const approval = c.outputs.approval as { approvedBy?: string[] } | undefined;
+          const approval = c.outputs.approval as { approvers?: string[] } | undefined;
           await deps.governance.audit({
             kind: 'playbook.action',
             actor: playbookActor(name, version),
@@ -98,7 +98,7 @@ export function playbookWorkflow(
             action: `node.${step.action}`,
             node: c.input.node,
             state: node.state,
-            approvedBy: approval?.approvedBy ?? [],
+            approvers: approval?.approvers ?? [],
           });
           return { node: c.input.node, action: step.action, state: node.state };
         },
@@ -126,7 +126,7 @@ export function playbookWorkflow(
         // The agent's result is in the audit chain as the playbook's action, like a cordon or a drain.
         async run(c) {
           const result = await queued.run(c);
-          const approval = c.outputs.approval as { approvedBy?: string[] } | undefined;
+          const approval = c.outputs.approval as { approvers?: string[] } | undefined;
           await deps.governance.audit({
             kind: 'playbook.action',
             actor: playbookActor(name, version),
@@ -136,7 +136,7 @@ export function playbookWorkflow(
             agentAction: step.agent.action,
             node: c.input.node,
             result: JSON.parse(JSON.stringify(result ?? null)),
-            approvedBy: approval?.approvedBy ?? [],
+            approvers: approval?.approvers ?? [],
           });
           return result;
         },

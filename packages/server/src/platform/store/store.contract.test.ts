@@ -151,9 +151,25 @@ for (const engine of testEngines()) {
       expect((await store.nodes.deleteByName('alpha'))?.id).toBe('n1');
       expect(await store.nodes.byName('alpha')).toBeUndefined();
       expect(await store.nodes.transitions('n1')).toEqual([]);
-      expect(await left('n1', 101)).toEqual({ series: 0, head: 0, chunks: 0, minutes: 0, hours: 0, batches: 0, actions: 0 });
+      expect(await left('n1', 101)).toEqual({
+        series: 0,
+        head: 0,
+        chunks: 0,
+        minutes: 0,
+        hours: 0,
+        batches: 0,
+        actions: 0,
+      });
       // Another node's samples are untouched.
-      expect(await left('n2', 102)).toEqual({ series: 1, head: 1, chunks: 1, minutes: 1, hours: 1, batches: 1, actions: 1 });
+      expect(await left('n2', 102)).toEqual({
+        series: 1,
+        head: 1,
+        chunks: 1,
+        minutes: 1,
+        hours: 1,
+        batches: 1,
+        actions: 1,
+      });
       expect(await store.nodes.deleteByName('alpha')).toBeUndefined();
     });
 
