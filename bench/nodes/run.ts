@@ -57,6 +57,8 @@ try {
       },
       conditions: [],
       credentialHash: `hash-${i}`,
+      joinTokenId: null,
+      joinKeyHash: null,
       lastHeartbeatAt: 1_767_225_600_000 + ((i * 7919) % 5000),
       operatorState: null,
       health: { joinedAt: 0, healthySince: null, failures: [], observedAt: 0 },

@@ -162,6 +162,17 @@ export const JoinRequest = Type.Object({
         "PEM PKCS #10 request for the node's own ECDSA P-256 key; required when the control plane serves HTTPS (mutual TLS)",
     }),
   ),
+  joinKey: Type.Optional(
+    Type.String({
+      minLength: 32,
+      maxLength: 128,
+      pattern: '^[A-Za-z0-9_-]+$',
+      description:
+        'a random secret the agent keeps before its first attempt and sends with every attempt of one join: a join ' +
+        'repeated with the same token, name and key (its answer was lost) gets a new credential for the same node ' +
+        'instead of AURORA_NODE_NAME_TAKEN',
+    }),
+  ),
 });
 export type JoinRequest = Static<typeof JoinRequest>;
 

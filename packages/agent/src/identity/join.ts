@@ -11,6 +11,7 @@ import { classifyFailure, describeFailure } from '../loop/failures.js';
 import type { AgentRuntime } from '../runtime/runtime.js';
 import { untrustedServer } from '../tls/node-tls.js';
 import { credentialPath, loadCredential, type StoredCredential, saveCredential } from './credential-store.js';
+import { loadOrCreateJoinKey } from './join-key.js';
 import { nodeNameFromHostname } from './node-name.js';
 
 /** Everything {@link obtainIdentity} needs. */
@@ -35,7 +36,9 @@ export interface JoinTls {
 
 async function joinRequest(ctx: JoinContext, name: string, token: string) {
   const csr = ctx.tls ? await ctx.tls.request(name) : undefined;
-  return { token, name, facts: ctx.facts, ...(csr ? { csr } : {}) };
+  // Saved before the first attempt, so every attempt of this join (even after a restart) carries the same key.
+  const joinKey = await loadOrCreateJoinKey(ctx.config.stateDir);
+  return { token, name, facts: ctx.facts, joinKey, ...(csr ? { csr } : {}) };
 }
 
 /** Returns the stored identity, or joins with the token and stores the result (mode 0600). */

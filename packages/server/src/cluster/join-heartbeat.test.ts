@@ -178,4 +178,53 @@ describe('joining and heartbeats', () => {
     });
     expect(retry.statusCode).toBe(201);
   });
+  it('a join repeated with the same token, name and join key gets the same node a new credential; anyone else gets 409', async () => {
+    const created = await server.app.inject({
+      method: 'POST',
+      url: '/v1/tokens',
+      headers: server.admin,
+      payload: { uses: 2, ttlSeconds: 600 },
+    });
+    const token = created.json().token;
+    const joinKey = 'k'.repeat(43);
+    const join = (payload: Record<string, unknown>) =>
+      server.app.inject({ method: 'POST', url: '/v1/join', payload: { facts: sampleFacts(), ...payload } });
+    const first = await join({ token, name: 'repeat', joinKey });
+    expect(first.statusCode).toBe(201);
+    // The first answer never reached the agent; it tries again with the same token, name and key.
+    const again = await join({ token, name: 'repeat', joinKey });
+    expect(again.statusCode).toBe(201);
+    expect(again.json().nodeId).toBe(first.json().nodeId);
+    expect(again.json().credential).not.toBe(first.json().credential);
+    const beat = (credential: string) =>
+      server.app.inject({
+        method: 'POST',
+        url: '/v1/agent/heartbeat',
+        headers: { authorization: `Bearer ${credential}` },
+        payload: { sentAt: server.clock.now(), facts: sampleFacts(), batches: [] },
+      });
+    expect((await beat(again.json().credential)).statusCode).toBe(200);
+    expect((await beat(first.json().credential)).statusCode).toBe(401);
+    // One node, and the repeat used no further use of the token (two uses, one taken by the first join).
+    const nodes = await server.app.inject({ method: 'GET', url: '/v1/nodes?name=repeat', headers: server.admin });
+    expect(nodes.json().items.filter((n: { name: string }) => n.name === 'repeat')).toHaveLength(1);
+    const tokens = await server.app.inject({ method: 'GET', url: '/v1/tokens', headers: server.admin });
+    expect(tokens.json().items.find((t: { id: string }) => t.id === created.json().id)?.usesRemaining).toBe(1);
+
+    // Another claimant of the name, with a valid token but without the key (or with another key), is refused.
+    const other = (
+      await server.app.inject({ method: 'POST', url: '/v1/tokens', headers: server.admin, payload: { uses: 5 } })
+    ).json().token;
+    for (const claim of [{}, { joinKey: 'x'.repeat(43) }, { joinKey }]) {
+      const taken = await join({ token: other, name: 'repeat', ...claim });
+      expect(taken.statusCode, JSON.stringify(claim)).toBe(409);
+      expect(taken.json()).toMatchObject({ code: 'AURORA_NODE_NAME_TAKEN', field: 'name' });
+    }
+    // With the original key but a wrong key length the schema refuses it; an expired token is refused as before.
+    expect((await join({ token, name: 'repeat', joinKey: 'short' })).statusCode).toBe(400);
+    server.clock.advance(11 * 60_000);
+    const late = await join({ token, name: 'repeat', joinKey });
+    expect(late.statusCode).toBe(401);
+    expect(late.json().code).toBe('AURORA_TOKEN_INVALID');
+  });
 });

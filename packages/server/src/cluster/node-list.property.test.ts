@@ -22,6 +22,8 @@ function fleet(): NodeRow[] {
     facts: null,
     conditions: [],
     credentialHash: `hash-${i}`,
+    joinTokenId: null,
+    joinKeyHash: null,
     lastHeartbeatAt: i % 4 === 0 ? null : 1_000 * (i % 9),
     operatorState: null,
     health: { joinedAt: 0, healthySince: null, failures: [], observedAt: 0 },

@@ -39,6 +39,33 @@ async function nodeCertificate(
   };
 }
 
+/**
+ * A join repeated by the agent that made it (same token, same name, same join key), because the
+ * answer to the first attempt never reached it: the node exists, so instead of AURORA_NODE_NAME_TAKEN
+ * the same node gets a new credential (the first one, which the agent never received, stops working).
+ * The token must not have expired or been revoked, but the repeat uses no further use of it. Anyone
+ * else, without the key, still gets AURORA_NODE_NAME_TAKEN. Returns undefined when it is not a repeat.
+ */
+async function repeatJoin(
+  ctx: ClusterContext,
+  name: string,
+  tokenHash: string,
+  joinKey: string,
+  now: number,
+): Promise<JoinResponse | undefined> {
+  const keyHash = hashSecret(joinKey);
+  const node = await ctx.store.nodes.byName(name);
+  if (!node?.joinKeyHash || node.joinKeyHash !== keyHash || !node.joinTokenId) return undefined;
+  const token = await ctx.store.tokens.unexpired(tokenHash, now);
+  if (token?.id !== node.joinTokenId) return undefined;
+  const credential = `aurora-node.${randomBytes(32).toString('base64url')}`;
+  const updated = await ctx.store.nodes.reissueCredential(name, keyHash, hashSecret(credential));
+  if (!updated) return undefined;
+  ctx.credentials.evict(updated.id);
+  ctx.credentials.remember(updated.credentialHash, { nodeId: updated.id, name: updated.name });
+  return { nodeId: updated.id, name: updated.name, credential, heartbeatIntervalMs: ctx.heartbeatIntervalMs };
+}
+
 /** Agent routes: join with a join token, then heartbeat with the node credential. */
 export async function registerAgentRoutes(app: FastifyInstance, ctx: ClusterContext): Promise<void> {
   app.post(
@@ -69,7 +96,17 @@ export async function registerAgentRoutes(app: FastifyInstance, ctx: ClusterCont
         await pki.check(body.csr);
       }
       const now = ctx.clock.now();
-      const token = await ctx.store.tokens.consume(hashSecret(body.token), now);
+      const tokenHash = hashSecret(body.token);
+      const repeated = body.joinKey ? await repeatJoin(ctx, body.name, tokenHash, body.joinKey, now) : undefined;
+      if (repeated) {
+        // Under mutual TLS the repeat carries the agent's request again (its key is the same), so it gets a certificate too.
+        const certificate =
+          pki && body.csr
+            ? await nodeCertificate(pki, body.csr, { id: repeated.nodeId, name: repeated.name })
+            : undefined;
+        return reply.code(201).send({ ...repeated, ...(certificate ? { certificate } : {}) });
+      }
+      const token = await ctx.store.tokens.consume(tokenHash, now);
       if (!token)
         throw new AuroraError(
           'AURORA_TOKEN_INVALID',
@@ -84,6 +121,8 @@ export async function registerAgentRoutes(app: FastifyInstance, ctx: ClusterCont
         facts: body.facts,
         conditions: [],
         credentialHash: hashSecret(credential),
+        joinTokenId: token.id,
+        joinKeyHash: body.joinKey ? hashSecret(body.joinKey) : null,
         createdAt: now,
         ...fromHealth(initialHealth(now)),
       };

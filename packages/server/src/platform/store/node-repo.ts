@@ -92,6 +92,19 @@ export class NodeRepo {
     return (await this.db.select().from(nodes).where(eq(nodes.id, id)))[0];
   }
 
+  /**
+   * Replaces the credential of the node that joined with `joinKeyHash` (a join repeated because
+   * its answer was lost); returns the node, or undefined when no node has that name and key.
+   */
+  async reissueCredential(name: string, joinKeyHash: string, credentialHash: string): Promise<NodeRow | undefined> {
+    const rows = await this.db
+      .update(nodes)
+      .set({ credentialHash })
+      .where(and(eq(nodes.name, name), eq(nodes.joinKeyHash, joinKeyHash)))
+      .returning();
+    return rows[0];
+  }
+
   async byCredentialHash(hash: string): Promise<NodeRow | undefined> {
     return (await this.db.select().from(nodes).where(eq(nodes.credentialHash, hash)))[0];
   }

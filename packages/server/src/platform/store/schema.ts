@@ -43,6 +43,9 @@ export const nodes = pgTable('nodes', {
   facts: jsonb('facts').$type<NodeFacts>(),
   conditions: jsonb('conditions').$type<NodeCondition[]>().notNull(),
   credentialHash: text('credential_hash').notNull().unique(),
+  /** The join token this node joined with, and the SHA-256 of the agent's join key: a repeated join is recognised by both. */
+  joinTokenId: text('join_token_id'),
+  joinKeyHash: text('join_key_hash'),
   lastHeartbeatAt: ms('last_heartbeat_at'),
   operatorState: text('operator_state'),
   health: jsonb('health').$type<StoredHealth>().notNull(),

@@ -17,6 +17,8 @@ function nodeRow(id: string, name: string, labels: Record<string, string> = {}):
     facts: null,
     conditions: [],
     credentialHash: `hash-${id}`,
+    joinTokenId: null,
+    joinKeyHash: null,
     lastHeartbeatAt: null,
     operatorState: null,
     health: { joinedAt: 1_000, healthySince: null, failures: [], observedAt: 1_000 },

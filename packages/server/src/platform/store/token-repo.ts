@@ -38,6 +38,15 @@ export class TokenRepo {
     return rows[0];
   }
 
+  /** The token with this hash if it exists and has not expired, used up or not. */
+  async unexpired(tokenHash: string, now: number): Promise<JoinTokenRow | undefined> {
+    const rows = await this.db
+      .select()
+      .from(joinTokens)
+      .where(and(eq(joinTokens.tokenHash, tokenHash), gt(joinTokens.expiresAt, now)));
+    return rows[0];
+  }
+
   /** Gives a use back, when the join it was consumed for failed. */
   async refund(id: string): Promise<void> {
     await this.db
