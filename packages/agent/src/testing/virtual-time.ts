@@ -20,16 +20,20 @@ export class VirtualTime {
   readonly sleep: Sleep = (ms, signal) =>
     new Promise<void>((resolve) => {
       if (signal.aborted) return resolve();
-      const sleeper: Sleeper = { until: this.now + ms, resolve };
-      this.#sleepers.push(sleeper);
-      signal.addEventListener(
-        'abort',
-        () => {
-          this.#remove(sleeper);
+      const onAbort = () => {
+        this.#remove(sleeper);
+        resolve();
+      };
+      // A sleeper woken by time takes its abort listener with it, or they pile up on the agent's stop signal.
+      const sleeper: Sleeper = {
+        until: this.now + ms,
+        resolve: () => {
+          signal.removeEventListener('abort', onAbort);
           resolve();
         },
-        { once: true },
-      );
+      };
+      this.#sleepers.push(sleeper);
+      signal.addEventListener('abort', onAbort, { once: true });
     });
 
   /** How many callers are currently asleep. */
