@@ -96,6 +96,27 @@ describe.skipIf(browserSkip)(`console governance in Chromium${browserSkip ? ` (s
     await page.locator('[data-testid=user-row][data-user=kim][data-status=active]').waitFor();
     await page.screenshot({ path: path.join(screenshots, 'console-users.png'), fullPage: true });
 
+    // The policy editor: Cedar's refusal shows inline under the line it is about; a fixed text is stored.
+    await page.getByTestId('nav-policies').click();
+    await page.locator('[data-testid=policies-page][data-loaded=true]').waitFor();
+    await page.getByTestId('policy-id').fill('oncall');
+    await page
+      .getByTestId('policy-text')
+      .fill(
+        'permit (\n  principal in Aurora::Role::"oncall",\n  action,\n  resource\n) when { principal.tem == "x" };',
+      );
+    await page.getByTestId('policy-save').click();
+    const cedarProblem = page.locator('[data-testid=policy-problem][data-line="5"]').first();
+    await cedarProblem.waitFor();
+    expect(await cedarProblem.textContent()).toContain('tem');
+    await page.screenshot({ path: path.join(screenshots, 'console-policy-editor.png'), fullPage: true });
+    await page
+      .getByTestId('policy-text')
+      .fill('permit (principal in Aurora::Role::"oncall", action in Aurora::Action::"read", resource);');
+    await page.getByTestId('policy-save').click();
+    await expect.poll(() => page.getByTestId('policy-saved').textContent()).toBe('Stored oncall version 1.');
+    await page.getByTestId('policy-oncall').waitFor();
+
     // An API token: its secret is shown once and works; revoked, it stops working.
     await page.getByTestId('nav-api-tokens').click();
     await page.locator('[data-testid=api-tokens-page][data-loaded=true]').waitFor();

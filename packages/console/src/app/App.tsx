@@ -10,6 +10,7 @@ import { LoginPage } from '../login/LoginPage.js';
 import { NodePage } from '../node/NodePage.js';
 import { NodesPage } from '../nodes/NodesPage.js';
 import { OverviewPage } from '../overview/OverviewPage.js';
+import { PoliciesPage } from '../policies/PoliciesPage.js';
 import { ApiTokensPage } from '../tokens/ApiTokensPage.js';
 import { UsersPage } from '../users/UsersPage.js';
 import { ErrorBoundary } from './ErrorBoundary.js';
@@ -50,6 +51,9 @@ function Header({ route, who, onLogout }: { route: Route; who: string; onLogout:
         <Link to="/api-tokens" aria-current={current('api-tokens')} data-testid="nav-api-tokens">
           API tokens
         </Link>
+        <Link to="/policies" aria-current={current('policies')} data-testid="nav-policies">
+          Policies
+        </Link>
         <Link to="/audit" aria-current={current('audit')} data-testid="nav-audit">
           Audit
         </Link>
@@ -84,6 +88,8 @@ function Page({ route }: { route: Route }) {
       return <ApiTokensPage />;
     case 'audit':
       return <AuditPage />;
+    case 'policies':
+      return <PoliciesPage />;
     case 'not-found':
       return (
         <section className="card">

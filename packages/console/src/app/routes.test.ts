@@ -10,6 +10,7 @@ describe('console routes', () => {
     expect(parseRoute('/users/')).toEqual({ page: 'users' });
     expect(parseRoute('/api-tokens')).toEqual({ page: 'api-tokens' });
     expect(parseRoute('/audit')).toEqual({ page: 'audit' });
+    expect(parseRoute('/policies')).toEqual({ page: 'policies' });
     expect(parseRoute('/audit/1')).toEqual({ page: 'not-found' });
     expect(parseRoute('/nodes/a/b')).toEqual({ page: 'not-found' });
     expect(parseRoute('/nodes/%E0%A4%A')).toEqual({ page: 'not-found' });
@@ -24,6 +25,7 @@ describe('console routes', () => {
       { page: 'users' },
       { page: 'api-tokens' },
       { page: 'audit' },
+      { page: 'policies' },
     ];
     for (const route of routes) expect(parseRoute(pathOf(route))).toEqual(route);
   });

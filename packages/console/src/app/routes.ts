@@ -12,10 +12,11 @@ export type Route =
   | { page: 'users' }
   | { page: 'api-tokens' }
   | { page: 'audit' }
+  | { page: 'policies' }
   | { page: 'not-found' };
 
 /** Pages whose path is their name. */
-const FLAT_PAGES = ['alerts', 'users', 'api-tokens', 'audit'] as const;
+const FLAT_PAGES = ['alerts', 'users', 'api-tokens', 'audit', 'policies'] as const;
 
 /** Turns a pathname into a page. */
 export function parseRoute(pathname: string): Route {
@@ -48,6 +49,7 @@ export function pathOf(route: Route): string {
     case 'users':
     case 'api-tokens':
     case 'audit':
+    case 'policies':
       return `/${route.page}`;
     case 'not-found':
       return '/404';

@@ -8,7 +8,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useFleet } from '../live/FleetProvider.js';
 import { formatTime } from '../ui/format.js';
 import { describeError } from '../users/RolePicker.js';
-import { describeEntry, entriesBefore, newestEntries } from './audit-entries.js';
+import { describeEntry, entriesBefore, newestEntries, type UserNames } from './audit-entries.js';
 
 const PAGE = 100;
 
@@ -88,12 +88,16 @@ export function AuditPage() {
   const [problem, setProblem] = useState<string | undefined>(undefined);
   const [busy, setBusy] = useState(false);
   const [open, setOpen] = useState<number | undefined>(undefined);
+  const [names, setNames] = useState<UserNames>(new Map());
 
   const loadNewest = useCallback(async () => {
     setBusy(true);
     setProblem(undefined);
     try {
       setEntries(await newestEntries(client, PAGE));
+      // Users that still exist are shown by name; an erased one stays its id (its pseudonym).
+      const users = await client.listUsers().catch(() => undefined);
+      if (users) setNames(new Map(users.items.map((u) => [u.id, u.name])));
     } catch (e) {
       setProblem(describeError(e));
     } finally {
@@ -117,7 +121,7 @@ export function AuditPage() {
       setBusy(false);
     }
   };
-  const rows = (entries ?? []).map(describeEntry).reverse();
+  const rows = (entries ?? []).map((e) => describeEntry(e, names)).reverse();
 
   return (
     <div className="stack" data-testid="audit-page" data-loaded={entries !== undefined}>

@@ -68,4 +68,13 @@ describe('audit entries in the console', () => {
     });
     expect(describeEntry(item(2, '{not json'))).toMatchObject({ seq: 2, kind: 'unreadable', text: '{not json' });
   });
+
+  it('names a user that still exists by its name, and an erased one by its id (the pseudonym the trail keeps)', () => {
+    const names = new Map([['u1', 'kim']]);
+    const request = (id: string) =>
+      item(10, { kind: 'request', actor: { kind: 'user', id, session: 's' }, action: 'self.read', status: 200 });
+    expect(describeEntry(request('u1'), names).who).toBe('kim');
+    expect(describeEntry(request('u2'), names).who).toBe('u2');
+    expect(describeEntry(item(11, { kind: 'login', userId: 'u1', outcome: 'success' }), names).who).toBe('kim');
+  });
 });

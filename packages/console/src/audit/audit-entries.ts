@@ -21,11 +21,23 @@ type Json = Record<string, unknown>;
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' && value ? value : undefined);
 
-function actorName(actor: unknown): string {
+/**
+ * User names by id. The trail names people by their id only (a pseudonym, so an erased user leaves
+ * nothing that leads to them); the console shows the name of a user that still exists.
+ */
+export type UserNames = ReadonlyMap<string, string>;
+const NO_NAMES: UserNames = new Map();
+
+function userLabel(id: unknown, names: UserNames): string | undefined {
+  const key = str(id);
+  return key === undefined ? undefined : (names.get(key) ?? key);
+}
+
+function actorName(actor: unknown, names: UserNames): string {
   if (!actor || typeof actor !== 'object') return 'unknown';
   const a = actor as Json;
   if (a.kind === 'anonymous') return 'anonymous';
-  const label = str(a.name) ?? str(a.id) ?? 'unknown';
+  const label = str(a.name) ?? (a.kind === 'user' ? userLabel(a.id, names) : str(a.id)) ?? 'unknown';
   return a.kind === 'user' || a.kind === 'admin' || !str(a.kind) ? label : `${label} (${a.kind})`;
 }
 
@@ -36,7 +48,7 @@ function params(value: unknown): string {
 }
 
 /** Who, what and how, for the kinds the control plane writes; any other kind still shows its name. */
-export function describeEntry(item: AuditEntry): AuditRow {
+export function describeEntry(item: AuditEntry, names: UserNames = NO_NAMES): AuditRow {
   let e: Json;
   try {
     e = JSON.parse(item.entry) as Json;
@@ -49,12 +61,17 @@ export function describeEntry(item: AuditEntry): AuditRow {
     case 'request':
       return {
         ...base,
-        who: actorName(e.actor),
+        who: actorName(e.actor, names),
         what: `${str(e.action) ?? `${e.method} ${e.route}`}${params(e.params)}`,
         outcome: `${str(e.outcome) ?? '—'}${status}`,
       };
     case 'login':
-      return { ...base, who: str(e.name) ?? '—', what: 'login', outcome: str(e.outcome) ?? '—' };
+      return {
+        ...base,
+        who: userLabel(e.userId, names) ?? str(e.name) ?? '—',
+        what: 'login',
+        outcome: str(e.outcome) ?? '—',
+      };
     case 'auth.failed':
       return {
         ...base,
