@@ -40,6 +40,7 @@ export {
   isEmbeddedArchive,
   type RestoredStore,
   restoreEmbeddedStore,
+  SchemaVersionError,
   Store,
   StoreDamagedError,
   StoreLockedError,

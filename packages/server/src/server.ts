@@ -117,6 +117,7 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
   const store = await Store.open({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
+    migrations: config.migrations,
     ...(options.schemaName ? { schemaName: options.schemaName } : {}),
   });
   try {

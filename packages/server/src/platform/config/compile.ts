@@ -11,6 +11,7 @@ export interface AuroraConfig {
   /** Absolute path of the embedded store's directory. */
   readonly dataDir: string;
   readonly databaseUrl: string | undefined;
+  readonly migrations: 'auto' | 'off';
   readonly adminToken: string | undefined;
   readonly heartbeatIntervalMs: number;
   readonly suspectAfterMs: number;

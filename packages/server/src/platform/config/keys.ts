@@ -188,6 +188,15 @@ export const configKeys = [
     secret: true,
     parse: text(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL'),
   }),
+  key<'auto' | 'off'>({
+    name: 'migrations',
+    env: 'AURORA_MIGRATIONS',
+    default: 'auto',
+    description:
+      '"auto" applies pending schema migrations at start (under an advisory lock, so one replica does it); "off" refuses to start on a database whose schema is older than this version. Either way a database migrated by a newer version is refused',
+    parse: (raw) =>
+      raw === 'auto' || raw === 'off' ? { ok: true, value: raw } : { ok: false, expected: 'must be "auto" or "off"' },
+  }),
   key<string>({
     name: 'adminToken',
     env: 'AURORA_ADMIN_TOKEN',

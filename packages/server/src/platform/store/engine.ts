@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { type SQL, sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { schema } from './schema.js';
+import type { MigrationMode } from './schema-version.js';
 
 /** The typed query layer, identical on both engines. */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -13,8 +14,11 @@ export type EngineKind = 'pglite' | 'postgres';
 export interface StoreEngine {
   kind: EngineKind;
   db: Db;
-  /** Applies pending migrations under a PostgreSQL advisory lock. */
-  migrate(): Promise<void>;
+  /**
+   * Under a PostgreSQL advisory lock: refuses a schema this binary does not match
+   * (checkSchemaVersion), then applies pending migrations when `mode` is auto.
+   */
+  migrate(mode: MigrationMode): Promise<void>;
   /**
    * The embedded engine's whole data directory as a gzipped tar (PGlite's dumpDataDir), taken
    * between two statements so it is a crash-consistent image; PostgreSQL has none (pg_dump does that).

@@ -21,5 +21,6 @@ export {
   sortValueOf,
 } from './node-repo.js';
 export type { StoredHealth } from './schema.js';
+export { type MigrationMode, SchemaVersionError } from './schema-version.js';
 export { Store, type StoreOptions } from './store.js';
 export type { JoinTokenRow } from './token-repo.js';

@@ -8,6 +8,7 @@ import { type Db, MIGRATION_LOCK_KEY, migrationsFolder, type StoreEngine } from 
 import { StoreDamagedError } from './errors.js';
 import { acquireDataDirLock } from './lock-file.js';
 import { schema } from './schema.js';
+import { checkSchemaVersion } from './schema-version.js';
 
 /** Refuses a non-empty database directory that PGlite would otherwise initialise over. */
 function checkExisting(pgDir: string): void {
@@ -48,10 +49,12 @@ export async function openPgliteEngine(dataDir: string | undefined): Promise<Sto
   return {
     kind: 'pglite',
     db,
-    async migrate() {
+    async migrate(mode) {
       await db.execute(sql`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`);
       try {
-        await migrate(drizzle({ client, schema }), { migrationsFolder });
+        const query = async (text: string) => (await client.query<Record<string, unknown>>(text)).rows;
+        const pending = await checkSchemaVersion(query, 'drizzle.__drizzle_migrations', migrationsFolder, mode);
+        if (pending > 0) await migrate(drizzle({ client, schema }), { migrationsFolder });
       } finally {
         await db.execute(sql`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`);
       }

@@ -3,6 +3,7 @@ import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import { type Db, MIGRATION_LOCK_KEY, migrationsFolder, type StoreEngine } from './engine.js';
 import { schema } from './schema.js';
+import { checkSchemaVersion } from './schema-version.js';
 
 /** Options of the PostgreSQL engine. */
 export interface PostgresEngineOptions {
@@ -29,11 +30,15 @@ export async function openPostgresEngine(url: string, options: PostgresEngineOpt
   return {
     kind: 'postgres',
     db,
-    async migrate() {
+    async migrate(mode) {
       const client = new pg.Client({ connectionString: url, ...searchPath });
       await client.connect();
       try {
         await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+        const table = `${options.schemaName ?? 'drizzle'}.__drizzle_migrations`;
+        const query = async (text: string) => (await client.query(text)).rows as Array<Record<string, unknown>>;
+        const pending = await checkSchemaVersion(query, table, migrationsFolder, mode);
+        if (pending === 0) return;
         if (options.schemaName) await client.query(`create schema if not exists ${options.schemaName}`);
         await migrate(drizzle({ client, schema }), {
           migrationsFolder,

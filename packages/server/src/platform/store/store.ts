@@ -4,6 +4,7 @@ import { IngestRepo } from './ingest-repo.js';
 import { NodeRepo } from './node-repo.js';
 import { openPgliteEngine } from './pglite-engine.js';
 import { openPostgresEngine } from './postgres-engine.js';
+import type { MigrationMode } from './schema-version.js';
 import { SettingsRepo } from './settings-repo.js';
 import { TokenRepo } from './token-repo.js';
 
@@ -13,6 +14,8 @@ export interface StoreOptions {
   dataDir?: string | undefined;
   /** PostgreSQL schema to use instead of `public`. */
   schemaName?: string;
+  /** `auto` (default) applies pending migrations; `off` refuses to open a database they would change. */
+  migrations?: MigrationMode;
 }
 
 /** The control plane's store: one typed query layer over either engine. */
@@ -37,7 +40,7 @@ export class Store {
       : await openPgliteEngine(options.dataDir);
     const store = new Store(engine);
     try {
-      await engine.migrate();
+      await engine.migrate(options.migrations ?? 'auto');
     } catch (error) {
       await engine.close();
       throw error;
