@@ -59,12 +59,13 @@ export class PolicyCatalog {
     return this.#fallbackReason;
   }
 
-  /** Seeds the shipped policies on the first start ever, loads the set in force and keeps it fresh. */
+  /** Seeds the shipped policies this store has never held, loads the set in force and keeps it fresh. */
   async start(): Promise<void> {
-    if (await this.repo.seed(SHIPPED_DOCUMENTS, this.clock.now())) {
+    const seeded = await this.repo.seed(SHIPPED_DOCUMENTS, this.clock.now());
+    if (seeded.length > 0) {
       await this.audit.append({
         kind: 'policy.seeded',
-        documents: SHIPPED_DOCUMENTS.map((d) => ({ id: d.id, version: 1, sha256: sha256(d.text) })),
+        documents: seeded.map((d) => ({ id: d.id, version: 1, sha256: sha256(d.text) })),
       });
     }
     await this.reload();

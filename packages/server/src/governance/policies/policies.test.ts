@@ -1,5 +1,5 @@
 import type { PolicyDiff, PolicyVersionList, Problem, StoredPolicy, StoredPolicyList } from '@aurora/sdk';
-import { asc } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, policyVersions } from '../../platform/store/schema.js';
 import { testEngines } from '../../testing/engines.js';
@@ -204,6 +204,39 @@ for (const engine of testEngines()) {
       expect((await call('GET', '/v1/nodes', undefined, { authorization: viewer })).statusCode).toBe(200);
       const stored = (await call('GET', '/v1/policies/viewer')).json() as StoredPolicy;
       expect(stored.policies.map((p) => p.id)).toEqual(['viewer']);
+    });
+  });
+
+  describe.skipIf(engine.skip !== undefined)(`shipped policies on upgrade, on ${engine.name}`, () => {
+    let server: TestServer;
+    beforeAll(async () => {
+      server = await startTestServer({ engine });
+    });
+    afterAll(async () => server?.close());
+
+    it('a later release seeds the shipped policies the store never held, and leaves deleted ones deleted', async () => {
+      // The operator deleted one shipped policy; the store predates another (no row for it at all).
+      const deleted = await server.app.inject({
+        method: 'DELETE',
+        url: '/v1/policies/healing-opt-out',
+        headers: server.admin,
+      });
+      expect(deleted.statusCode, deleted.body).toBe(204);
+      await server.store.db.delete(policyVersions).where(eq(policyVersions.id, 'playbooks'));
+      server = await server.restart();
+
+      const list = (
+        await server.app.inject({ method: 'GET', url: '/v1/policies', headers: server.admin })
+      ).json() as StoredPolicyList;
+      expect(list.items.find((d) => d.id === 'playbooks')).toMatchObject({ version: 1, change: 'seed' });
+      expect(list.items.find((d) => d.id === 'healing-opt-out')).toBeUndefined();
+      const seeded = (await server.store.db.select().from(auditLog).orderBy(asc(auditLog.seq)))
+        .map((r) => JSON.parse(r.entry) as { kind: string; documents?: { id: string }[] })
+        .filter((e) => e.kind === 'policy.seeded');
+      expect(seeded.map((e) => e.documents?.map((d) => d.id))).toEqual([
+        SHIPPED_DOCUMENTS.map((d) => d.id),
+        ['playbooks'],
+      ]);
     });
   });
 }

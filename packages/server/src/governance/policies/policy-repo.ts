@@ -53,15 +53,18 @@ export class PolicyRepo {
   }
 
   /**
-   * Stores `documents` as version 1 of each when the table has never held a row, so the shipped
-   * policies are seeded once: a deployment that deleted them later keeps them deleted.
+   * Stores as version 1 every document whose id has never had a row, and returns those. A shipped
+   * policy is so seeded once, on the first start or on the upgrade that first ships it, and a
+   * deployment that deleted or edited it keeps its own (a deletion is a row too).
    * Replicas starting together seed once (the lock, and the unique id and version).
    */
-  async seed(documents: readonly PolicyDocument[], now: number): Promise<boolean> {
+  async seed(documents: readonly PolicyDocument[], now: number): Promise<PolicyDocument[]> {
     return this.change(async (tx) => {
-      const [any] = await tx.db.select({ seq: policyVersions.seq }).from(policyVersions).limit(1);
-      if (any) return false;
-      for (const d of documents) {
+      const known = new Set(
+        (await tx.db.selectDistinct({ id: policyVersions.id }).from(policyVersions)).map((r) => r.id),
+      );
+      const fresh = documents.filter((d) => !known.has(d.id));
+      for (const d of fresh) {
         await tx.append({
           id: d.id,
           text: d.text,
@@ -71,7 +74,7 @@ export class PolicyRepo {
           createdAt: now,
         });
       }
-      return true;
+      return fresh;
     });
   }
 
