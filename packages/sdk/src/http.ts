@@ -24,13 +24,30 @@ export class AuroraApiError extends Error {
   readonly status: number;
   readonly code: string;
   readonly problem: Problem | undefined;
-  constructor(status: number, problem: Problem | undefined, fallback: string) {
+  /** How long the server asked the client to wait (its Retry-After header), when it said. */
+  readonly retryAfterMs: number | undefined;
+  constructor(status: number, problem: Problem | undefined, fallback: string, retryAfterMs?: number) {
     super(problem ? `${problem.title}${problem.detail ? `: ${problem.detail}` : ''} (${problem.code})` : fallback);
     this.name = 'AuroraApiError';
     this.status = status;
     this.code = problem?.code ?? 'AURORA_HTTP_ERROR';
     this.problem = problem;
+    this.retryAfterMs = retryAfterMs;
   }
+}
+
+/**
+ * A Retry-After header (RFC 9110: delay seconds, or an HTTP date) as milliseconds from `nowMs`;
+ * undefined when absent or unreadable, 0 for a date already past.
+ */
+export function parseRetryAfter(header: string | null | undefined, nowMs: number): number | undefined {
+  const value = header?.trim();
+  if (!value) return undefined;
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  // Only a full date counts: Date.parse would also read bare numbers with signs or fractions.
+  if (!/[a-z]/i.test(value)) return undefined;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
 }
 
 /** `?a=1&b=2` for the defined fields of a query, or nothing. */
@@ -81,7 +98,12 @@ export class BaseClient {
       } catch {
         problem = undefined;
       }
-      throw new AuroraApiError(res.status, problem, `HTTP ${res.status} from ${method} ${path}`);
+      throw new AuroraApiError(
+        res.status,
+        problem,
+        `HTTP ${res.status} from ${method} ${path}`,
+        parseRetryAfter(res.headers.get('retry-after'), Date.now()),
+      );
     }
     return (text ? JSON.parse(text) : undefined) as T;
   }

@@ -16,7 +16,7 @@ import { createAgentFetch } from '../http/agent-fetch.js';
 import { credentialPath } from '../identity/credential-store.js';
 import { obtainIdentity, rejoin } from '../identity/join.js';
 import { backoffDelay, retryPolicy } from '../loop/backoff.js';
-import { classifyFailure, describeFailure } from '../loop/failures.js';
+import { classifyFailure, describeFailure, requestedWait } from '../loop/failures.js';
 import { realRuntime } from '../runtime/runtime.js';
 import { prepareTls, renewLoop } from '../tls/agent-tls.js';
 import { AGENT_VERSION } from '../version.js';
@@ -262,7 +262,9 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       );
       return config.refusedRetryMs;
     }
-    const delayMs = backoffDelay(retryPolicy(intervalMs, config.maxBackoffMs), attempt, runtime.random);
+    const backoffMs = backoffDelay(retryPolicy(intervalMs, config.maxBackoffMs), attempt, runtime.random);
+    // Retrying sooner than the server asked only spends the budget it is protecting.
+    const delayMs = Math.max(backoffMs, requestedWait(err, config.refusedRetryMs) ?? 0);
     log.warn(
       { err: lastError, attempt, delayMs, pendingSamples: buffer.pendingSamples },
       'heartbeat failed; buffering',

@@ -26,3 +26,12 @@ export function describeFailure(error: unknown): string {
   const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
   return `${error.message}${cause}`;
 }
+
+/**
+ * The wait the server asked for with Retry-After (a 429 from the rate limit, a 503 while it starts),
+ * at most `limitMs` so a wrong header cannot park the agent for hours; undefined when it asked nothing.
+ */
+export function requestedWait(error: unknown, limitMs: number): number | undefined {
+  if (!(error instanceof AuroraApiError) || error.retryAfterMs === undefined) return undefined;
+  return Math.min(error.retryAfterMs, limitMs);
+}

@@ -1,3 +1,4 @@
+import { AuroraApiError, AuroraClient } from '@aurora/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { joinNode, sendHeartbeat, startTestServer, type TestServer } from '../../testing/harness.js';
 
@@ -43,5 +44,22 @@ describe('security headers and rate limits', () => {
     expect((await server.app.inject({ method: 'GET', url: '/healthz', remoteAddress: '10.1.1.2' })).statusCode).toBe(
       200,
     );
+  });
+
+  it("the SDK's error for a rate-limited call carries the wait the server asked for, which the agent honours", async () => {
+    const agent = await joinNode(server, 'rl-sdk');
+    const client = new AuroraClient({ baseUrl: server.url });
+    let refused: unknown;
+    // Every request counts against the credential's budget of 5, refused ones included.
+    for (let i = 0; i < 8 && !refused; i++) {
+      await client.heartbeat(agent.credential, { sentAt: Date.now(), batches: [] }).catch((error: unknown) => {
+        if (error instanceof AuroraApiError && error.status === 429) refused = error;
+      });
+    }
+    expect(refused).toBeInstanceOf(AuroraApiError);
+    const error = refused as AuroraApiError;
+    expect(error.status).toBe(429);
+    expect(error.retryAfterMs).toBeGreaterThan(0);
+    expect(error.retryAfterMs).toBeLessThanOrEqual(60_000);
   });
 });
