@@ -59,6 +59,16 @@ export const PersonalDataExport = Type.Object({
     Type.Object({ seq: Type.Integer(), entry: Type.String({ description: 'canonical JSON, as chained' }) }),
     { description: 'audit entries naming the user by its pseudonym' },
   ),
+  approvals: Type.Array(
+    Type.Object({
+      run: Type.String(),
+      level: Type.Integer(),
+      decision: Type.String(),
+      reason: Type.String(),
+      decidedAt: Type.String({ format: 'date-time' }),
+    }),
+    { description: "the user's decisions on playbook runs' approvals, oldest first" },
+  ),
   erasure: Type.String({ description: 'how to erase it, and what stays' }),
 });
 export type PersonalDataExport = Static<typeof PersonalDataExport>;

@@ -1,6 +1,9 @@
 import { and, asc, eq, gt, isNull, lt, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/store/index.js';
-import { eventTickets, userSessions, users } from '../../platform/store/schema.js';
+import { eventTickets, runApprovals, userSessions, users } from '../../platform/store/schema.js';
+
+/** How `run_approvals.approver` names a user (healing writes it; the capabilities do not import each other). */
+export const approverKey = (userId: string) => `user:${userId}`;
 
 export type UserRow = typeof users.$inferSelect;
 export type SessionRow = typeof userSessions.$inferSelect;
@@ -35,10 +38,22 @@ export class UserRepo {
     return (await this.db.update(users).set(patch).where(eq(users.id, id)).returning())[0];
   }
 
-  /** Deletes a user and its sessions (no foreign key: migrations stay free of schema-qualified references). */
+  /**
+   * Erases a user: its row, its sessions, and its name on approval decisions, which stay (runs were
+   * gated on them) under the pseudonym the audit chain uses. One transaction, so no name outlives
+   * its row. No foreign key: migrations stay free of schema-qualified references.
+   */
   async delete(id: string): Promise<boolean> {
-    await this.db.delete(userSessions).where(eq(userSessions.userId, id));
-    return (await this.db.delete(users).where(eq(users.id, id)).returning({ id: users.id })).length === 1;
+    return this.db.transaction(async (tx) => {
+      const gone = await tx.delete(users).where(eq(users.id, id)).returning({ id: users.id });
+      if (gone.length !== 1) return false;
+      await tx.delete(userSessions).where(eq(userSessions.userId, id));
+      await tx
+        .update(runApprovals)
+        .set({ name: `erased user ${id}` })
+        .where(eq(runApprovals.approver, approverKey(id)));
+      return true;
+    });
   }
 
   /**

@@ -4,14 +4,16 @@ import { asc, eq, like } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { AuroraError } from '../../platform/http/errors.js';
 import type { Db } from '../../platform/store/index.js';
-import { auditLog, userSessions, users } from '../../platform/store/schema.js';
+import { auditLog, runApprovals, userSessions, users } from '../../platform/store/schema.js';
 import { toUser } from '../identity/routes.js';
+import { approverKey } from '../identity/user-repo.js';
 
 /** Audit entries returned per export at most; a subject with more is told to page GET /v1/audit. */
 const MAX_AUDIT_ENTRIES = 10_000;
 
 export const ERASURE_NOTE =
-  'DELETE /v1/users/ID erases the user: its row (name, password hash, roles, teams) and its sessions. ' +
+  'DELETE /v1/users/ID erases the user: its row (name, password hash, roles, teams) and its sessions, ' +
+  'and its name on approval decisions becomes "erased user ID" (the decisions stay, as runs were gated on them). ' +
   'The audit trail names people only by this id, a random pseudonym, so its entries stay and still verify ' +
   'but no longer lead to a person; the source addresses they record are kept for the security of the service ' +
   '(GDPR recital 49).';
@@ -48,6 +50,11 @@ export async function registerPrivacyRoutes(app: FastifyInstance, db: Db, now: (
         .where(like(auditLog.entry, `%${JSON.stringify(id).replace(/[\\%_]/g, (c) => `\\${c}`)}%`))
         .orderBy(asc(auditLog.seq))
         .limit(MAX_AUDIT_ENTRIES);
+      const decisions = await db
+        .select()
+        .from(runApprovals)
+        .where(eq(runApprovals.approver, approverKey(id)))
+        .orderBy(asc(runApprovals.decidedAt), asc(runApprovals.seq));
       return {
         subject: id,
         exportedAt: iso(now()),
@@ -60,6 +67,13 @@ export async function registerPrivacyRoutes(app: FastifyInstance, db: Db, now: (
           revokedAt: s.revokedAt === null ? null : iso(s.revokedAt),
         })),
         auditEntries: entries.map((e) => ({ seq: Number(e.seq), entry: e.entry })),
+        approvals: decisions.map((d) => ({
+          run: d.runId,
+          level: d.level,
+          decision: d.decision,
+          reason: d.reason,
+          decidedAt: iso(d.decidedAt),
+        })),
         erasure: ERASURE_NOTE,
       };
     },
