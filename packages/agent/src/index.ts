@@ -6,6 +6,7 @@
  * import { startAgent } from '@aurora/agent';
  * const agent = await startAgent({ server: 'http://127.0.0.1:7070', token: process.env.AURORA_JOIN_TOKEN, stateDir: '.aurora/agent' });
  */
+export { type ActionsConfig, compileActions } from './actions/config.js';
 export { type AgentOptions, type CompiledAgentOptions, compileAgentOptions } from './agent/options.js';
 export { type RunningAgent, startAgent } from './agent/start-agent.js';
 export type { AgentStats } from './agent/stats.js';

@@ -21,3 +21,8 @@ test('the README shows the two set-up commands', () => {
   expect(readme).toContain('npm install && npm start');
   expect(readme).toContain('npm test');
 });
+
+test('the README shows how the local agent of npm start gets its actions allow-list', () => {
+  expect(readme).toContain('npm start -- --actions actions.yaml');
+  expect(readme).toContain('aurora up [--actions FILE]');
+});

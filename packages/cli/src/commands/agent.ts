@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { type AgentOptions, startAgent } from '@aurora/agent';
+import { startAgent } from '@aurora/agent';
 import { pino } from 'pino';
-import { parse as parseYaml } from 'yaml';
 import { type CommandSpec, keyValueFlag, parseDuration, parseFlags, stringFlag } from '../args.js';
 import { CliError } from '../cli-error.js';
 import { waitForSignal } from '../signals.js';
+import { readActionsFile } from './actions-file.js';
 
 export const agentCommand: CommandSpec = {
   name: 'agent',
@@ -81,14 +81,7 @@ export async function runAgent(argv: string[], env: NodeJS.ProcessEnv): Promise<
       );
     }
   }
-  let actions: unknown;
-  if (actionsFile) {
-    try {
-      actions = parseYaml(readFileSync(actionsFile, 'utf8'));
-    } catch (error) {
-      throw new CliError(`cannot read the actions file ${actionsFile}: ${(error as Error).message}`, 'check --actions');
-    }
-  }
+  const actions = actionsFile ? readActionsFile(actionsFile, stateDir) : undefined;
   const agent = await startAgent({
     server,
     logger: pino({ level: env.AURORA_LOG_LEVEL ?? 'info', base: { service: 'aurora-agent' } }, pino.destination(2)),
@@ -100,7 +93,7 @@ export async function runAgent(argv: string[], env: NodeJS.ProcessEnv): Promise<
     ...(interval ? { intervalMs: parseDuration(interval, 'interval') } : {}),
     ...(caHash ? { caHash } : {}),
     ...(serverCa ? { serverCa } : {}),
-    ...(actions ? { actions: actions as AgentOptions['actions'] } : {}),
+    ...(actions ? { actions } : {}),
   });
   process.stdout.write(`Agent for node "${agent.name}" is reporting to ${server}. Stop with Ctrl-C.\n`);
   await waitForSignal();

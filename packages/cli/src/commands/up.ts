@@ -1,10 +1,12 @@
 import { startAgent } from '@aurora/agent';
 import { AuroraClient } from '@aurora/sdk';
 import { pino } from 'pino';
-import { type CommandSpec, parseFlags } from '../args.js';
+import { type CommandSpec, parseFlags, stringFlag } from '../args.js';
+import { CliError } from '../cli-error.js';
 import { fetchTrusting } from '../connection.js';
 import { localAgentStateDir, readSavedAdminToken } from '../saved-credentials.js';
 import { waitForSignal } from '../signals.js';
+import { readActionsFile } from './actions-file.js';
 import { announce } from './announce.js';
 import { configFromFlags, serverFlags } from './server-flags.js';
 import { startControlPlane } from './start-control-plane.js';
@@ -12,12 +14,18 @@ import { startControlPlane } from './start-control-plane.js';
 export const upCommand: CommandSpec = {
   name: 'up',
   summary: 'start the control plane, a local agent for this machine and the console',
-  usage: 'aurora up [--port 7070] [--data-dir ./.aurora/data] [--no-agent]',
+  usage: 'aurora up [--port 7070] [--data-dir ./.aurora/data] [--no-agent] [--actions FILE]',
   flags: {
     ...serverFlags,
     'no-agent': { type: 'boolean', description: 'do not run a local agent for this machine' },
+    actions: {
+      type: 'string',
+      placeholder: 'file',
+      description:
+        'YAML allow-list of actions the local agent may run, as `aurora agent --actions` (AURORA_AGENT_ACTIONS; see the agent README); none by default',
+    },
   },
-  examples: ['aurora up', 'aurora up --port 8080 --data-dir /srv/aurora'],
+  examples: ['aurora up', 'aurora up --port 8080 --data-dir /srv/aurora', 'aurora up --actions actions.yaml'],
 };
 
 /**
@@ -40,13 +48,20 @@ export async function runUp(argv: string[], env: NodeJS.ProcessEnv): Promise<str
   const { flags } = parseFlags(upCommand, argv);
   // `up` shares its terminal with a person: request logs only when asked for (--log-level info).
   const config = configFromFlags(flags, env, { logLevel: 'warn' });
+  const actionsFile = stringFlag(flags, 'actions') ?? env.AURORA_AGENT_ACTIONS;
+  if (actionsFile && flags['no-agent']) {
+    throw new CliError('--actions is for the local agent, and --no-agent starts none', 'drop one of the two');
+  }
+  // Checked before anything starts: a bad allow-list must not leave a control plane half up.
+  // The state dir only places default service logs, so any one does for the check.
+  const actions = actionsFile ? readActionsFile(actionsFile, '.') : undefined;
   const { server, credentials, tokenFile, savedTokenFile, firstAdmin } = await startControlPlane(config);
   let agent: Awaited<ReturnType<typeof startAgent>> | undefined;
   // The local agent trusts the cluster CA it is handed; an operator's certificate chains to a CA it does not know.
   const operatorCertificate = server.tls?.source === 'operator';
   if (operatorCertificate && !flags['no-agent']) {
     process.stderr.write(
-      'No local agent: the server shows your certificate (--tls-cert); start one with `aurora agent --server-ca FILE`.\n',
+      `No local agent: the server shows your certificate (--tls-cert); start one with \`aurora agent --server-ca FILE${actionsFile ? ` --actions ${actionsFile}` : ''}\`.\n`,
     );
   }
   if (!flags['no-agent'] && !operatorCertificate) {
@@ -62,6 +77,7 @@ export async function runUp(argv: string[], env: NodeJS.ProcessEnv): Promise<str
       // Same process, same store: the local agent trusts the cluster CA directly, no pin needed.
       ...(server.tls ? { caCertificate: server.clusterCa.certificate } : {}),
       ...(joinToken ? { token: joinToken } : {}),
+      ...(actions ? { actions } : {}),
     });
   }
   process.stdout.write(
