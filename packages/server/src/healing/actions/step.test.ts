@@ -18,7 +18,7 @@ describe('agent steps in playbooks', () => {
 
   beforeAll(async () => {
     server = await startTestServer();
-    for (const name of ['web-1', 'web-2', 'web-3']) {
+    for (const name of ['web-1', 'web-2', 'web-3', 'web-4']) {
       credentials.set(name, (await joinNode(server, name, sampleFacts({ hostname: name }))).credential);
     }
     const res = await server.app.inject({
@@ -81,6 +81,15 @@ describe('agent steps in playbooks', () => {
     return run;
   };
 
+  /** The audit chain's record of the agent action on a node: every outcome is there, not only a success. */
+  const audited = async (node: string) => {
+    const res = await server.app.inject({ method: 'GET', url: '/v1/audit?limit=5000', headers: server.admin });
+    return (res.json().items as { entry: string }[])
+      .map((e) => JSON.parse(e.entry) as Record<string, unknown>)
+      .filter((e) => e.kind === 'playbook.action' && e.node === node);
+  };
+  const byPlaybook = { kind: 'playbook', id: 'restart-web@1', name: 'restart-web' };
+
   it("queues the action for the alert's node, waits for its result and keeps it as the step's output", async () => {
     await fire('web-1');
     await pass();
@@ -102,6 +111,15 @@ describe('agent steps in playbooks', () => {
       decisions: [{ action: 'node.action', outcome: 'allow', policies: ['playbooks'] }],
     });
     expect(run.outputs['0-agent-restart-service']).toMatchObject({ node: 'web-1', status: 'succeeded', details });
+    expect(await audited('web-1')).toEqual([
+      expect.objectContaining({
+        actor: byPlaybook,
+        action: 'node.action',
+        agentAction: 'restart-service',
+        outcome: 'succeeded',
+        result: expect.objectContaining({ status: 'succeeded', details }),
+      }),
+    ]);
   });
 
   it('fails the run at once when the agent refuses, without spending its retries', async () => {
@@ -115,6 +133,30 @@ describe('agent steps in playbooks', () => {
     const run = await runOn('web-2');
     expect(run.status).toBe('failed');
     expect(run.error).toContain('refused restart-service (not-allowed');
+    expect(await audited('web-2')).toEqual([
+      expect.objectContaining({
+        actor: byPlaybook,
+        run: run.id,
+        agentAction: 'restart-service',
+        outcome: 'refused',
+        result: expect.objectContaining({ details: refusal }),
+      }),
+    ]);
+  });
+
+  it('audits an action the agent tried and failed, and fails the run', async () => {
+    await fire('web-4');
+    await pass();
+    const { actions } = await heartbeat('web-4');
+    const failure = { reason: 'exit-status', message: 'systemctl exited 1' };
+    await heartbeat('web-4', [{ id: actions?.[0]?.id, status: 'failed', details: failure, finishedAt: 1 }]);
+    server.clock.advance(1_000);
+    await pass();
+    const run = await runOn('web-4');
+    expect(run.status).toBe('failed');
+    expect(await audited('web-4')).toEqual([
+      expect.objectContaining({ actor: byPlaybook, run: run.id, outcome: 'failed', node: 'web-4' }),
+    ]);
   });
 
   it('fails the run and expires the action when no result comes within the timeout', async () => {
@@ -130,6 +172,9 @@ describe('agent steps in playbooks', () => {
     expect((await heartbeat('web-3')).actions).toBeUndefined();
     const list = await server.app.inject({ method: 'GET', url: '/v1/nodes/web-3/actions', headers: server.admin });
     expect(list.json().items[0].status).toBe('expired');
+    expect(await audited('web-3')).toEqual([
+      expect.objectContaining({ actor: byPlaybook, run: run.id, agentAction: 'restart-service', outcome: 'expired' }),
+    ]);
   });
 
   it('refuses agent steps the schema does not know, naming the field', async () => {

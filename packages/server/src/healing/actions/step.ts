@@ -23,6 +23,24 @@ export interface AgentStepDeps {
    * Absent for steps after a verification, which restore what the run did.
    */
   guard?: (ctx: { runId: string; alertId: string; what: string }) => Promise<void>;
+  /**
+   * Called with every final outcome (succeeded, failed, refused or expired) before the step returns
+   * or fails, so each is recorded (the audit chain), not only successes. A throw is a transient
+   * error: the step looks again and calls it again.
+   */
+  onOutcome?: (
+    ctx: { runId: string; idempotencyKey: string; outputs: Readonly<Record<string, unknown>> },
+    outcome: AgentStepOutcome,
+  ) => Promise<void>;
+}
+
+/** What became of an agent step's action: the step's output when it succeeded. */
+export interface AgentStepOutcome {
+  node: string;
+  action: AgentActionKind;
+  id: string;
+  status: 'succeeded' | 'failed' | 'refused' | 'expired';
+  details: Record<string, unknown>;
 }
 
 /** The action of an `agent:` step as the agent receives it: kind and params. */
@@ -61,16 +79,23 @@ export function agentStep<Input extends { node: string; alertId: string }>(
           requestedBy: deps.by,
         });
       }
+      const settle = (status: AgentStepOutcome['status']) =>
+        deps.onOutcome?.(c, { node: row.node, action: kind, id, status, details: row.details ?? {} });
       const result = { node: row.node, action: kind, id, status: row.status, details: row.details ?? {} };
-      if (row.status === 'succeeded') return result;
+      if (row.status === 'succeeded') {
+        await settle('succeeded');
+        return result;
+      }
       if (row.status === 'failed' || row.status === 'refused') {
         const d = row.details ?? {};
+        await settle(row.status);
         throw new PermanentStepError(
           `the agent on ${row.node} ${row.status} ${kind} (${String(d.reason ?? 'no reason')}: ${String(d.message ?? '')})`,
         );
       }
       if (row.status === 'expired' || c.now() >= row.expiresAt) {
         await deps.actions.expire(id);
+        await settle('expired');
         throw new PermanentStepError(
           `no result from the agent on ${row.node} for ${kind} within ${spec.timeout ?? '2m'}; the action expired`,
         );

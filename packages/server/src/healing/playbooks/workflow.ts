@@ -107,9 +107,26 @@ export function playbookWorkflow(
     if ('agent' in step) {
       const actions = deps.actions;
       if (!actions) throw new Error('agent steps need the agent action queue');
-      const queued = agentStep<PlaybookRunInput>(`${i}-agent-${step.agent.action}`, step, {
+      return agentStep<PlaybookRunInput>(`${i}-agent-${step.agent.action}`, step, {
         actions,
         by: `playbook ${name}@${version}`,
+        // Every outcome of the agent's action is in the audit chain as the playbook's action, like a
+        // cordon or a drain: a failure, a refusal or an expiry as much as a success.
+        onOutcome: async (c, outcome) => {
+          const approval = c.outputs.approval as { approvers?: string[] } | undefined;
+          await deps.governance.audit({
+            kind: 'playbook.action',
+            actor: playbookActor(name, version),
+            run: c.runId,
+            step: c.idempotencyKey,
+            action: 'node.action',
+            agentAction: step.agent.action,
+            node: outcome.node,
+            outcome: outcome.status,
+            result: JSON.parse(JSON.stringify(outcome)),
+            approvers: approval?.approvers ?? [],
+          });
+        },
         ...(guarded
           ? {
               guard: async ({ runId, alertId, what }) => {
@@ -121,26 +138,6 @@ export function playbookWorkflow(
             }
           : {}),
       });
-      return {
-        ...queued,
-        // The agent's result is in the audit chain as the playbook's action, like a cordon or a drain.
-        async run(c) {
-          const result = await queued.run(c);
-          const approval = c.outputs.approval as { approvers?: string[] } | undefined;
-          await deps.governance.audit({
-            kind: 'playbook.action',
-            actor: playbookActor(name, version),
-            run: c.runId,
-            step: c.idempotencyKey,
-            action: 'node.action',
-            agentAction: step.agent.action,
-            node: c.input.node,
-            result: JSON.parse(JSON.stringify(result ?? null)),
-            approvers: approval?.approvers ?? [],
-          });
-          return result;
-        },
-      };
     }
     if ('wait' in step) return { kind: 'wait', name: `${i}-wait`, ms: tryParseDuration(step.wait) ?? 0 };
     const withinMs = tryParseDuration(step.within) ?? 0;
