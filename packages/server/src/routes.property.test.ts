@@ -413,6 +413,14 @@ const refinements: Record<string, (r: Request, g: Gen) => Promise<void> | void> 
   },
 };
 
+/**
+ * Routes whose valid requests cannot succeed on this plain-HTTP server by design: each must answer the
+ * problem named here, and the test named covers its success (over HTTPS with mutual TLS).
+ */
+const unavailableHere: Record<string, { code: string; successIn: string }> = {
+  'POST /v1/agent/certificate': { code: 'AURORA_TLS_OFF', successIn: 'governance/pki/mtls.test.ts' },
+};
+
 /** Invalid requests of routes whose bodies are not JSON, so their schema cannot be mutated. */
 const invalidRaw: Record<string, (g: Gen) => Request['raw']> = {
   'POST /api/v1/write'(g) {
@@ -548,14 +556,22 @@ describe('every registered route, from its own schema', () => {
   for (const route of routes) {
     const name = `${route.method} ${route.url}`;
 
-    it(`${name}: what the schema accepts succeeds`, async () => {
+    const unavailable = unavailableHere[key(route)];
+    const validTitle = unavailable
+      ? `${name}: what the schema accepts answers ${unavailable.code} on plain HTTP (success: ${unavailable.successIn})`
+      : `${name}: what the schema accepts succeeds`;
+    it(validTitle, async () => {
       await fc.assert(
         fc.asyncProperty(fc.gen(), async (g) => {
           const r = await validRequest(route, g);
           const res = await send(r);
-          expect(res.status, `${name} ${JSON.stringify(r).slice(0, 500)} -> ${res.text.slice(0, 300)}`).toBeLessThan(
-            300,
-          );
+          const what = `${name} ${JSON.stringify(r).slice(0, 500)} -> ${res.text.slice(0, 300)}`;
+          if (unavailable) {
+            expectProblem(res, what, false);
+            expect(JSON.parse(res.text).code, what).toBe(unavailable.code);
+            return;
+          }
+          expect(res.status, what).toBeLessThan(300);
           expect(res.status).toBeGreaterThanOrEqual(200);
         }),
         { numRuns: route.method === 'HEAD' ? 1 : VALID_RUNS, endOnFailure: true },
