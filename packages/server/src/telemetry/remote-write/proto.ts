@@ -94,10 +94,45 @@ export class MalformedWriteError extends Error {
   }
 }
 
+/**
+ * Why a hand-written pass over the Snappy tags: snappyjs reads a 4-byte literal length as a signed
+ * 32-bit number, so a length with its top bit set moves its read position backwards and a 10-byte body
+ * spins the event loop forever. This walk checks every literal against the bytes left before snappyjs
+ * runs; it costs one pass over the tags and copies nothing.
+ */
+export function snappyLiteralsFit(body: Uint8Array): boolean {
+  let pos = 0;
+  // The uncompressed length: a little-endian base-128 varint of at most 5 bytes.
+  while (pos < body.length && pos < 5 && (body[pos] as number) >= 0x80) pos += 1;
+  pos += 1;
+  while (pos < body.length) {
+    const tag = body[pos] as number;
+    pos += 1;
+    if ((tag & 3) !== 0) {
+      pos += [0, 1, 2, 4][tag & 3] as number;
+      continue;
+    }
+    let len = (tag >>> 2) + 1;
+    if (len > 60) {
+      const extra = len - 60;
+      if (pos + extra > body.length) return false;
+      len = 0;
+      // Multiplication, not shifts, so the length stays unsigned.
+      for (let i = extra - 1; i >= 0; i--) len = len * 256 + (body[pos + i] as number);
+      len += 1;
+      pos += extra;
+    }
+    if (pos + len > body.length) return false;
+    pos += len;
+  }
+  return true;
+}
+
 /** Decompresses and decodes a remote-write body; throws {@link MalformedWriteError}. */
 export function decodeWriteRequest(body: Uint8Array, maxUncompressedBytes: number): DecodedSeries[] {
   let raw: Uint8Array;
   try {
+    if (!snappyLiteralsFit(body)) throw new Error('a literal runs past the end of the block');
     raw = snappy.uncompress(body, maxUncompressedBytes);
   } catch (error) {
     throw new MalformedWriteError('snappy', `body is not a valid Snappy block: ${(error as Error).message}`);

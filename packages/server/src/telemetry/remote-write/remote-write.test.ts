@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { joinNode, sampleFacts, startTestServer, type TestServer } from '../../testing/harness.js';
-import { encodeWriteRequest, type WireTimeSeries } from './proto.js';
+import { encodeWriteRequest, snappyLiteralsFit, type WireTimeSeries } from './proto.js';
 
 const T = Date.UTC(2026, 0, 5, 12);
 
@@ -113,6 +113,21 @@ describe('Prometheus remote_write at /api/v1/write', () => {
     expect(notProto.json().detail).toMatch(/not a valid WriteRequest/);
     expect(await counter('aurora_remote_write_rejected_total{reason="protobuf"}')).toBe(1);
     expect((await post('plain text', { 'content-type': 'text/plain' })).statusCode).toBe(415);
+  });
+
+  it('refuses a block whose literal length has its top bit set, which made the Snappy decoder loop forever', async () => {
+    // Uncompressed length 4, then a literal whose length sits in 4 bytes (tag 0xfc) as 0xfffffff0 + 1.
+    const looping = await post(Buffer.from([0x04, 0xfc, 0xf0, 0xff, 0xff, 0xff, 0x61, 0x62, 0x63, 0x64]));
+    expect(looping.statusCode).toBe(400);
+    expect(looping.json().detail).toMatch(/literal runs past the end/);
+    // Valid blocks with long literals (1- to 4-byte lengths) still decode.
+    const { compress, uncompress } = await import('snappyjs');
+    for (const size of [61, 300, 70_000, 17_000_000]) {
+      const bytes = new Uint8Array(size).map((_, i) => (i * 2654435761) >>> 24);
+      const block = compress(bytes);
+      expect(snappyLiteralsFit(block), `${size} bytes`).toBe(true);
+      expect(uncompress(block).length).toBe(size);
+    }
   });
 
   it('refuses over-long label sets with a 400 naming the limit', async () => {
