@@ -51,7 +51,6 @@ const MEMO_LIMIT = 20_000;
 export class Authorizer {
   #engine: PolicyEngine;
   #memo = new Map<string, AuthzDecision & { resource: EntityUidJson }>();
-  #memoEngine: PolicyEngine;
   #hits = 0;
   #freshen: (() => Promise<void>) | undefined;
 
@@ -60,7 +59,6 @@ export class Authorizer {
     private readonly nodeByName: (name: string) => Promise<NodeAttributes | undefined>,
   ) {
     this.#engine = engine;
-    this.#memoEngine = engine;
   }
 
   get engine(): PolicyEngine {
@@ -71,7 +69,6 @@ export class Authorizer {
   use(engine: PolicyEngine): void {
     this.#engine = engine;
     this.#memo.clear();
-    this.#memoEngine = engine;
   }
 
   /** Decisions answered from the memo since start, and how many it holds (for tests and metrics). */
@@ -104,10 +101,6 @@ export class Authorizer {
       engine.decide({ principal: principal.uid, action: input.action, resource: resource.uid, context, entities });
     // A candidate set is asked directly: the memo holds decisions of the set in force only.
     if (engine !== this.#engine) return { ...ask(), resource: resource.uid };
-    if (engine !== this.#memoEngine) {
-      this.#memo.clear();
-      this.#memoEngine = engine;
-    }
     const key = JSON.stringify([input.action, principal, resource, context]);
     const known = this.#memo.get(key);
     if (known) {
