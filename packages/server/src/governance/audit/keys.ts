@@ -16,13 +16,17 @@ import type { Store } from '../../platform/store/index.js';
 const SETTING = 'audit_signing_key';
 const AAD = Buffer.from('aurora audit signing key v1');
 
-/** The audit signing key as the store keeps it: the private half encrypted under the key file. */
-interface StoredSigningKey {
-  keyId: string;
-  publicKey: string;
+/** A secret as the store keeps it: encrypted (AES-256-GCM) under the key file. */
+export interface SealedSecret {
   iv: string;
   tag: string;
   ciphertext: string;
+}
+
+/** The audit signing key as the store keeps it: the private half encrypted under the key file. */
+interface StoredSigningKey extends SealedSecret {
+  keyId: string;
+  publicKey: string;
 }
 
 /** The key file is missing, unreadable, or not the one the store's keys were encrypted under. */
@@ -52,6 +56,34 @@ export function loadKeyFile(file: string, createIfMissing: boolean): Buffer {
   const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
   if (key.length !== 32) throw new KeyFileError(`keyFile ${file}: expected 32 bytes in base64, found ${key.length}`);
   return key;
+}
+
+/**
+ * Encrypts a secret under the key file's key for the store. `aad` names what the secret is, so a
+ * sealed secret copied into another setting does not decrypt there.
+ */
+export function sealSecret(master: Buffer, aad: Buffer, plain: Buffer): SealedSecret {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', master, iv).setAAD(aad);
+  const ciphertext = Buffer.concat([cipher.update(plain), cipher.final()]);
+  return {
+    iv: iv.toString('base64'),
+    tag: cipher.getAuthTag().toString('base64'),
+    ciphertext: ciphertext.toString('base64'),
+  };
+}
+
+/** Decrypts what {@link sealSecret} made; a {@link KeyFileError} naming `what` when `keyFile` is not the key it was sealed under. */
+export function unsealSecret(master: Buffer, aad: Buffer, sealed: SealedSecret, keyFile: string, what: string): Buffer {
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', master, Buffer.from(sealed.iv, 'base64')).setAAD(aad);
+    decipher.setAuthTag(Buffer.from(sealed.tag, 'base64'));
+    return Buffer.concat([decipher.update(Buffer.from(sealed.ciphertext, 'base64')), decipher.final()]);
+  } catch {
+    throw new KeyFileError(
+      `keyFile ${keyFile} does not decrypt the ${what} in the store; use the key file this store was created with`,
+    );
+  }
 }
 
 /** Identifies a public key: the first 16 hex digits of the SHA-256 of its SPKI DER. */
@@ -85,18 +117,10 @@ export class AuditSigner {
     const master = loadKeyFile(keyFile, stored === undefined);
     if (stored === undefined) {
       const { publicKey, privateKey } = generateKeyPairSync('ed25519');
-      const iv = randomBytes(12);
-      const cipher = createCipheriv('aes-256-gcm', master, iv).setAAD(AAD);
-      const ciphertext = Buffer.concat([
-        cipher.update(privateKey.export({ format: 'der', type: 'pkcs8' })),
-        cipher.final(),
-      ]);
       const record: StoredSigningKey = {
         keyId: keyIdOf(publicKey),
         publicKey: publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
-        iv: iv.toString('base64'),
-        tag: cipher.getAuthTag().toString('base64'),
-        ciphertext: ciphertext.toString('base64'),
+        ...sealSecret(master, AAD, privateKey.export({ format: 'der', type: 'pkcs8' })),
       };
       await store.settings.setIfAbsent(SETTING, JSON.stringify(record));
       // Another replica may have won the race; everyone uses what the store kept.
@@ -106,16 +130,7 @@ export class AuditSigner {
   }
 
   static #decrypt(record: StoredSigningKey, master: Buffer, keyFile: string): AuditSigner {
-    let der: Buffer;
-    try {
-      const decipher = createDecipheriv('aes-256-gcm', master, Buffer.from(record.iv, 'base64')).setAAD(AAD);
-      decipher.setAuthTag(Buffer.from(record.tag, 'base64'));
-      der = Buffer.concat([decipher.update(Buffer.from(record.ciphertext, 'base64')), decipher.final()]);
-    } catch {
-      throw new KeyFileError(
-        `keyFile ${keyFile} does not decrypt the audit signing key in the store; use the key file this store was created with`,
-      );
-    }
+    const der = unsealSecret(master, AAD, record, keyFile, 'audit signing key');
     const privateKey = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
     // The public key is derived from the decrypted private key, never trusted from the store.
     const publicKey = createPublicKey(privateKey);

@@ -1,15 +1,7 @@
-import {
-  createCipheriv,
-  createDecipheriv,
-  createHash,
-  createPrivateKey,
-  createPublicKey,
-  randomBytes,
-  webcrypto,
-} from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, randomBytes, webcrypto } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { Store } from '../../platform/store/index.js';
-import { KeyFileError, loadKeyFile } from '../audit/keys.js';
+import { KeyFileError, loadKeyFile, type SealedSecret, sealSecret, unsealSecret } from '../audit/keys.js';
 import { EC_ALGORITHM, x509 } from './x509.js';
 
 const SETTING = 'cluster_ca';
@@ -22,11 +14,8 @@ const BACKDATE_MS = 5 * 60_000;
 export const NODE_URI_PREFIX = 'urn:aurora:node:';
 
 /** The cluster CA as the store keeps it: the certificate in clear, the private key encrypted under the key file. */
-interface StoredCa {
+interface StoredCa extends SealedSecret {
   certificate: string;
-  iv: string;
-  tag: string;
-  ciphertext: string;
 }
 
 /** A certificate and its private key, PEM encoded, as Node's TLS options take them. */
@@ -68,17 +57,6 @@ function serialNumber(): string {
 function pem(label: string, der: ArrayBuffer): string {
   const b64 = Buffer.from(der).toString('base64');
   return `-----BEGIN ${label}-----\n${b64.replace(/.{64}/g, '$&\n').replace(/\n?$/, '\n')}-----END ${label}-----\n`;
-}
-
-function seal(master: Buffer, plain: Buffer): Omit<StoredCa, 'certificate'> {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', master, iv).setAAD(AAD);
-  const ciphertext = Buffer.concat([cipher.update(plain), cipher.final()]);
-  return {
-    iv: iv.toString('base64'),
-    tag: cipher.getAuthTag().toString('base64'),
-    ciphertext: ciphertext.toString('base64'),
-  };
 }
 
 /**
@@ -124,7 +102,7 @@ export class ClusterCa {
         ],
       });
       const der = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
-      const record: StoredCa = { certificate: certificate.toString('pem'), ...seal(master, der) };
+      const record: StoredCa = { certificate: certificate.toString('pem'), ...sealSecret(master, AAD, der) };
       await store.settings.setIfAbsent(SETTING, JSON.stringify(record));
       // Another replica may have won the race; everyone uses what the store kept.
       stored = await store.settings.get(SETTING);
@@ -133,16 +111,7 @@ export class ClusterCa {
   }
 
   static async #unseal(record: StoredCa, master: Buffer, keyFile: string): Promise<ClusterCa> {
-    let der: Buffer;
-    try {
-      const decipher = createDecipheriv('aes-256-gcm', master, Buffer.from(record.iv, 'base64')).setAAD(AAD);
-      decipher.setAuthTag(Buffer.from(record.tag, 'base64'));
-      der = Buffer.concat([decipher.update(Buffer.from(record.ciphertext, 'base64')), decipher.final()]);
-    } catch {
-      throw new KeyFileError(
-        `keyFile ${keyFile} does not decrypt the cluster CA key in the store; use the key file this store was created with`,
-      );
-    }
+    const der = unsealSecret(master, AAD, record, keyFile, 'cluster CA key');
     const certificate = new x509.X509Certificate(record.certificate);
     // The certificate is stored in clear: it must carry the public half of the key that only the key file opens.
     const derived = createPublicKey(createPrivateKey({ key: der, format: 'der', type: 'pkcs8' })).export({
