@@ -6,9 +6,10 @@
  * the agent cannot know how far it got. Results not yet stored by the control plane are kept
  * marked unreported and sent with the next heartbeats.
  */
-import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AgentActionResult } from '@aurora/sdk';
+import { writePrivateFile } from '../state/private-file.js';
 
 export const JOURNAL_FILE = 'actions.json';
 /** Ids remembered; the oldest finished ones are forgotten beyond this. */
@@ -115,13 +116,7 @@ export class ActionJournal {
   #save(): Promise<void> {
     this.#prune();
     const snapshot = JSON.stringify({ version: 1, entries: Object.fromEntries(this.#entries) });
-    const write = async () => {
-      await mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 });
-      const temp = `${this.file}.${process.pid}.tmp`;
-      await writeFile(temp, snapshot, { mode: 0o600 });
-      await chmod(temp, 0o600);
-      await rename(temp, this.file);
-    };
+    const write = () => writePrivateFile(this.file, snapshot);
     this.#writing = this.#writing.then(write, write);
     return this.#writing;
   }

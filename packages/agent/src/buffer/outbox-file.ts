@@ -4,9 +4,10 @@
  * Batches keep their ids, so one the server already stored (its
  * acknowledgement lost) is still stored once.
  */
-import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { MetricBatch } from '@aurora/sdk';
+import { writePrivateFile } from '../state/private-file.js';
 
 /** File name of the saved outbox inside the state directory. */
 export const OUTBOX_FILE = 'outbox.json';
@@ -29,11 +30,7 @@ export async function saveOutbox(stateDir: string, outbox: SavedOutbox): Promise
     await rm(file, { force: true });
     return;
   }
-  await mkdir(stateDir, { recursive: true, mode: 0o700 });
-  const temp = `${file}.${process.pid}.tmp`;
-  await writeFile(temp, JSON.stringify({ version: 1, ...outbox }), { mode: 0o600 });
-  await chmod(temp, 0o600);
-  await rename(temp, file);
+  await writePrivateFile(file, JSON.stringify({ version: 1, ...outbox }));
 }
 
 /**

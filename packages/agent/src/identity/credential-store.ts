@@ -3,8 +3,9 @@
  * carries on as the same node without a new join token. The file holds a
  * secret, hence mode 0600 in a 0700 directory (modes are advisory on Windows).
  */
-import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { writePrivateFile } from '../state/private-file.js';
 
 /** What the agent remembers after joining. */
 export interface StoredCredential {
@@ -55,11 +56,5 @@ export async function loadCredential(stateDir: string): Promise<StoredCredential
 
 /** Writes the identity atomically (temp file + rename), readable by the owner only. */
 export async function saveCredential(stateDir: string, stored: StoredCredential): Promise<void> {
-  await mkdir(stateDir, { recursive: true, mode: 0o700 });
-  const file = credentialPath(stateDir);
-  const temp = `${file}.${process.pid}.tmp`;
-  await writeFile(temp, `${JSON.stringify(stored, null, 2)}\n`, { mode: 0o600 });
-  // writeFile's mode is masked by the umask; chmod makes 0600 exact.
-  await chmod(temp, 0o600);
-  await rename(temp, file);
+  await writePrivateFile(credentialPath(stateDir), `${JSON.stringify(stored, null, 2)}\n`);
 }

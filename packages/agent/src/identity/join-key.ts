@@ -7,8 +7,9 @@
  * of refusing the name as taken. Kept beside the credential, mode 0600.
  */
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { writePrivateFile } from '../state/private-file.js';
 
 /** File name of the key inside the state directory. */
 export const JOIN_KEY_FILE = 'join-key';
@@ -26,10 +27,6 @@ export async function loadOrCreateJoinKey(stateDir: string): Promise<string> {
   }
   // A missing or damaged key is replaced; only a join still waiting for its answer needed the old one.
   const key = randomBytes(32).toString('base64url');
-  await mkdir(stateDir, { recursive: true, mode: 0o700 });
-  const temp = `${file}.${process.pid}.tmp`;
-  await writeFile(temp, `${key}\n`, { mode: 0o600 });
-  await chmod(temp, 0o600);
-  await rename(temp, file);
+  await writePrivateFile(file, `${key}\n`);
   return key;
 }

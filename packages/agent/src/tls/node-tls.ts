@@ -6,9 +6,10 @@
  * command carried (as kubeadm's --discovery-token-ca-cert-hash).
  */
 import { createHash, webcrypto, X509Certificate } from 'node:crypto';
-import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Agent, fetch as undiciFetch } from 'undici';
+import { writePrivateFile } from '../state/private-file.js';
 import { EC_ALGORITHM, x509 } from './x509.js';
 
 /** Files of the node's TLS identity inside the state directory. */
@@ -78,15 +79,6 @@ export async function newKeyRequest(name: string): Promise<KeyRequest> {
   };
 }
 
-async function writePrivate(stateDir: string, name: string, text: string): Promise<void> {
-  await mkdir(stateDir, { recursive: true, mode: 0o700 });
-  const file = path.join(stateDir, name);
-  const temp = `${file}.${process.pid}.tmp`;
-  await writeFile(temp, text, { mode: 0o600 });
-  await chmod(temp, 0o600);
-  await rename(temp, file);
-}
-
 async function readOptional(file: string): Promise<string | undefined> {
   try {
     return await readFile(file, 'utf8');
@@ -105,8 +97,8 @@ export async function loadNodeCertificate(stateDir: string): Promise<{ key: stri
 
 /** Stores a key and the certificate issued for it: the key first, so a crash never leaves a certificate without its key. */
 export async function saveNodeCertificate(stateDir: string, key: string, cert: string): Promise<void> {
-  await writePrivate(stateDir, TLS_FILES.key, key);
-  await writePrivate(stateDir, TLS_FILES.certificate, cert);
+  await writePrivateFile(path.join(stateDir, TLS_FILES.key), key);
+  await writePrivateFile(path.join(stateDir, TLS_FILES.certificate), cert);
 }
 
 /** When a certificate should be renewed: after two thirds of its lifetime, as kubelet does (between 70 and 90 %). */
@@ -161,6 +153,6 @@ export async function trustClusterCa(options: {
         'this is not the control plane the join command was made for (or the hash was mistyped); nothing was sent',
     );
   }
-  await writePrivate(options.stateDir, TLS_FILES.ca, ca);
+  await writePrivateFile(path.join(options.stateDir, TLS_FILES.ca), ca);
   return ca;
 }
