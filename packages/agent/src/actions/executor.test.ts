@@ -1,12 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { freePort } from '../testing/free-port.js';
 import { captureLogs } from '../testing/log-capture.js';
 import { type ActionsConfig, compileActions } from './config.js';
 import { ActionExecutor } from './executor.js';
@@ -40,16 +39,6 @@ async function executor(config: ActionsConfig, stateDir = path.join(dir, 'state'
   });
   executors.push(e);
   return e;
-}
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  probe.listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as { port: number };
-  probe.close();
-  await once(probe, 'close');
-  return port;
 }
 
 async function get(port: number): Promise<string> {

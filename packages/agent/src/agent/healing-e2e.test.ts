@@ -1,13 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AuroraClient, type NodeAction, type WorkflowRunDetail } from '@aurora/sdk';
 import { compileConfig, type RunningServer, startServer } from '@aurora/server';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { freePort } from '../testing/free-port.js';
 
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 const agentScript = fileURLToPath(new URL('../testing/actions-agent-process.ts', import.meta.url));
@@ -18,16 +18,6 @@ let dir: string;
 let server: RunningServer;
 let agentProcess: ChildProcess | undefined;
 const servicePids = new Set<number>();
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  probe.listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as { port: number };
-  probe.close();
-  await once(probe, 'close');
-  return port;
-}
 
 /** The service's pid when it answers within half a second, else undefined. */
 async function serviceAnswers(port: number): Promise<number | undefined> {
