@@ -1,4 +1,4 @@
-import { X509Certificate } from 'node:crypto';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -73,11 +73,16 @@ describe('the agent over mutual TLS against the real control plane', () => {
 
     const keyFile = path.join(dir, TLS_FILES.key);
     expect((await stat(keyFile)).mode & 0o777).toBe(0o600);
-    const first = new X509Certificate(await readFile(path.join(dir, TLS_FILES.certificate), 'utf8'));
+    // The certificate is for the key the node made and kept. A renewal (every 8 s here) may land
+    // between reading the two files, so the pair is read again until both come from one save.
+    let first!: X509Certificate;
+    let key = '';
+    await eventually(async () => {
+      first = new X509Certificate(await readFile(path.join(dir, TLS_FILES.certificate), 'utf8'));
+      key = await readFile(keyFile, 'utf8');
+      expect(first.checkPrivateKey(createPrivateKey(key))).toBe(true);
+    });
     expect(first.checkIssued(new X509Certificate(server.clusterCa.certificate))).toBe(true);
-    // The certificate is for the key the node made and kept.
-    const key = await readFile(keyFile, 'utf8');
-    expect(first.checkPrivateKey((await import('node:crypto')).createPrivateKey(key))).toBe(true);
     expect(await readFile(path.join(dir, TLS_FILES.ca), 'utf8')).toBe(server.clusterCa.certificate);
 
     // Renewed at two thirds of the lifetime, for a new key; heartbeats go on past the first certificate's end.

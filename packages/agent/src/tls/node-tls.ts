@@ -5,8 +5,8 @@
  * from the control plane and kept only if its fingerprint is the one the join
  * command carried (as kubeadm's --discovery-token-ca-cert-hash).
  */
-import { createHash, webcrypto, X509Certificate } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { createHash, createPrivateKey, webcrypto, X509Certificate } from 'node:crypto';
+import { readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { writePrivateFile } from '../state/private-file.js';
@@ -88,17 +88,49 @@ async function readOptional(file: string): Promise<string | undefined> {
   }
 }
 
-/** Reads the stored key and certificate, or undefined when the node has none (never joined over HTTPS). */
+/**
+ * Reads the stored key and certificate, or undefined when the node has none
+ * (never joined over HTTPS). A save interrupted between the certificate and
+ * the key's rename (see saveNodeCertificate) is finished here: the pending key
+ * is the one that matches the stored certificate.
+ */
 export async function loadNodeCertificate(stateDir: string): Promise<{ key: string; cert: string } | undefined> {
-  const key = await readOptional(path.join(stateDir, TLS_FILES.key));
+  const keyFile = path.join(stateDir, TLS_FILES.key);
+  const pendingFile = `${keyFile}${PENDING_SUFFIX}`;
+  const key = await readOptional(keyFile);
   const cert = await readOptional(path.join(stateDir, TLS_FILES.certificate));
-  return key && cert ? { key, cert } : undefined;
+  const pending = await readOptional(pendingFile);
+  if (!cert) return undefined;
+  if (pending && !matches(cert, key) && matches(cert, pending)) {
+    await rename(pendingFile, keyFile);
+    return { key: pending, cert };
+  }
+  return key ? { key, cert } : undefined;
 }
 
-/** Stores a key and the certificate issued for it: the key first, so a crash never leaves a certificate without its key. */
+const PENDING_SUFFIX = '.pending';
+
+function matches(cert: string, key: string | undefined): boolean {
+  if (!key) return false;
+  try {
+    return new X509Certificate(cert).checkPrivateKey(createPrivateKey(key));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Stores a key and the certificate issued for it so that a crash at any step
+ * leaves a pair that belongs together: the new key goes to a pending file,
+ * then the certificate replaces the old one, then the pending key replaces the
+ * old key. Writing the key in place first would leave, after a crash, the old
+ * certificate with a new key, which no TLS handshake accepts.
+ */
 export async function saveNodeCertificate(stateDir: string, key: string, cert: string): Promise<void> {
-  await writePrivateFile(path.join(stateDir, TLS_FILES.key), key);
+  const keyFile = path.join(stateDir, TLS_FILES.key);
+  await writePrivateFile(`${keyFile}${PENDING_SUFFIX}`, key);
   await writePrivateFile(path.join(stateDir, TLS_FILES.certificate), cert);
+  await rename(`${keyFile}${PENDING_SUFFIX}`, keyFile);
 }
 
 /** When a certificate should be renewed: after two thirds of its lifetime, as kubelet does (between 70 and 90 %). */
