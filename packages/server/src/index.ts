@@ -7,6 +7,7 @@
  */
 
 export { type AdminTokenReset, resetAdminToken } from './admin-token.js';
+export { decodeState, encodeState, resume, type StoredSnapshot } from './detection/index.js';
 export {
   type AuditCheckpoint,
   AuditLog,

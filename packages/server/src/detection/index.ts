@@ -8,7 +8,8 @@ import { registerAnomalyRoutes } from './routes.js';
 export { DetectionController, type DetectionOptions } from './controller.js';
 export { HeadReader } from './head-reader.js';
 export { PartitionLeases, partitionLeaseName } from './partitions.js';
-export { MIN_POINTS } from './series-state.js';
+export { MIN_POINTS, resume, type StoredSnapshot } from './series-state.js';
+export { decodeState, encodeState } from './state-codec.js';
 
 /** Parses the `detectionSeries` setting, naming the key and the fault of a selector that does not parse. */
 export function parseDetectionSeries(texts: readonly string[]): Selector[] {
