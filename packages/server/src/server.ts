@@ -29,6 +29,8 @@ import { AuroraError } from './platform/http/errors.js';
 import { ServerMetrics } from './platform/http/metrics.js';
 import {
   ControllerRunner,
+  type DecisionLog,
+  decisionRecord,
   type Leadership,
   LeaseLeadership,
   SingleProcessLeadership,
@@ -126,6 +128,32 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
     const bus = new EventBus();
     const replica = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     const leadership = await chooseLeadership(store, logger, replica);
+    // Before the controllers: they record their decisions in its audit chain, and playbook runs are
+    // decided by its Cedar authoriser.
+    const governance = await createGovernance({
+      store,
+      clock,
+      keyFile: config.keyFile,
+      tls: config.tls,
+      checkpoints: { everyEntries: config.auditCheckpointEntries, everyMs: config.auditCheckpointIntervalMs },
+      identity: {
+        loginMaxFailures: config.loginMaxFailures,
+        loginLockoutMs: config.loginLockoutMs,
+        accessTokenTtlMs: config.accessTokenTtlMs,
+        sessionTtlMs: config.sessionTtlMs,
+        authFailuresPerIp: config.authFailuresPerIp,
+        authFailureWindowMs: config.authFailureWindowMs,
+      },
+      log: (message, detail) => logger.error(detail ?? {}, message),
+    });
+    const decisions: DecisionLog = {
+      record: async (tx, controller, epoch, made) => {
+        await governance.audit.appendIn(
+          tx,
+          made.map((d) => decisionRecord(controller, epoch, d)),
+        );
+      },
+    };
     const health = { ...defaultHealthConfig, suspectAfterMs: config.suspectAfterMs, downAfterMs: config.downAfterMs };
     // One process owns the embedded store and evicts on delete, so its cache entries never go stale.
     const credentials = new NodeCredentialCache(
@@ -202,23 +230,6 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
       intervalMs: config.predictionIntervalMs,
       onRefresh: (o) => logger.debug(o, 'predictions refreshed'),
     });
-    // Before healing: playbook runs are decided by its Cedar authoriser and recorded in its audit chain.
-    const governance = await createGovernance({
-      store,
-      clock,
-      keyFile: config.keyFile,
-      tls: config.tls,
-      checkpoints: { everyEntries: config.auditCheckpointEntries, everyMs: config.auditCheckpointIntervalMs },
-      identity: {
-        loginMaxFailures: config.loginMaxFailures,
-        loginLockoutMs: config.loginLockoutMs,
-        accessTokenTtlMs: config.accessTokenTtlMs,
-        sessionTtlMs: config.sessionTtlMs,
-        authFailuresPerIp: config.authFailuresPerIp,
-        authFailureWindowMs: config.authFailureWindowMs,
-      },
-      log: (message, detail) => logger.error(detail ?? {}, message),
-    });
     const healing = createHealing({
       store,
       // Playbooks act on nodes through the same path as the API; ctx exists before any run can start.
@@ -255,6 +266,7 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
       bus,
       metrics,
       leadership,
+      decisions,
       health,
       grace,
       credentials,

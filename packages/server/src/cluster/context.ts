@@ -3,7 +3,7 @@ import type { AgentAction, AgentActionResult } from '@aurora/sdk';
 import type { Clock } from '../platform/clock.js';
 import type { EventBus } from '../platform/events/index.js';
 import type { ServerMetrics } from '../platform/http/metrics.js';
-import type { Leadership } from '../platform/leadership/index.js';
+import type { DecisionLog, Leadership } from '../platform/leadership/index.js';
 import type { Store } from '../platform/store/index.js';
 import type { QueryEngine, TelemetryIngest } from '../telemetry/index.js';
 import type { NodeCredentialCache } from './credentials.js';
@@ -37,6 +37,8 @@ export interface ClusterContext {
   bus: EventBus;
   metrics: ServerMetrics;
   leadership: Leadership;
+  /** The audit chain, where the health reconciler records the transitions it decides. */
+  decisions: DecisionLog;
   health: HealthConfig;
   /** When this process began judging silence; earlier silence is not held against a node. */
   grace: SilenceGrace;

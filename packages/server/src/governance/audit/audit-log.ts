@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { asc, desc, eq, gt, sql } from 'drizzle-orm';
 import type { Clock } from '../../platform/clock.js';
-import type { Db } from '../../platform/store/index.js';
+import type { Db, Tx } from '../../platform/store/index.js';
 import { auditCheckpoints, auditLog } from '../../platform/store/schema.js';
 import {
   type AuditCheckpoint,
@@ -99,53 +99,68 @@ export class AuditLog {
   }
 
   async #write(records: AuditRecord[]): Promise<number[]> {
-    return this.db.transaction(async (tx) => {
-      await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`);
-      const last = (
-        await tx.select({ seq: auditLog.seq, hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.seq)).limit(1)
-      )[0];
-      let seq = last?.seq ?? 0;
-      let prev = last?.hash ?? GENESIS_HASH;
-      const at = this.clock.now();
-      const lastCp = (
-        await tx
-          .select({ seq: auditCheckpoints.seq, at: auditCheckpoints.at })
-          .from(auditCheckpoints)
-          .orderBy(desc(auditCheckpoints.seq))
-          .limit(1)
-      )[0];
-      let signedSeq = lastCp?.seq ?? 0;
-      // The oldest entry no checkpoint covers yet, if it was written before this batch: its age starts the clock.
-      const oldestUnsigned =
-        seq > signedSeq
-          ? (
-              await tx
-                .select({ entry: auditLog.entry })
-                .from(auditLog)
-                .where(eq(auditLog.seq, signedSeq + 1))
-            )[0]
-          : undefined;
-      const waitingSince = oldestUnsigned ? entryTime(oldestUnsigned.entry) : at;
-      const rows: AuditRow[] = [];
-      const checkpoints: (typeof auditCheckpoints.$inferInsert)[] = [];
-      const checkpoint = () => {
-        const body = { seq, hash: prev, at, keyId: this.signer.keyId };
-        checkpoints.push({ ...body, signature: this.signer.sign(checkpointPayload(body)) });
-        signedSeq = seq;
-      };
-      for (const record of records) {
-        seq++;
-        const entry = canonicalJson({ ...record, seq, at: new Date(at).toISOString() });
-        prev = chainHash(prev, entry);
-        rows.push({ seq, entry, hash: prev });
-        if (seq - signedSeq >= this.policy.everyEntries) checkpoint();
-      }
-      // Time: the entries waiting since the last checkpoint are signed once it is everyMs old.
-      if (seq > signedSeq && signedSeq === (lastCp?.seq ?? 0) && at - waitingSince >= this.policy.everyMs) checkpoint();
-      await tx.insert(auditLog).values(rows);
-      if (checkpoints.length > 0) await tx.insert(auditCheckpoints).values(checkpoints);
-      return rows.map((r) => r.seq);
-    });
+    return this.db.transaction((tx) => this.#writeIn(tx, records));
+  }
+
+  /**
+   * Appends `records` inside `tx`, a transaction the caller opened for the write the records
+   * describe (a controller's decision), so the decision and its entry commit together or not at
+   * all. The advisory lock is held from here to the caller's commit: call this last in the
+   * transaction, after the row locks the decision takes, so every transaction that holds the
+   * lock waits on nothing but its own commit and appends cannot deadlock with row writers.
+   * Nothing is written (no lock, no round trip) for no records.
+   */
+  async appendIn(tx: Tx, records: readonly AuditRecord[]): Promise<number[]> {
+    if (records.length === 0) return [];
+    return this.#writeIn(tx, records);
+  }
+
+  async #writeIn(tx: Tx, records: readonly AuditRecord[]): Promise<number[]> {
+    await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`);
+    const last = (
+      await tx.select({ seq: auditLog.seq, hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.seq)).limit(1)
+    )[0];
+    let seq = last?.seq ?? 0;
+    let prev = last?.hash ?? GENESIS_HASH;
+    const at = this.clock.now();
+    const lastCp = (
+      await tx
+        .select({ seq: auditCheckpoints.seq, at: auditCheckpoints.at })
+        .from(auditCheckpoints)
+        .orderBy(desc(auditCheckpoints.seq))
+        .limit(1)
+    )[0];
+    let signedSeq = lastCp?.seq ?? 0;
+    // The oldest entry no checkpoint covers yet, if it was written before this batch: its age starts the clock.
+    const oldestUnsigned =
+      seq > signedSeq
+        ? (
+            await tx
+              .select({ entry: auditLog.entry })
+              .from(auditLog)
+              .where(eq(auditLog.seq, signedSeq + 1))
+          )[0]
+        : undefined;
+    const waitingSince = oldestUnsigned ? entryTime(oldestUnsigned.entry) : at;
+    const rows: AuditRow[] = [];
+    const checkpoints: (typeof auditCheckpoints.$inferInsert)[] = [];
+    const checkpoint = () => {
+      const body = { seq, hash: prev, at, keyId: this.signer.keyId };
+      checkpoints.push({ ...body, signature: this.signer.sign(checkpointPayload(body)) });
+      signedSeq = seq;
+    };
+    for (const record of records) {
+      seq++;
+      const entry = canonicalJson({ ...record, seq, at: new Date(at).toISOString() });
+      prev = chainHash(prev, entry);
+      rows.push({ seq, entry, hash: prev });
+      if (seq - signedSeq >= this.policy.everyEntries) checkpoint();
+    }
+    // Time: the entries waiting since the last checkpoint are signed once it is everyMs old.
+    if (seq > signedSeq && signedSeq === (lastCp?.seq ?? 0) && at - waitingSince >= this.policy.everyMs) checkpoint();
+    await tx.insert(auditLog).values(rows);
+    if (checkpoints.length > 0) await tx.insert(auditCheckpoints).values(checkpoints);
+    return rows.map((r) => r.seq);
   }
 
   /** Signs a checkpoint over unsigned entries when the time policy says so (a timer calls this). */

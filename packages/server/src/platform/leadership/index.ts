@@ -1,3 +1,9 @@
 export { type Controller, ControllerRunner } from './controllers.js';
+export {
+  type ControllerDecision,
+  type DecisionLog,
+  decisionRecord,
+  unrecordedDecisions,
+} from './decisions.js';
 export { type Leadership, SingleProcessLeadership } from './leadership.js';
 export { LeaseLeadership, type LeaseOptions } from './lease-leadership.js';

@@ -7,7 +7,7 @@ export {
   type RestoredStore,
   restoreEmbeddedStore,
 } from './embedded-backup.js';
-export type { Db, EngineKind } from './engine.js';
+export type { Db, EngineKind, Tx } from './engine.js';
 export { StoreDamagedError, StoreLockedError } from './errors.js';
 export type { HeartbeatNodeUpdate, HeartbeatWrite, IngestResult } from './ingest-repo.js';
 export {

@@ -177,12 +177,15 @@ export class NodeRepo {
    * Runs `decide` on the locked rows and writes the changes and transitions
    * it returns, in one transaction. Rows are read without their facts (large
    * and not needed to decide health); `ids` limits the rows, `where` filters more.
+   * `record` runs last in the transaction, after the writes (the audit entry of a
+   * controller's decision, which must commit with it).
    */
   async mutate(
     ids: string[] | undefined,
     decide: (rows: NodeRow[]) => { changes: NodeChange[]; transitions: NodeTransitionRow[] },
     where?: SQL,
     fence?: SQL,
+    record?: (tx: Tx) => Promise<void>,
   ): Promise<{ changes: NodeChange[]; transitions: NodeTransitionRow[] }> {
     return this.db.transaction(async (tx) => {
       if (fence && rowsOf(await tx.execute(fence)).length === 0) throw new FencedWriteError();
@@ -199,6 +202,7 @@ export class NodeRepo {
         if (Object.keys(set).length > 0) await tx.update(nodes).set(set).where(eq(nodes.id, id));
       }
       await insertTransitions(tx, result.transitions);
+      await record?.(tx);
       return result;
     });
   }

@@ -1,0 +1,41 @@
+import type { Tx } from '../store/engine.js';
+
+/** One decision of a controller, as the audit chain records it. Values must be JSON (no undefined, NaN). */
+export interface ControllerDecision {
+  /** What was decided, dotted like other audit kinds: `node.state`, `alert.fired`, `partition.taken`. */
+  decision: string;
+  /** What it was decided about, by id: `{ node, nodeId }`, `{ alert }`, `{ partition }`. */
+  subject: Record<string, string | number | null>;
+  /** What explains it: states before and after, reasons, counts. */
+  detail?: Record<string, unknown>;
+}
+
+/**
+ * Where controllers record their decisions: the audit chain, handed in by the server that builds
+ * governance (capabilities do not import each other). `record` writes inside `tx`, the
+ * transaction that makes the decision, so a decision is never recorded without being made nor
+ * made without being recorded. Call it last in the transaction (after its row locks); with no
+ * decisions it writes nothing and costs no round trip.
+ */
+export interface DecisionLog {
+  record(tx: Tx, controller: string, epoch: number, decisions: readonly ControllerDecision[]): Promise<void>;
+}
+
+/** For controllers built alone (tests of one capability): decisions are made and not recorded. */
+export const unrecordedDecisions: DecisionLog = { record: async () => {} };
+
+/** The audit record of one decision: the controller as actor, the epoch that fenced the write. */
+export function decisionRecord(
+  controller: string,
+  epoch: number,
+  d: ControllerDecision,
+): { kind: string } & Record<string, unknown> {
+  return {
+    kind: 'controller.decision',
+    actor: { kind: 'controller', id: controller },
+    epoch,
+    decision: d.decision,
+    subject: d.subject,
+    ...(d.detail ? { detail: d.detail } : {}),
+  };
+}
