@@ -11,6 +11,7 @@ import { NodePage } from '../node/NodePage.js';
 import { NodesPage } from '../nodes/NodesPage.js';
 import { OverviewPage } from '../overview/OverviewPage.js';
 import { PoliciesPage } from '../policies/PoliciesPage.js';
+import { RunsPage } from '../runs/RunsPage.js';
 import { ApiTokensPage } from '../tokens/ApiTokensPage.js';
 import { UsersPage } from '../users/UsersPage.js';
 import { ErrorBoundary } from './ErrorBoundary.js';
@@ -44,6 +45,9 @@ function Header({ route, who, onLogout }: { route: Route; who: string; onLogout:
         </Link>
         <Link to="/alerts" aria-current={current('alerts')} data-testid="nav-alerts">
           Alerts
+        </Link>
+        <Link to="/runs" aria-current={current('runs')} data-testid="nav-runs">
+          Runs
         </Link>
         <Link to="/users" aria-current={current('users')} data-testid="nav-users">
           Users
@@ -82,6 +86,8 @@ function Page({ route }: { route: Route }) {
       return <NodePage key={route.name} name={route.name} />;
     case 'alerts':
       return <AlertsPage />;
+    case 'runs':
+      return <RunsPage />;
     case 'users':
       return <UsersPage />;
     case 'api-tokens':

@@ -1,5 +1,5 @@
 /**
- * A few lines of history-API routing: the console has five pages, which does
+ * A few lines of history-API routing: the console has ten pages, which does
  * not justify a router dependency.
  */
 import { type AnchorHTMLAttributes, type MouseEvent, useSyncExternalStore } from 'react';

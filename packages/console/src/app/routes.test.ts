@@ -7,6 +7,7 @@ describe('console routes', () => {
     expect(parseRoute('/nodes/')).toEqual({ page: 'nodes' });
     expect(parseRoute('/nodes/web-1')).toEqual({ page: 'node', name: 'web-1' });
     expect(parseRoute('/alerts')).toEqual({ page: 'alerts' });
+    expect(parseRoute('/runs/')).toEqual({ page: 'runs' });
     expect(parseRoute('/users/')).toEqual({ page: 'users' });
     expect(parseRoute('/api-tokens')).toEqual({ page: 'api-tokens' });
     expect(parseRoute('/audit')).toEqual({ page: 'audit' });
@@ -22,6 +23,7 @@ describe('console routes', () => {
       { page: 'nodes' },
       { page: 'node', name: 'db.eu-1' },
       { page: 'alerts' },
+      { page: 'runs' },
       { page: 'users' },
       { page: 'api-tokens' },
       { page: 'audit' },

@@ -9,6 +9,7 @@ export type Route =
   | { page: 'nodes' }
   | { page: 'node'; name: string }
   | { page: 'alerts' }
+  | { page: 'runs' }
   | { page: 'users' }
   | { page: 'api-tokens' }
   | { page: 'audit' }
@@ -16,7 +17,7 @@ export type Route =
   | { page: 'not-found' };
 
 /** Pages whose path is their name. */
-const FLAT_PAGES = ['alerts', 'users', 'api-tokens', 'audit', 'policies'] as const;
+const FLAT_PAGES = ['alerts', 'runs', 'users', 'api-tokens', 'audit', 'policies'] as const;
 
 /** Turns a pathname into a page. */
 export function parseRoute(pathname: string): Route {
@@ -46,6 +47,7 @@ export function pathOf(route: Route): string {
     case 'node':
       return `/nodes/${encodeURIComponent(route.name)}`;
     case 'alerts':
+    case 'runs':
     case 'users':
     case 'api-tokens':
     case 'audit':

@@ -46,3 +46,18 @@ export function formatTime(iso: string | null | undefined): string {
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? '—' : date.toLocaleString();
 }
+
+/** How long until an ISO time, relative to `nowMs`: `in 4 s`, `in 9 min`, `in 2 h`; past times as {@link formatAgo}. */
+export function formatIn(iso: string | null | undefined, nowMs: number): string {
+  if (!iso) return '—';
+  const then = Date.parse(iso);
+  if (Number.isNaN(then)) return '—';
+  if (then <= nowMs) return formatAgo(iso, nowMs);
+  const seconds = Math.round((then - nowMs) / 1000);
+  if (seconds < 60) return `in ${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `in ${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `in ${hours} h`;
+  return `in ${Math.floor(hours / 24)} d`;
+}
