@@ -179,7 +179,7 @@ describe.skipIf(browserSkip)(`console approvals in Chromium${browserSkip ? ` (sk
     await benRow.waitFor({ state: 'detached' });
     await ben.getByTestId('run-filter-show').selectOption('');
     await ben.locator(`[data-testid=run-row][data-run="${run.id}"][data-status=succeeded]`).waitFor();
-    await benRow.locator('summary').click();
+    await benRow.getByTestId('run-approval').locator('summary').click();
     expect(await benRow.getByTestId('approval-state').textContent()).toBe('approved');
     expect(
       await benRow
@@ -189,6 +189,14 @@ describe.skipIf(browserSkip)(`console approvals in Chromium${browserSkip ? ` (sk
     expect(await benRow.getByTestId('approval-form').count()).toBe(0);
     expect(await benRow.getByTestId('approval-expiry').count()).toBe(0);
     expect((await admin.getNode(NODE_NAME)).operatorState).toBe('cordoned');
+    // Its steps: Cedar's authorisation, the approval, then the cordon, each as recorded.
+    await benRow.getByTestId('run-steps-toggle').locator('summary').click();
+    await benRow.locator('[data-testid=run-step][data-status=succeeded]').nth(2).waitFor();
+    expect(
+      await benRow
+        .getByTestId('run-step')
+        .evaluateAll((els) => els.map((e) => `${e.getAttribute('data-step')} ${e.getAttribute('data-status')}`)),
+    ).toEqual(['authorize succeeded', 'approval succeeded', '0-cordon succeeded']);
     await ben.screenshot({ path: path.join(screenshots, 'console-runs.png'), fullPage: true });
     expect(pageErrors).toEqual([]);
   }, 240_000);

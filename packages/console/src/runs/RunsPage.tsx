@@ -12,6 +12,7 @@ import { useFleet } from '../live/FleetProvider.js';
 import { formatAgo, formatTime } from '../ui/format.js';
 import { useNow } from '../ui/use-now.js';
 import { ApprovalPanel } from './ApprovalPanel.js';
+import { RunSteps } from './RunSteps.js';
 import {
   approvalSummary,
   awaitsApproval,
@@ -92,6 +93,7 @@ function RunRow({ run, now, onChanged }: { run: WorkflowRun; now: number; onChan
             {run.error}
           </div>
         )}
+        <RunSteps runId={run.id} updatedAt={run.updatedAt} />
       </td>
       <td>
         {node && fleet.nodes.has(node) ? <Link to={pathOf({ page: 'node', name: node })}>{node}</Link> : (node ?? '—')}
@@ -161,7 +163,7 @@ export function RunsPage() {
         </p>
       ) : (
         <div className="table-wrap">
-          <table data-testid="runs-table">
+          <table className="runs" data-testid="runs-table">
             <thead>
               <tr>
                 <th scope="col">Playbook</th>

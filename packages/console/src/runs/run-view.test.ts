@@ -11,6 +11,7 @@ import {
   runFilterFromQuery,
   runFilterToQuery,
   sortRuns,
+  stepResult,
 } from './run-view.js';
 
 function approval(over: Partial<RunApproval> = {}): RunApproval {
@@ -123,5 +124,17 @@ describe('runs page helpers', () => {
       ),
     ).toBe('pending, 0 of 1 approval by role admin');
     expect(approvalSummary(approval({ state: 'expired', level: null }))).toBe('expired');
+  });
+
+  it("words a step's result: the error of a failing step, else its output cut short", () => {
+    expect(stepResult({ status: 'failed', output: null, error: 'node is gone' })).toBe('node is gone');
+    expect(stepResult({ status: 'succeeded', output: { needed: false }, error: 'an earlier try failed' })).toBe(
+      '{"needed":false}',
+    );
+    expect(stepResult({ status: 'running', output: null, error: null })).toBe('—');
+    expect(stepResult({ status: 'succeeded', output: 'cordoned', error: null })).toBe('cordoned');
+    const long = stepResult({ status: 'succeeded', output: { text: 'x'.repeat(200) }, error: null }, 20);
+    expect(long).toHaveLength(20);
+    expect(long.endsWith('…')).toBe(true);
   });
 });

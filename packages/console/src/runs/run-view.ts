@@ -1,5 +1,5 @@
 /** What the runs page filters on, how it reads the filter from a URL, and how it words a run and its approval. */
-import type { ApprovalLevelView, RunApproval, WorkflowRun } from '@aurora/sdk';
+import type { ApprovalLevelView, RunApproval, WorkflowRun, WorkflowRunStep } from '@aurora/sdk';
 
 /** Which runs to show: all, those waiting for a decision, those still going, or those that ended. */
 export type RunShow = '' | 'approval' | 'active' | 'finished';
@@ -97,4 +97,13 @@ export function approvalSummary(approval: RunApproval | null): string {
   if (!level) return 'pending';
   const of = approval.levels.length > 1 ? `level ${level.level} of ${approval.levels.length}: ` : '';
   return `pending, ${of}${levelProgress(level)} by ${describeApprovers(level)}`;
+}
+
+/** What a step's row says: its error while it failed or retries, else its output as short JSON. */
+export function stepResult(step: Pick<WorkflowRunStep, 'status' | 'output' | 'error'>, max = 80): string {
+  if (step.error && step.status !== 'succeeded') return step.error;
+  const value = step.output;
+  if (value === null || value === undefined) return '—';
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
