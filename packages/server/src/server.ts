@@ -209,6 +209,7 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
       store,
       query: telemetry.query,
       leadership,
+      decisions,
       now: () => clock.now(),
       resolveAfterMs: config.alertResolveAfterMs,
       alertmanagerUrls: config.alertmanagerUrls,

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anomalies } from '../platform/store/schema.js';
+import { controllerDecisions } from '../testing/audit.js';
 import { joinNode, startTestServer, type TestServer } from '../testing/harness.js';
 import { beat, random } from '../testing/live-load.js';
 
@@ -97,6 +98,14 @@ describe('alerts', () => {
     expect(deleted.status).toBe(204);
     await server.alerting.controller.evaluateRules();
     expect((await api(server, 'GET', '/v1/alerts?node=rule-node')).json.items[0].state).toBe('resolved');
+    // Both are the controller's decisions, in the audit chain with the alert they concern.
+    const decided = (await controllerDecisions(server, 'alerts')).filter(
+      (d) => (d.subject as { alert: string }).alert === firing[0].id,
+    );
+    expect(decided.map((d) => [d.decision, (d.detail as { reason: string }).reason])).toEqual([
+      ['alert.fired', 'rule memory-high: > 40 for 30 s'],
+      ['alert.resolved', 'its rule was deleted'],
+    ]);
   });
 
   it('rules and silences with bad fields are refused naming the field', async () => {

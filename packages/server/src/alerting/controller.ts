@@ -1,9 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
-import type { Controller, Leadership } from '../platform/leadership/index.js';
+import { and, asc, eq, inArray, isNull, lt, type SQL, sql } from 'drizzle-orm';
+import {
+  type Controller,
+  type ControllerDecision,
+  type DecisionLog,
+  decideFenced,
+  type Leadership,
+  unrecordedDecisions,
+} from '../platform/leadership/index.js';
 import type { Db, Tx } from '../platform/store/engine.js';
-import { rowsOf } from '../platform/store/engine.js';
-import { FencedWriteError } from '../platform/store/index.js';
 import { alertRules, alerts, anomalies } from '../platform/store/schema.js';
 import { parseSelector, type QueryEngine } from '../telemetry/index.js';
 import { RULE_BUCKETS, ruleHeld, type ThresholdOp } from './rules.js';
@@ -19,6 +24,23 @@ export interface AlertControllerOptions {
   intervalMs?: number;
   /** How often threshold rules are evaluated (default 15 s, Prometheus' default evaluation interval). */
   ruleIntervalMs?: number;
+  /** The audit chain, where an alert's firing and resolving are recorded (default: not recorded). */
+  decisions?: DecisionLog;
+}
+
+type AlertRow = typeof alerts.$inferSelect;
+
+/** An alert's firing or resolving as the audit chain records it. */
+function alertDecision(
+  decision: 'alert.fired' | 'alert.resolved',
+  a: Pick<AlertRow, 'id' | 'node' | 'source' | 'metric' | 'labels'>,
+  reason: string,
+): ControllerDecision {
+  return {
+    decision,
+    subject: { alert: a.id, node: a.node },
+    detail: { source: a.source, metric: a.metric, labels: a.labels, reason },
+  };
 }
 
 /** What identifies one alerting thing: the source, the node and the series. */
@@ -57,18 +79,31 @@ export class AlertController implements Controller {
     }
   }
 
-  async #fenced<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.o.db.transaction(async (tx) => {
-      const fence = this.o.leadership.fence();
-      if (fence && rowsOf(await tx.execute(fence)).length === 0) throw new FencedWriteError();
-      return work(tx);
-    });
+  /** A fenced transaction; the alerts it fires or resolves are appended to the audit chain in it. */
+  #fenced<T>(work: (tx: Tx, decide: (d: ControllerDecision) => void) => Promise<T>): Promise<T> {
+    return decideFenced(this.o.db, this.o.leadership, this.o.decisions ?? unrecordedDecisions, this.name, work);
+  }
+
+  /** Resolves the firing alerts `where` selects, each recorded with `reason`. */
+  async #resolve(tx: Tx, decide: (d: ControllerDecision) => void, where: SQL, now: number, reason: string) {
+    const resolved = await tx
+      .update(alerts)
+      .set({ state: 'resolved', endsAt: now, updatedAt: now })
+      .where(and(eq(alerts.state, 'firing'), where))
+      .returning({
+        id: alerts.id,
+        node: alerts.node,
+        source: alerts.source,
+        metric: alerts.metric,
+        labels: alerts.labels,
+      });
+    for (const a of resolved) decide(alertDecision('alert.resolved', a, reason));
   }
 
   /** Assigns anomalies not yet alerted to the alert of their series, opening one where none fires. */
   async group(): Promise<number> {
     const now = this.o.now();
-    return this.#fenced(async (tx) => {
+    return this.#fenced(async (tx, decide) => {
       const rows: AnomalyRow[] = await tx
         .select()
         .from(anomalies)
@@ -121,6 +156,7 @@ export class AlertController implements Controller {
             notifiedState: null,
             updatedAt: now,
           });
+          decide(alertDecision('alert.fired', { ...first, id, source: 'anomaly' }, first.explanation));
         }
         await tx
           .update(anomalies)
@@ -139,17 +175,14 @@ export class AlertController implements Controller {
   /** Resolves anomaly alerts whose series has been free of anomalies for `resolveAfterMs`. */
   async resolveQuiet(): Promise<void> {
     const now = this.o.now();
-    await this.#fenced((tx) =>
-      tx
-        .update(alerts)
-        .set({ state: 'resolved', endsAt: now, updatedAt: now })
-        .where(
-          and(
-            eq(alerts.state, 'firing'),
-            eq(alerts.source, 'anomaly'),
-            lt(alerts.lastSeenAt, now - this.o.resolveAfterMs),
-          ),
-        ),
+    await this.#fenced((tx, decide) =>
+      this.#resolve(
+        tx,
+        decide,
+        and(eq(alerts.source, 'anomaly'), lt(alerts.lastSeenAt, now - this.o.resolveAfterMs)) as SQL,
+        now,
+        `no anomaly for ${Math.round(this.o.resolveAfterMs / 1000)} s`,
+      ),
     );
   }
 
@@ -179,7 +212,7 @@ export class AlertController implements Controller {
           last: typeof last === 'number' ? last : Number.NaN,
         });
       }
-      await this.#fenced(async (tx) => {
+      await this.#fenced(async (tx, decide) => {
         const firing = await tx
           .select()
           .from(alerts)
@@ -190,13 +223,22 @@ export class AlertController implements Controller {
             await tx.update(alerts).set({ lastSeenAt: now }).where(eq(alerts.id, a.id));
           } else {
             await tx.update(alerts).set({ state: 'resolved', endsAt: now, updatedAt: now }).where(eq(alerts.id, a.id));
+            decide(alertDecision('alert.resolved', a, `rule ${rule.name} no longer breached`));
           }
         }
         for (const [print, b] of breached) {
           if (open.has(print)) continue;
           const node = b.labels.node ?? b.labels.instance ?? null;
+          const id = randomUUID();
+          decide(
+            alertDecision(
+              'alert.fired',
+              { id, node, source, metric: b.metric, labels: b.labels },
+              `rule ${rule.name}: ${rule.op} ${rule.value} for ${Math.round(rule.forMs / 1000)} s`,
+            ),
+          );
           await tx.insert(alerts).values({
-            id: randomUUID(),
+            id,
             fingerprint: print,
             source,
             state: 'firing',
@@ -215,17 +257,14 @@ export class AlertController implements Controller {
       });
     }
     // Alerts of deleted rules resolve with them.
-    await this.#fenced((tx) =>
-      tx
-        .update(alerts)
-        .set({ state: 'resolved', endsAt: now, updatedAt: now })
-        .where(
-          and(
-            eq(alerts.state, 'firing'),
-            sql`${alerts.source} like 'rule:%'`,
-            sql`substr(${alerts.source}, 6) not in (select id from alert_rules)`,
-          ),
-        ),
+    await this.#fenced((tx, decide) =>
+      this.#resolve(
+        tx,
+        decide,
+        sql`${alerts.source} like 'rule:%' and substr(${alerts.source}, 6) not in (select id from alert_rules)`,
+        now,
+        'its rule was deleted',
+      ),
     );
   }
 }

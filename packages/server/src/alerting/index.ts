@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { WebhookTarget } from '../platform/config/keys-detection.js';
-import type { Leadership } from '../platform/leadership/index.js';
+import type { DecisionLog, Leadership } from '../platform/leadership/index.js';
 import type { Store } from '../platform/store/index.js';
 import type { QueryEngine } from '../telemetry/index.js';
 import { AlertController } from './controller.js';
@@ -16,6 +16,8 @@ export interface AlertingOptions {
   store: Store;
   query: QueryEngine;
   leadership: Leadership;
+  /** The audit chain, where alerts firing and resolving and webhook deliveries ending are recorded. */
+  decisions: DecisionLog;
   now: () => number;
   resolveAfterMs: number;
   alertmanagerUrls: readonly string[];
@@ -35,12 +37,14 @@ export function createAlerting(o: AlertingOptions): Alerting {
     db: o.store.db,
     query: o.query,
     leadership: o.leadership,
+    decisions: o.decisions,
     now: o.now,
     resolveAfterMs: o.resolveAfterMs,
   });
   const notifier = new AlertNotifier({
     db: o.store.db,
     leadership: o.leadership,
+    decisions: o.decisions,
     now: o.now,
     alertmanagerUrls: o.alertmanagerUrls,
     webhooks: o.webhooks,

@@ -1,9 +1,15 @@
 import { createHmac } from 'node:crypto';
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { WebhookTarget } from '../platform/config/keys-detection.js';
-import type { Controller, Leadership } from '../platform/leadership/index.js';
-import { type Db, rowsOf, type Tx } from '../platform/store/engine.js';
-import { FencedWriteError } from '../platform/store/index.js';
+import {
+  type Controller,
+  type ControllerDecision,
+  type DecisionLog,
+  decideFenced,
+  type Leadership,
+  unrecordedDecisions,
+} from '../platform/leadership/index.js';
+import type { Db, Tx } from '../platform/store/engine.js';
 import { alertDeliveries, alertOutbox, alerts, silences } from '../platform/store/schema.js';
 import { alertView } from './routes.js';
 import { type AlertRow, isSilenced } from './silences.js';
@@ -24,6 +30,21 @@ export interface NotifierOptions {
   intervalMs?: number;
   /** Told of a push to Alertmanager that failed. */
   onError?: (receiver: string, error: unknown) => void;
+  /** The audit chain, where a webhook delivered or given up is recorded (default: not recorded). */
+  decisions?: DecisionLog;
+}
+
+/**
+ * A receiver as the audit chain names it: its origin only. Webhook URLs often carry their secret in
+ * the path (Slack's do), and the chain can never forget what it was given; the delivery id leads to
+ * the full row in the delivery log.
+ */
+function receiverOrigin(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return 'unparseable URL';
+  }
 }
 
 /**
@@ -76,12 +97,8 @@ export class AlertNotifier implements Controller {
     await this.deliverWebhooks();
   }
 
-  async #fenced<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.o.db.transaction(async (tx) => {
-      const fence = this.o.leadership.fence();
-      if (fence && rowsOf(await tx.execute(fence)).length === 0) throw new FencedWriteError();
-      return work(tx);
-    });
+  #fenced<T>(work: (tx: Tx, decide: (d: ControllerDecision) => void) => Promise<T>): Promise<T> {
+    return decideFenced(this.o.db, this.o.leadership, this.o.decisions ?? unrecordedDecisions, this.name, work);
   }
 
   /** Finds alerts whose state receivers were not told of, queues their webhooks and pushes them to Alertmanager. */
@@ -206,7 +223,15 @@ export class AlertNotifier implements Controller {
         const delivered = error === null;
         const final = delivered || !target || !alert || attempt >= maxAttempts;
         const outcome = delivered ? 'delivered' : final ? 'gave_up' : 'failed';
-        await this.#fenced(async (tx) => {
+        await this.#fenced(async (tx, decide) => {
+          // Only the end of a delivery is a decision; attempts that will be retried are in the delivery log.
+          if (final) {
+            decide({
+              decision: delivered ? 'notification.delivered' : 'notification.given-up',
+              subject: { alert: d.alertId, delivery: d.id },
+              detail: { receiver: receiverOrigin(d.receiver), state: d.state, attempts: attempt, status, error },
+            });
+          }
           await tx.insert(alertDeliveries).values({
             receiver: d.receiver,
             alertId: d.alertId,

@@ -1,4 +1,6 @@
-import type { Tx } from '../store/engine.js';
+import { type Db, rowsOf, type Tx } from '../store/engine.js';
+import { FencedWriteError } from '../store/node-repo.js';
+import type { Leadership } from './leadership.js';
 
 /** One decision of a controller, as the audit chain records it. Values must be JSON (no undefined, NaN). */
 export interface ControllerDecision {
@@ -38,4 +40,27 @@ export function decisionRecord(
     subject: d.subject,
     ...(d.detail ? { detail: d.detail } : {}),
   };
+}
+
+/**
+ * One fenced controller transaction whose decisions are recorded in it: the fence first (a deposed
+ * leader's write is refused), then `work`, which reports each decision it makes through `decide`,
+ * then the record of those decisions, last, so the entries commit with the writes or not at all.
+ */
+export function decideFenced<T>(
+  db: Db,
+  leadership: Leadership,
+  log: DecisionLog,
+  controller: string,
+  work: (tx: Tx, decide: (d: ControllerDecision) => void) => Promise<T>,
+): Promise<T> {
+  return db.transaction(async (tx) => {
+    const epoch = leadership.epoch;
+    const fence = leadership.fence();
+    if (fence && rowsOf(await tx.execute(fence)).length === 0) throw new FencedWriteError();
+    const made: ControllerDecision[] = [];
+    const result = await work(tx, (d) => made.push(d));
+    await log.record(tx, controller, epoch, made);
+    return result;
+  });
 }

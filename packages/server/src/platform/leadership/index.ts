@@ -2,6 +2,7 @@ export { type Controller, ControllerRunner } from './controllers.js';
 export {
   type ControllerDecision,
   type DecisionLog,
+  decideFenced,
   decisionRecord,
   unrecordedDecisions,
 } from './decisions.js';
