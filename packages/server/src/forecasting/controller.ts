@@ -72,7 +72,7 @@ export class PredictionController implements Controller {
       total.cameTrue += outcome.cameTrue;
       total.withdrawn += outcome.withdrawn;
     }
-    await markRefreshed(this.o.db, now, this.o.leadership.fence());
+    await markRefreshed(this.o.db, now, epoch, this.o.leadership.fence());
     this.o.onRefresh?.({ ...total, series: seriesCount, seconds: Number(process.hrtime.bigint() - started) / 1e9 });
     return total;
   }

@@ -14,6 +14,8 @@ export const WITHDRAW_AFTER_MISSES = 3;
 
 /** Where the time of the last finished refresh is kept, so every replica can show it. */
 const REFRESHED_KEY = 'predictions.refreshed_at';
+/** The leader epoch that wrote it, so a failover can be traced to the new leader's first fenced write. */
+const REFRESHED_EPOCH_KEY = 'predictions.refreshed_epoch';
 
 /** One series' outcome of a refresh; `stale` when it stopped reporting. */
 export interface Judged {
@@ -146,13 +148,15 @@ export async function applyRefresh(
 }
 
 /** Records the time a refresh finished (fenced like the predictions). */
-export async function markRefreshed(db: Db, now: number, fence: SQL | undefined): Promise<void> {
+export async function markRefreshed(db: Db, now: number, epoch: number, fence: SQL | undefined): Promise<void> {
   await db.transaction(async (tx) => {
     if (fence && rowsOf(await tx.execute(fence)).length === 0) throw new FencedWriteError();
-    await tx
-      .insert(settings)
-      .values({ key: REFRESHED_KEY, value: String(now) })
-      .onConflictDoUpdate({ target: settings.key, set: { value: String(now) } });
+    for (const [key, value] of [
+      [REFRESHED_KEY, String(now)],
+      [REFRESHED_EPOCH_KEY, String(epoch)],
+    ] as const) {
+      await tx.insert(settings).values({ key, value }).onConflictDoUpdate({ target: settings.key, set: { value } });
+    }
   });
 }
 

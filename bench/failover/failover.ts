@@ -1,0 +1,146 @@
+import { randomBytes } from 'node:crypto';
+import { freshPostgresDatabase } from '../heartbeats/server-process.js';
+import { type Ack, Agents, now, Writer } from './load.js';
+import { Observer, pidOfHolder } from './observe.js';
+import { ReplicaSet } from './replicas.js';
+
+export type RoundKind = 'kill' | 'graceful';
+
+export interface Round {
+  kind: RoundKind;
+  /** From the signal to the first stored controller write fenced by the new leader's epoch (as polled). */
+  leaderMs: number;
+  /** From the signal to the lease row showing a higher epoch (as polled). */
+  leaseMs: number;
+  /** Longest gap between acknowledged writes from 1 s before the signal to 1 s after the new leader wrote. */
+  writeMs: number;
+  epochBefore: number;
+  epochAfter: number;
+}
+
+export interface FailoverResult {
+  rounds: Round[];
+  ackedWrites: number;
+  ackedLost: number;
+  duplicateActions: number;
+  writeFailures: number;
+  heartbeats: number;
+  heartbeatFailures: number;
+  suspectDecisions: number;
+  transitions: number;
+}
+
+export interface FailoverOptions {
+  /** A PostgreSQL URL whose server may create and drop a database for the run. */
+  adminDatabaseUrl: string;
+  rounds: number;
+  replicas?: number;
+  /** How often the bench polls the store for the takeover. */
+  pollMs?: number;
+  /** Further AURORA_* settings of every replica (lease timing, say). */
+  env?: Record<string, string>;
+  onRound?: (round: Round, index: number) => void;
+  log?: (line: string) => void;
+}
+
+/** Settings of every replica; the forecasting pass (1 s, its minimum) is the observed controller write. */
+export const REPLICA_ENV = {
+  AURORA_HEARTBEAT_INTERVAL_MS: '200',
+  AURORA_SUSPECT_AFTER_MS: '600',
+  AURORA_DOWN_AFTER_MS: '600000',
+  AURORA_PREDICTION_INTERVAL: '1s',
+  AURORA_RATE_LIMIT_MAX: '100000000',
+} as const;
+
+const ADMIN = `failover-${randomBytes(8).toString('hex')}`;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The longest gap between consecutive acknowledgements within [from, to] (both ends count as edges). */
+export function longestGap(acks: readonly Ack[], from: number, to: number): number {
+  let last = from;
+  let gap = 0;
+  for (const a of acks) {
+    if (a.ackAt < from) continue;
+    if (a.ackAt > to) break;
+    gap = Math.max(gap, a.ackAt - last);
+    last = a.ackAt;
+  }
+  return Math.max(gap, to - last);
+}
+
+/**
+ * Runs replicas of `aurora server` on a fresh database, with agents heartbeating and a writer
+ * writing through them, and stops the leader `rounds` times by kill -9, then `rounds` times by
+ * SIGTERM, restarting it after each round. Checks every acknowledged write afterwards.
+ */
+export async function runFailover(o: FailoverOptions): Promise<FailoverResult> {
+  const log = o.log ?? (() => {});
+  const pollMs = o.pollMs ?? 5;
+  const db = await freshPostgresDatabase(o.adminDatabaseUrl);
+  const set = new ReplicaSet({
+    databaseUrl: db.url,
+    count: o.replicas ?? 3,
+    env: { AURORA_ADMIN_TOKEN: ADMIN, ...REPLICA_ENV, ...o.env },
+  });
+  const observer = new Observer(db.url);
+  await observer.connect();
+  const urls = () => set.replicas.map((r) => r.url);
+  let writer: Writer | undefined;
+  let agents: Agents | undefined;
+  try {
+    log('starting replicas...');
+    await set.start();
+    agents = new Agents(urls(), { count: 6, intervalMs: 200, talkMs: 1_500, silentMs: 1_500 });
+    await agents.join(ADMIN);
+    agents.start();
+    writer = new Writer(urls(), ADMIN, `failover-${Date.now()}`);
+    writer.start();
+    const rounds: Round[] = [];
+    const kinds: RoundKind[] = [...Array(o.rounds).fill('kill'), ...Array(o.rounds).fill('graceful')];
+    for (const [i, kind] of kinds.entries()) {
+      const before = await observer.steady(30_000);
+      const leader = set.byPid(pidOfHolder(before.holder));
+      if (!leader) throw new Error(`the lease holder ${before.holder} is none of the replicas`);
+      // Let writes flow through every replica before the next stop.
+      await sleep(1_000);
+      const signalAt = now();
+      const stopped = set.stopOne(leader, kind === 'kill' ? 'SIGKILL' : 'SIGTERM');
+      const { leaseAt, writeAt } = await observer.takeover(before.epoch, pollMs, 60_000);
+      await stopped;
+      await sleep(1_000);
+      const after = await observer.lease();
+      const round: Round = {
+        kind,
+        leaderMs: writeAt - signalAt,
+        leaseMs: leaseAt - signalAt,
+        writeMs: longestGap(writer.acks, signalAt - 1_000, writeAt + 1_000),
+        epochBefore: before.epoch,
+        epochAfter: after.epoch,
+      };
+      rounds.push(round);
+      o.onRound?.(round, i);
+      await set.restart(leader.index);
+    }
+    await writer.stop();
+    await agents.stop();
+    const lost = await observer.lostWrites(writer.runId, writer.acks);
+    const transitions = await observer.duplicateTransitions();
+    return {
+      rounds,
+      ackedWrites: writer.acks.length,
+      ackedLost: lost.length,
+      duplicateActions: transitions.duplicates,
+      writeFailures: writer.failures,
+      heartbeats: agents.heartbeats,
+      heartbeatFailures: agents.failures,
+      suspectDecisions: transitions.suspectDecisions,
+      transitions: transitions.transitions,
+    };
+  } finally {
+    await writer?.stop();
+    await agents?.stop();
+    await observer.close().catch(() => undefined);
+    await set.close();
+    await db.drop();
+  }
+}
