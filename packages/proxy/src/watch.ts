@@ -10,6 +10,11 @@ export interface WatchOptions {
   onView(view: ServiceView): void;
   /** Called when the control plane cannot be reached; the proxy keeps routing on its last view meanwhile. */
   onError?(error: Error): void;
+  /**
+   * The fetch used for the control plane (default the global one); pass one that trusts the
+   * cluster CA to follow an https:// server whose certificate the system's roots do not cover.
+   */
+  readonly fetch?: typeof fetch;
   /** Longest wait between reconnection attempts (default 5 s; attempts start at 250 ms and double). */
   readonly maxRetryMs?: number;
 }
@@ -53,6 +58,7 @@ export function watchService(options: WatchOptions): ServiceWatch {
   const abort = new AbortController();
   const base = options.server.replace(/\/+$/, '');
   const headers = { authorization: `Bearer ${options.token}` };
+  const fetch = options.fetch ?? globalThis.fetch;
   let live = false;
   let resolveSynced!: () => void;
   const synced = new Promise<void>((resolve) => {

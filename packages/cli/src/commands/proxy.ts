@@ -4,14 +4,14 @@ import { type PickerName, pickerNames } from '@aurora/core';
 import { type BackendSpec, parseBackend, parseListen, startProxy, watchService } from '@aurora/proxy';
 import { type CommandSpec, type ParsedFlags, parseFlags, stringFlag } from '../args.js';
 import { CliError } from '../cli-error.js';
-import { savedAdminToken } from '../connection.js';
+import { connectionFlags, fetchTrusting, savedAdminToken, trustedCa } from '../connection.js';
 import { waitForSignal } from '../signals.js';
 
 export const proxyCommand: CommandSpec = {
   name: 'proxy',
   summary: 'run the built-in load balancer for one service',
   usage:
-    'aurora proxy --listen ADDR --service NAME (--backend HOST:PORT ... | --server URL [--token T]) [--zone Z] [--picker P] [--workers N]',
+    'aurora proxy --listen ADDR --service NAME (--backend HOST:PORT ... | --server URL [--token T] [--ca-file FILE]) [--zone Z] [--picker P] [--workers N]',
   flags: {
     listen: { type: 'string', placeholder: 'host:port', description: 'address to listen on (default 127.0.0.1:8080)' },
     service: { type: 'string', placeholder: 'name', description: 'the service to balance' },
@@ -38,7 +38,14 @@ export const proxyCommand: CommandSpec = {
     token: {
       type: 'string',
       placeholder: 'token',
-      description: 'token for --server (AURORA_TOKEN; default: the one `aurora up` saved in ./.aurora/data)',
+      description: 'token for --server (AURORA_TOKEN; default: the one `aurora up` saved in the data dir)',
+    },
+    'ca-file': connectionFlags['ca-file'] as CommandSpec['flags'][string],
+    'data-dir': {
+      type: 'string',
+      placeholder: 'dir',
+      description:
+        'the --data-dir `aurora up` ran with, to use the admin token and cluster CA it saved (AURORA_DATA_DIR; default ./.aurora/data)',
     },
     'trust-forwarded': {
       type: 'boolean',
@@ -48,7 +55,7 @@ export const proxyCommand: CommandSpec = {
   examples: [
     'aurora proxy --listen 0.0.0.0:8080 --service web --backend 10.0.0.11:80,zone=a --backend 10.0.0.12:80,zone=b --zone a',
     'aurora proxy --listen :8080 --service web --backend 127.0.0.1:9001 --backend 127.0.0.1:9002 --workers 2',
-    'aurora proxy --listen 0.0.0.0:8080 --service web --server http://10.0.0.5:7070 --token $AURORA_TOKEN',
+    'aurora proxy --listen 0.0.0.0:8080 --service web --server https://10.0.0.5:7070 --token $AURORA_TOKEN --ca-file cluster-ca.pem',
   ],
 };
 
@@ -103,10 +110,13 @@ export async function runProxy(argv: string[], env: NodeJS.ProcessEnv): Promise<
         ...watched,
         service,
         onView: (view) => proxy.update(view),
-        onError: (error) =>
+        onError: (error) => {
+          // fetch says only "fetch failed"; the cause names the refused connection or the untrusted certificate.
+          const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
           process.stderr.write(
-            `aurora proxy: control plane unreachable (${error.message}); routing on the last view\n`,
-          ),
+            `aurora proxy: control plane unreachable (${error.message}${cause}); routing on the last view\n`,
+          );
+        },
       })
     : undefined;
   if (cluster.isPrimary) {
@@ -120,7 +130,10 @@ export async function runProxy(argv: string[], env: NodeJS.ProcessEnv): Promise<
   return cluster.isPrimary ? 'proxy stopped' : '';
 }
 
-function watchTarget(flags: ParsedFlags, env: NodeJS.ProcessEnv): { server: string; token: string } {
+function watchTarget(
+  flags: ParsedFlags,
+  env: NodeJS.ProcessEnv,
+): { server: string; token: string; fetch?: typeof fetch } {
   const server = stringFlag(flags, 'server') ?? env.AURORA_SERVER;
   if (!server) {
     throw new CliError(
@@ -130,7 +143,9 @@ function watchTarget(flags: ParsedFlags, env: NodeJS.ProcessEnv): { server: stri
   }
   const token = stringFlag(flags, 'token') ?? env.AURORA_TOKEN ?? savedAdminToken(flags, env) ?? env.AURORA_ADMIN_TOKEN;
   if (!token) throw new CliError('no token for --server', 'pass --token or set AURORA_TOKEN');
-  return { server, token };
+  // An https:// control plane is verified against --ca-file, AURORA_CA_FILE or the saved cluster CA, as operator verbs do.
+  const trusted = server.startsWith('https:') ? fetchTrusting(trustedCa(flags, env)) : undefined;
+  return { server, token, ...(trusted ? { fetch: trusted } : {}) };
 }
 
 /**
