@@ -54,7 +54,7 @@ export const serverFlags: FlagSpecs = {
     placeholder: 'names',
     multiple: true,
     description:
-      'DNS name or IP address agents use to reach the server, put in its certificate (repeatable or comma-separated; AURORA_TLS_SANS)',
+      "DNS name or IP address agents use to reach the server, put in its certificate besides localhost, the loopback addresses, this machine's hostname and a --host that names one address (repeatable or comma-separated; AURORA_TLS_SANS)",
   },
   'tls-cert': {
     type: 'string',

@@ -73,14 +73,21 @@ describe('HTTPS with a certificate from the cluster CA', () => {
   });
   afterAll(async () => server?.close());
 
-  it('serves HTTPS that verifies against the cluster CA, naming loopback and the configured names', async () => {
+  it("serves HTTPS that verifies against the cluster CA, naming loopback, this machine's hostname and the configured names", async () => {
     expect(server.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     expect(server.tls).toEqual({ source: 'cluster-ca' });
     const ok = await httpsCall(`${server.url}/healthz`, { ca: server.clusterCa.certificate });
     expect(ok.status).toBe(200);
     await expect(httpsCall(`${server.url}/healthz`, {})).rejects.toThrow(/self.signed|unable to verify|issuer/i);
     const served = await servedCertificate(server.port);
-    for (const name of ['DNS:localhost', 'IP Address:127.0.0.1', 'DNS:aurora.example.test', 'IP Address:10.9.8.7']) {
+    const names = [
+      'DNS:localhost',
+      'IP Address:127.0.0.1',
+      `DNS:${os.hostname()}`,
+      'DNS:aurora.example.test',
+      'IP Address:10.9.8.7',
+    ];
+    for (const name of names) {
       expect(served.subjectaltname).toContain(name);
     }
     expect(served.issuerRaw.equals(new X509Certificate(server.clusterCa.certificate).raw)).toBe(true);

@@ -59,7 +59,7 @@ export const tlsKeys = [
     flag: '--tls-san',
     default: [],
     description:
-      'DNS names and IP addresses the cluster CA puts in the server certificate, besides localhost, 127.0.0.1, ::1 and host (the names agents use to reach this control plane)',
+      "DNS names and IP addresses the cluster CA puts in the server certificate (the names agents use to reach this control plane), besides localhost, 127.0.0.1, ::1, this machine's hostname and host unless it is 0.0.0.0 or ::",
     parse: names,
   } satisfies ConfigKey<string[]>,
   {
