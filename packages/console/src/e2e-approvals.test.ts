@@ -5,7 +5,9 @@
  * cordons it; a threshold rule on the agent's own CPU readings fires the alert that starts the
  * run. Three people sign in with their passwords: an operator of another team, whom Cedar
  * refuses; an operator of the node's team, who approves (and cannot approve twice); an admin,
- * whose approval completes the two of two, after which the run cordons the node.
+ * whose approval completes the two of two, after which the run cordons the node. A second playbook,
+ * without an approval section (one admin or operator), asks to drain the node; the operator
+ * rejects it with a reason, and that run ends without acting.
  */
 
 import { randomBytes } from 'node:crypto';
@@ -35,6 +37,12 @@ approval:
       required: 2
   expiresAfter: 30m
   onExpiry: reject
+`;
+/** Without an approval section: one admin or operator, within an hour, else reject. */
+const DRAIN_PLAYBOOK = `trigger:
+  alert: { metric: mem_used_pct, node: ${NODE_NAME} }
+steps:
+  - action: drain
 `;
 
 if (browserSkip) console.warn(browserSkip);
@@ -72,14 +80,17 @@ describe.skipIf(browserSkip)(`console approvals in Chromium${browserSkip ? ` (sk
       if (!res.ok) throw new Error(`${method} ${route} answered ${res.status}: ${await res.text()}`);
     };
     await call('PUT', '/v1/playbooks/cordon-hot', { yaml: PLAYBOOK });
-    // Always true of a CPU reading: the alert fires once the agent has sent 10 s of them.
-    await call('POST', '/v1/alert-rules', {
-      name: 'prod-e2e-cpu',
-      selector: `cpu_usage_pct{node="${NODE_NAME}"}`,
-      op: '>=',
-      value: 0,
-      for: '10s',
-    });
+    await call('PUT', '/v1/playbooks/drain-full', { yaml: DRAIN_PLAYBOOK });
+    // Always true of a reading: each alert fires once the agent has sent 10 s of them.
+    for (const metric of ['cpu_usage_pct', 'mem_used_pct']) {
+      await call('POST', '/v1/alert-rules', {
+        name: `prod-e2e-${metric}`,
+        selector: `${metric}{node="${NODE_NAME}"}`,
+        op: '>=',
+        value: 0,
+        for: '10s',
+      });
+    }
     const { token } = await admin.createJoinToken({ description: 'console approvals e2e' });
     agent = await startAgent({
       server: server.url,
@@ -121,19 +132,21 @@ describe.skipIf(browserSkip)(`console approvals in Chromium${browserSkip ? ` (sk
     const admin = new AuroraClient({ baseUrl: server.url, token: adminToken });
     // The rule fires after 10 s of readings and is evaluated every 15 s; the trigger then starts the run.
     let run: WorkflowRun | undefined;
+    let drain: WorkflowRun | undefined;
     await expect
       .poll(
         async () => {
-          run = (await admin.runs()).items.find(
-            (r) => r.approval?.state === 'pending' && r.approval.node === NODE_NAME,
-          );
-          return run?.status;
+          const waiting = (await admin.runs()).items.filter((r) => r.approval?.state === 'pending');
+          run = waiting.find((r) => r.workflow === 'playbook:cordon-hot@1');
+          drain = waiting.find((r) => r.workflow === 'playbook:drain-full@1');
+          return [run?.status, drain?.status];
         },
         { timeout: 90_000, interval: 1_000 },
       )
-      .toBe('waiting');
-    if (!run) throw new Error('no run waits for approval');
+      .toEqual(['waiting', 'waiting']);
+    if (!run || !drain) throw new Error('no run waits for approval');
     const row = (page: Page) => page.locator(`[data-testid=run-row][data-run="${run?.id}"]`);
+    const drainRow = (page: Page) => page.locator(`[data-testid=run-row][data-run="${drain?.id}"]`);
 
     // An operator of another team: the page shows the run and its approvers, and Cedar's refusal as the server words it.
     const ola = await signedIn('ola');
@@ -168,7 +181,20 @@ describe.skipIf(browserSkip)(`console approvals in Chromium${browserSkip ? ` (sk
       .poll(() => anaRow.getByTestId('approval-error').textContent())
       .toMatch(/ana already decided on run .*a person counts once per run \(AURORA_ALREADY_DECIDED\)/);
     expect((await admin.getNode(NODE_NAME)).operatorState).toBeNull();
+
+    // The playbook without an approval section asks one admin or operator within the hour; ana rejects it.
+    const anaDrain = drainRow(ana);
+    expect(await anaDrain.getByTestId('approval-progress').textContent()).toBe('0 of 1 approval');
+    expect(await anaDrain.getByTestId('approval-who').textContent()).toBe('role admin or operator');
+    expect(await anaDrain.getByTestId('approval-expiry').textContent()).toMatch(
+      /^expires in (59|60) min, then reject$/,
+    );
+    expect(await anaDrain.getByTestId('approval-reject').isDisabled()).toBe(true);
+    await anaDrain.getByTestId('approval-reason').fill('memory is high during the nightly batch; leave it');
     await ana.screenshot({ path: path.join(screenshots, 'console-runs-approval.png'), fullPage: true });
+    await anaDrain.getByTestId('approval-reject').click();
+    // Rejected, it no longer waits, so the "waiting for approval" filter drops it.
+    await anaDrain.waitFor({ state: 'detached' });
 
     // An admin completes the two of two; the run is woken, cordons the node and succeeds.
     const ben = await signedIn('ben');
@@ -197,6 +223,13 @@ describe.skipIf(browserSkip)(`console approvals in Chromium${browserSkip ? ` (sk
         .getByTestId('run-step')
         .evaluateAll((els) => els.map((e) => `${e.getAttribute('data-step')} ${e.getAttribute('data-status')}`)),
     ).toEqual(['authorize succeeded', 'approval succeeded', '0-cordon succeeded']);
+    // The rejected run ended without acting, saying who rejected it and why.
+    const benDrain = ben.locator(`[data-testid=run-row][data-run="${drain.id}"][data-status=rejected]`);
+    await benDrain.waitFor();
+    expect(await benDrain.getByTestId('run-error').textContent()).toBe(
+      'rejected by ana at level 1: memory is high during the nightly batch; leave it',
+    );
+    expect(await benDrain.getByTestId('run-approval').locator('summary').textContent()).toBe('rejected');
     await ben.screenshot({ path: path.join(screenshots, 'console-runs.png'), fullPage: true });
     expect(pageErrors).toEqual([]);
   }, 240_000);
