@@ -233,6 +233,7 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
     });
     const healing = createHealing({
       store,
+      decisions,
       // Playbooks act on nodes through the same path as the API; ctx exists before any run can start.
       operateNode: (node, action, by) => operateNode(ctx, node, action, by),
       governance: {

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Leadership } from '../platform/leadership/index.js';
+import type { DecisionLog, Leadership } from '../platform/leadership/index.js';
 import type { Store } from '../platform/store/index.js';
 import type { QueryEngine } from '../telemetry/index.js';
 import { AgentActionQueue } from './actions/queue.js';
@@ -45,6 +45,8 @@ export interface HealingOptions {
   operateNode?: NodeOperator;
   /** Cedar decisions for playbook runs and approvers, and the audit chain (the governance capability). */
   governance: HealingGovernance;
+  /** The audit chain, where the incident controller records the incidents it opens, grows, resolves and reopens. */
+  decisions: DecisionLog;
   /** Further workflows an embedder (or a test) runs on the engine. */
   workflows?: readonly WorkflowDefinition<never>[];
   onError?: (runId: string, error: unknown) => void;
@@ -93,6 +95,7 @@ export function createHealing(o: HealingOptions): Healing {
     db: o.store.db,
     query: o.query,
     leadership: o.leadership,
+    decisions: o.decisions,
     now: o.now,
   });
   return {

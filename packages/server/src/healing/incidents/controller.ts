@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, gte, inArray, isNull, or, sql } from 'drizzle-orm';
-import type { Controller, Leadership } from '../../platform/leadership/index.js';
+import {
+  type Controller,
+  type DecisionLog,
+  decideFenced,
+  type Leadership,
+  unrecordedDecisions,
+} from '../../platform/leadership/index.js';
 import { rowsOf } from '../../platform/store/engine.js';
 import { type Db, FencedWriteError } from '../../platform/store/index.js';
 import { alerts, incidentAlerts, incidents, services } from '../../platform/store/schema.js';
@@ -20,10 +26,14 @@ export interface IncidentControllerOptions {
   rankEveryMs?: number;
   ranking?: RankingWindow;
   intervalMs?: number;
+  /** The audit chain, where incidents opened, grown, resolved and reopened are recorded (default: not recorded). */
+  decisions?: DecisionLog;
 }
 
 interface Tracked extends IncidentGroup {
   isNew: boolean;
+  /** The status as read before this pass (open for a new one). */
+  status: string;
   alertIds: string[];
 }
 
@@ -75,6 +85,7 @@ export class IncidentController implements Controller {
           openedAt: r.openedAt,
           lastActivityAt: r.lastActivityAt,
           isNew: false,
+          status: r.status,
           alertIds: [],
         },
       ]),
@@ -92,6 +103,7 @@ export class IncidentController implements Controller {
           openedAt: alert.startsAt,
           lastActivityAt: alert.startsAt,
           isNew: true,
+          status: 'open',
           alertIds: [],
         };
         groups.set(group.id, group);
@@ -118,10 +130,8 @@ export class IncidentController implements Controller {
 
   async #write(groups: Tracked[], now: number): Promise<Set<string>> {
     const changed = new Set<string>();
-    const fence = this.o.leadership.fence();
-    const epoch = this.o.leadership.epoch;
-    await this.o.db.transaction(async (tx) => {
-      if (fence && rowsOf(await tx.execute(fence)).length === 0) throw new FencedWriteError();
+    const log = this.o.decisions ?? unrecordedDecisions;
+    await decideFenced(this.o.db, this.o.leadership, log, this.name, async (tx, decide, epoch) => {
       for (const g of groups) {
         if (g.isNew) {
           await tx.insert(incidents).values({
@@ -151,10 +161,20 @@ export class IncidentController implements Controller {
         );
         const firing = Number(state?.firing ?? 0) > 0;
         const lastActivityAt = firing ? now : Math.max(g.lastActivityAt, Number(state?.last_end ?? 0));
+        const status = firing ? 'open' : 'resolved';
+        // Decisions are the changes: opened, alerts joined, resolved, reopened; a pass that only moves
+        // lastActivityAt forward (every pass while an alert fires) is not one.
+        const subject = { incident: g.id };
+        const detail = { alerts: g.alertIds, nodes: [...g.nodes].sort(), services: [...g.services].sort() };
+        if (g.isNew) decide({ decision: 'incident.opened', subject, detail });
+        else if (g.alertIds.length > 0) decide({ decision: 'incident.grouped', subject, detail });
+        if (status !== g.status) {
+          decide({ decision: status === 'open' ? 'incident.reopened' : 'incident.resolved', subject, detail });
+        }
         await tx
           .update(incidents)
           .set({
-            status: firing ? 'open' : 'resolved',
+            status,
             resolvedAt: firing ? null : lastActivityAt,
             lastActivityAt,
             openedAt: g.openedAt,

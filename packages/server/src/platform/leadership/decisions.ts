@@ -44,22 +44,22 @@ export function decisionRecord(
 
 /**
  * One fenced controller transaction whose decisions are recorded in it: the fence first (a deposed
- * leader's write is refused), then `work`, which reports each decision it makes through `decide`,
- * then the record of those decisions, last, so the entries commit with the writes or not at all.
+ * leader's write is refused), then `work`, which reports each decision it makes through `decide`
+ * (and is given the epoch the fence checked, for rows that carry it), then the record of those decisions, last, so the entries commit with the writes or not at all.
  */
 export function decideFenced<T>(
   db: Db,
   leadership: Leadership,
   log: DecisionLog,
   controller: string,
-  work: (tx: Tx, decide: (d: ControllerDecision) => void) => Promise<T>,
+  work: (tx: Tx, decide: (d: ControllerDecision) => void, epoch: number) => Promise<T>,
 ): Promise<T> {
   return db.transaction(async (tx) => {
     const epoch = leadership.epoch;
     const fence = leadership.fence();
     if (fence && rowsOf(await tx.execute(fence)).length === 0) throw new FencedWriteError();
     const made: ControllerDecision[] = [];
-    const result = await work(tx, (d) => made.push(d));
+    const result = await work(tx, (d) => made.push(d), epoch);
     await log.record(tx, controller, epoch, made);
     return result;
   });
