@@ -150,6 +150,14 @@ describe.skipIf(browserSkip)(`console approvals in Chromium${browserSkip ? ` (sk
 
     // An operator of another team: the page shows the run and its approvers, and Cedar's refusal as the server words it.
     const ola = await signedIn('ola');
+    // The overview lists both runs as waiting, and links to the runs page filtered to them.
+    await ola.getByTestId('nav-overview').click();
+    const pending = ola.locator(`[data-testid=pending-approval][data-run="${run.id}"]`);
+    await expect.poll(() => pending.textContent()).toContain('pending, 0 of 2 approvals by role operator or admin');
+    expect(await ola.getByTestId('pending-approval').count()).toBe(2);
+    await ola.getByTestId('pending-approvals-link').click();
+    await ola.locator('[data-testid=runs-page][data-loaded=true]').waitFor();
+    expect(await ola.getByTestId('run-filter-show').inputValue()).toBe('approval');
     const olaRow = row(ola);
     await olaRow.waitFor();
     expect(await olaRow.getByTestId('run-status').textContent()).toBe('waiting');

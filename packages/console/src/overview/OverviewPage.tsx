@@ -1,7 +1,7 @@
 /**
  * Cluster overview: how many nodes are in each state (live, from the fleet
- * picture), what needs attention, which alerts are firing, what is predicted to go wrong, and which
- * control plane answered.
+ * picture), what needs attention, which alerts are firing, which playbook runs wait for an
+ * approval, what is predicted to go wrong, and which control plane answered.
  */
 import type { ClusterSummary, Node } from '@aurora/sdk';
 import { useEffect, useMemo, useState } from 'react';
@@ -13,6 +13,7 @@ import { formatAgo } from '../ui/format.js';
 import { StateBadge } from '../ui/StateBadge.js';
 import { useNow } from '../ui/use-now.js';
 import { OpenAlerts } from './OpenAlerts.js';
+import { PendingApprovals } from './PendingApprovals.js';
 import { PredictedProblems } from './PredictedProblems.js';
 
 /** How often the control-plane facts (leader, store, version) are re-read. */
@@ -111,6 +112,7 @@ export function OverviewPage() {
           <Attention nodes={attention} now={now} />
         </section>
         <OpenAlerts now={now} />
+        <PendingApprovals now={now} />
         <PredictedProblems />
         <section className="card" aria-labelledby="plane-title">
           <h2 id="plane-title">Control plane</h2>
