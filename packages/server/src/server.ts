@@ -186,6 +186,7 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
     const detection = createDetection(store, {
       now: () => clock.now(),
       holder: replica,
+      decisions,
       partitions: config.detectionPartitions,
       ...(config.detectionOwnership === 'shared' ? { own: 'share' as const } : {}),
       selectors: parseDetectionSeries(config.detectionSeries),

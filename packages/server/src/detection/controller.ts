@@ -1,6 +1,6 @@
 import { LIVE_DETECTOR, snapshotText } from '@aurora/core';
 import { sql } from 'drizzle-orm';
-import type { Controller } from '../platform/leadership/index.js';
+import type { Controller, DecisionLog } from '../platform/leadership/index.js';
 import { arrayParam as arr, type Db, rowsOf } from '../platform/store/engine.js';
 import { FencedWriteError } from '../platform/store/index.js';
 import { anomalies } from '../platform/store/schema.js';
@@ -16,6 +16,8 @@ export interface DetectionOptions {
   now: () => number;
   /** Identity of this replica among partition owners. */
   holder: string;
+  /** The audit chain, where partitions taken and handed back are recorded (default: not recorded). */
+  decisions?: DecisionLog;
   /** How many partitions series are grouped into. */
   partitions: number;
   /**
@@ -75,7 +77,7 @@ export class DetectionController implements Controller {
     this.intervalMs = o.intervalMs ?? 250;
     this.#detector = o.detector ?? LIVE_DETECTOR;
     this.#own = o.own ?? Array.from({ length: o.partitions }, (_, i) => i);
-    this.leases = new PartitionLeases(o.db, o.holder, o.leaseTtlMs ?? 2_000);
+    this.leases = new PartitionLeases(o.db, o.holder, o.leaseTtlMs ?? 2_000, o.decisions, this.name);
     this.#reader = new HeadReader(o.db, { partitions: o.partitions, now: o.now });
     this.#lastSnapshotAt = o.now();
   }

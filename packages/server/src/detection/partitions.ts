@@ -1,4 +1,5 @@
 import { type SQL, sql } from 'drizzle-orm';
+import { type ControllerDecision, type DecisionLog, unrecordedDecisions } from '../platform/leadership/index.js';
 import { arrayParam as arr, type Db, rowsOf, type Tx } from '../platform/store/engine.js';
 import { FencedWriteError } from '../platform/store/index.js';
 
@@ -34,17 +35,65 @@ export class PartitionLeases {
     private readonly db: Db,
     readonly holder: string,
     private readonly ttlMs: number,
+    /** The audit chain, where partitions taken and handed back are recorded, as `controller`'s decisions. */
+    private readonly decisions: DecisionLog = unrecordedDecisions,
+    private readonly controller = 'detection',
   ) {}
 
   /**
    * Takes or renews `wanted` partitions; returns those newly taken (whose
    * cursors and series the caller must load). Partitions another holder
    * still leases are left alone.
+   *
+   * Renewing only what it owns is one statement, as every pass does it. Wanting a partition it
+   * does not own runs in a transaction that reads the current holders first and records each
+   * partition taken (from whom, at which epoch) in the audit chain with the take. A partition lost
+   * to another holder is recorded by that holder's take; the loser, no longer fenced for it, writes
+   * nothing.
    */
   async claim(wanted: readonly number[]): Promise<number[]> {
     const names = wanted.map(partitionLeaseName);
-    const rows = rowsOf<{ name: string; epoch: string | number }>(
-      await this.db.execute(sql`
+    const takes = wanted.some((p) => !this.owned.has(p));
+    const rows = takes
+      ? await this.db.transaction(async (tx) => {
+          const before = new Map(
+            rowsOf<{ name: string; holder: string; epoch: string | number }>(
+              await tx.execute(sql`select name, holder, epoch from leases where name = any(${arr(names, 'text')})
+                order by name for update`),
+            ).map((r) => [r.name, r]),
+          );
+          const got = await this.#upsert(tx, names);
+          const made: ControllerDecision[] = [];
+          for (const r of got) {
+            const partition = Number(r.name.slice('detection/'.length));
+            if (this.owned.get(partition) === Number(r.epoch)) continue;
+            const prior = before.get(r.name);
+            made.push({
+              decision: 'partition.taken',
+              subject: { partition },
+              detail: { holder: this.holder, from: prior?.holder ?? null },
+              epoch: Number(r.epoch),
+            });
+          }
+          made.sort((a, b) => Number(a.subject.partition) - Number(b.subject.partition));
+          await this.decisions.record(tx, this.controller, 0, made);
+          return got;
+        })
+      : await this.#upsert(this.db, names);
+    const now = new Map<number, number>();
+    for (const r of rows) now.set(Number(r.name.slice('detection/'.length)), Number(r.epoch));
+    const taken: number[] = [];
+    for (const [p, epoch] of now) {
+      if (this.owned.get(p) !== epoch) taken.push(p);
+    }
+    this.owned.clear();
+    for (const [p, epoch] of now) this.owned.set(p, epoch);
+    return taken.sort((a, b) => a - b);
+  }
+
+  async #upsert(tx: Tx, names: string[]): Promise<{ name: string; epoch: string | number }[]> {
+    return rowsOf<{ name: string; epoch: string | number }>(
+      await tx.execute(sql`
         insert into leases (name, holder, epoch, expires_at)
         select n, ${this.holder}, 1, (extract(epoch from clock_timestamp()) * 1000)::bigint + ${this.ttlMs}
         from unnest(${arr(names, 'text')}) as n
@@ -56,15 +105,34 @@ export class PartitionLeases {
              or leases.expires_at < (extract(epoch from clock_timestamp()) * 1000)::bigint
         returning name, epoch`),
     );
-    const now = new Map<number, number>();
-    for (const r of rows) now.set(Number(r.name.slice('detection/'.length)), Number(r.epoch));
-    const taken: number[] = [];
-    for (const [p, epoch] of now) {
-      if (this.owned.get(p) !== epoch) taken.push(p);
-    }
-    this.owned.clear();
-    for (const [p, epoch] of now) this.owned.set(p, epoch);
-    return taken.sort((a, b) => a - b);
+  }
+
+  /**
+   * Hands `partitions` back (their leases expire at once) and records each as released, in one
+   * transaction; only those this holder still held are recorded.
+   */
+  async #handBack(partitions: readonly number[], why: string): Promise<void> {
+    const names = partitions.map(partitionLeaseName);
+    await this.db.transaction(async (tx) => {
+      const released = rowsOf<{ name: string; epoch: string | number }>(
+        await tx.execute(sql`update leases set expires_at = 0 where name = any(${arr(names, 'text')})
+          and holder = ${this.holder} returning name, epoch`),
+      );
+      await this.decisions.record(
+        tx,
+        this.controller,
+        0,
+        released
+          .map((r) => ({ partition: Number(r.name.slice('detection/'.length)), epoch: Number(r.epoch) }))
+          .sort((a, b) => a.partition - b.partition)
+          .map((r) => ({
+            decision: 'partition.released',
+            subject: { partition: r.partition },
+            detail: { holder: this.holder, reason: why },
+            epoch: r.epoch,
+          })),
+      );
+    });
   }
 
   /**
@@ -99,10 +167,7 @@ export class PartitionLeases {
     const mine = [...this.owned.keys()].filter((p) => p < partitions && !heldByOthers.has(p)).sort((a, b) => a - b);
     if (mine.length > share) {
       const surplus = mine.slice(share);
-      await this.db
-        .execute(sql`update leases set expires_at = 0 where name = any(${arr(surplus.map(partitionLeaseName), 'text')})
-          and holder = ${this.holder}`)
-        .catch(() => undefined);
+      await this.#handBack(surplus, `above its share of ${share} among ${owners.size} owners`).catch(() => undefined);
       for (const p of surplus) this.owned.delete(p);
       return mine.slice(0, share);
     }
@@ -136,12 +201,8 @@ export class PartitionLeases {
       .execute(sql`delete from leases where name = ${`detection-member/${this.holder}`}`)
       .catch(() => undefined);
     if (this.owned.size === 0) return;
-    const names = [...this.owned.keys()].map(partitionLeaseName);
+    const partitions = [...this.owned.keys()];
     this.owned.clear();
-    await this.db
-      .execute(
-        sql`update leases set expires_at = 0 where name = any(${arr(names, 'text')}) and holder = ${this.holder}`,
-      )
-      .catch(() => undefined);
+    await this.#handBack(partitions, 'stopped').catch(() => undefined);
   }
 }

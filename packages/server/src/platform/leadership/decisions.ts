@@ -10,6 +10,8 @@ export interface ControllerDecision {
   subject: Record<string, string | number | null>;
   /** What explains it: states before and after, reasons, counts. */
   detail?: Record<string, unknown>;
+  /** The epoch that fenced this decision when it is not the one of the whole call (each detection partition has its own). */
+  epoch?: number;
 }
 
 /**
@@ -35,7 +37,7 @@ export function decisionRecord(
   return {
     kind: 'controller.decision',
     actor: { kind: 'controller', id: controller },
-    epoch,
+    epoch: d.epoch ?? epoch,
     decision: d.decision,
     subject: d.subject,
     ...(d.detail ? { detail: d.detail } : {}),
