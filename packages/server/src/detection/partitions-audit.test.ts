@@ -27,7 +27,7 @@ for (const engine of testEngines()) {
         ['partition.taken', 2, 4],
         ['partition.taken', 3, 1],
       ]);
-      const holder = (decided[0]?.detail as { holder: string }).holder;
+      const holder = (decided[0]?.detail as { holder?: string } | undefined)?.holder;
       expect(holder).toMatch(/:/);
       expect(decided.map((d) => (d.detail as { from: string | null }).from)).toEqual([
         null,
