@@ -19,10 +19,10 @@ import { stringify as stringifyYaml } from 'yaml';
 import { type RegisteredRoute, registeredRoutes } from './platform/http/app.js';
 import { validatorFactory } from './platform/http/validation.js';
 import { rowsOf } from './platform/store/engine.js';
-import { alerts, incidentAlerts } from './platform/store/schema.js';
+import { incidentAlerts } from './platform/store/schema.js';
 import { encodeWriteRequest } from './telemetry/remote-write/proto.js';
-import { runAwaitingApproval } from './testing/approval-fixture.js';
 import { joinNode, startTestServer } from './testing/harness.js';
+import { insertFiringAlert, runAwaitingApproval } from './testing/healing-fixture.js';
 import { mutate, type Refs, type Schema, validArbitrary } from './testing/schema-arbitrary.js';
 
 /**
@@ -134,23 +134,13 @@ const pathFixtures: Record<string, () => Promise<string>> = {
   },
   async '/v1/alerts/:id'() {
     // Alerts come from detection and rules, not from the API; a firing one is written as the alerter writes it.
-    const id = `fixture-alert-${++unique}`;
-    const t = server.clock.now();
-    await server.store.db.insert(alerts).values({
-      id,
-      fingerprint: id,
-      source: 'rule',
-      state: 'firing',
+    return insertFiringAlert(server, {
+      id: `fixture-alert-${++unique}`,
       node: TARGET,
       metric: 'cpu_usage_pct',
+      source: 'rule',
       labels: {},
-      startsAt: t,
-      lastSeenAt: t,
-      summary: 'fixture',
-      score: 1,
-      updatedAt: t,
     });
-    return id;
   },
   async '/v1/playbooks/:name'() {
     await server.app.inject({

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registeredRoutes } from '../../platform/http/app.js';
 import { anomalies } from '../../platform/store/schema.js';
 import { encodeWriteRequest } from '../../telemetry/remote-write/proto.js';
-import { runAwaitingApproval } from '../../testing/approval-fixture.js';
 import { joinNode, sampleFacts, startTestServer, type TestServer } from '../../testing/harness.js';
+import { runAwaitingApproval } from '../../testing/healing-fixture.js';
 
 /**
  * The route × role matrix, generated from Fastify's own route table and the

@@ -5,9 +5,9 @@
  */
 import type { PersonalDataExport, WorkflowRunDetail } from '@aurora/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { alerts } from '../../platform/store/schema.js';
 import { testEngines } from '../../testing/engines.js';
 import { joinNode, sampleFacts, startTestServer, type TestServer } from '../../testing/harness.js';
+import { insertFiringAlert, runPlaybooks } from '../../testing/healing-fixture.js';
 
 const PASSWORD = 'privacy-password-1';
 const PLAYBOOK = `trigger:
@@ -66,23 +66,8 @@ for (const engine of testEngines()) {
       (await server.app.inject({ method: 'GET', url: `/v1/runs/${id}`, headers: server.admin })).json();
 
     it('exports a user’s approval decisions, and erasure takes its name off them; the chain still verifies', async () => {
-      const t = server.clock.now();
-      await server.store.db.insert(alerts).values({
-        id: 'alert-1',
-        fingerprint: 'alert-1',
-        source: 'anomaly',
-        state: 'firing',
-        node: 'prod-1',
-        metric: 'cpu_usage_pct',
-        labels: { node: 'prod-1' },
-        startsAt: t,
-        lastSeenAt: t,
-        summary: 'hot',
-        score: 1,
-        updatedAt: t,
-      });
-      await server.healing.playbooks.runOnce();
-      await server.healing.workflows.drain();
+      await insertFiringAlert(server, { id: 'alert-1', node: 'prod-1', metric: 'cpu_usage_pct', summary: 'hot' });
+      await runPlaybooks(server);
       const [pending] = await server.healing.workflows.runs.list({ limit: 10 });
       if (!pending) throw new Error('no run');
       for (const name of ['alice-ops', 'bob-ops']) {
@@ -108,7 +93,7 @@ for (const engine of testEngines()) {
           level: 1,
           decision: 'approve',
           reason: 'disk is failing',
-          decidedAt: new Date(t).toISOString(),
+          decidedAt: new Date(server.clock.now()).toISOString(),
         },
       ]);
 

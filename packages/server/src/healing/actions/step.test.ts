@@ -1,7 +1,7 @@
 import type { HeartbeatResponse } from '@aurora/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { alerts } from '../../platform/store/schema.js';
 import { joinNode, sampleFacts, startTestServer, type TestServer } from '../../testing/harness.js';
+import { insertFiringAlert, runPlaybooks } from '../../testing/healing-fixture.js';
 
 const PLAYBOOK = `trigger:
   alert: { metric: service_up, labels: { service: web } }
@@ -37,28 +37,16 @@ describe('agent steps in playbooks', () => {
   afterAll(async () => server?.close());
 
   const fire = async (node: string) => {
-    const id = `alert-${++seq}`;
-    const t = server.clock.now();
-    await server.store.db.insert(alerts).values({
-      id,
-      fingerprint: id,
-      source: 'rule:x',
-      state: 'firing',
+    return insertFiringAlert(server, {
+      id: `alert-${++seq}`,
       node,
       metric: 'service_up',
+      source: 'rule:x',
       labels: { node, service: 'web' },
-      startsAt: t,
-      lastSeenAt: t,
       summary: 'web down',
-      score: 1,
-      updatedAt: t,
     });
-    return id;
   };
-  const pass = async () => {
-    await server.healing.playbooks.runOnce();
-    await server.healing.workflows.drain();
-  };
+  const pass = () => runPlaybooks(server);
   const heartbeat = async (node: string, actionResults?: unknown[]): Promise<HeartbeatResponse> => {
     const res = await server.app.inject({
       method: 'POST',

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alerts } from '../../platform/store/schema.js';
 import { testEngines } from '../../testing/engines.js';
 import { joinNode, sampleFacts, startTestServer, type TestServer } from '../../testing/harness.js';
+import { insertFiringAlert, runPlaybooks } from '../../testing/healing-fixture.js';
 
 const MIN = 60_000;
 const PASSWORD = 'approvals-password-1';
@@ -86,28 +87,14 @@ for (const engine of testEngines()) {
     afterAll(async () => server?.close());
 
     const fire = async (node: string) => {
-      const id = `alert-${engine.name}-${++seq}`;
-      const t = server.clock.now();
-      await server.store.db.insert(alerts).values({
-        id,
-        fingerprint: id,
-        source: 'anomaly',
-        state: 'firing',
+      return insertFiringAlert(server, {
+        id: `alert-${engine.name}-${++seq}`,
         node,
         metric: 'cpu_usage_pct',
-        labels: { node },
-        startsAt: t,
-        lastSeenAt: t,
         summary: 'hot',
-        score: 1,
-        updatedAt: t,
       });
-      return id;
     };
-    const pass = async () => {
-      await server.healing.playbooks.runOnce();
-      await server.healing.workflows.drain();
-    };
+    const pass = () => runPlaybooks(server);
     const runFor = async (alertId: string): Promise<WorkflowRunDetail> => {
       const list = await server.healing.workflows.runs.list({ limit: 500 });
       const run = list.find((r) => (r.input as { alertId: string }).alertId === alertId);

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alerts } from '../../platform/store/schema.js';
 import { testEngines } from '../../testing/engines.js';
 import { joinNode, sampleFacts, startTestServer, type TestServer } from '../../testing/harness.js';
+import { insertFiringAlert } from '../../testing/healing-fixture.js';
 
 const MIN = 60_000;
 
@@ -60,20 +61,7 @@ for (const engine of testEngines()) {
 
     /** A firing alert as the alert controller writes it. */
     const fire = async (id: string, node: string, startsAt: number, metric = 'cpu_usage_pct') => {
-      await server.store.db.insert(alerts).values({
-        id,
-        fingerprint: id,
-        source: 'anomaly',
-        state: 'firing',
-        node,
-        metric,
-        labels: { node },
-        startsAt,
-        lastSeenAt: startsAt,
-        summary: `${metric} on ${node}`,
-        score: 1,
-        updatedAt: startsAt,
-      });
+      await insertFiringAlert(server, { id, node, metric, startsAt, summary: `${metric} on ${node}` });
     };
     const resolve = (id: string, at: number) =>
       server.store.db.update(alerts).set({ state: 'resolved', endsAt: at }).where(eq(alerts.id, id));

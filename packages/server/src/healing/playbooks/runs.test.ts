@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alerts } from '../../platform/store/schema.js';
 import { testEngines } from '../../testing/engines.js';
 import { joinNode, sampleFacts, sendHeartbeat, startTestServer, type TestServer } from '../../testing/harness.js';
+import { insertFiringAlert, runPlaybooks } from '../../testing/healing-fixture.js';
 
 const MIN = 60_000;
 const PLAYBOOK = `trigger:
@@ -38,23 +39,7 @@ for (const engine of testEngines()) {
     afterAll(async () => server?.close());
 
     const fire = async (node: string, metric = 'cpu_usage_pct') => {
-      const id = `alert-${++alertSeq}`;
-      const t = server.clock.now();
-      await server.store.db.insert(alerts).values({
-        id,
-        fingerprint: id,
-        source: 'anomaly',
-        state: 'firing',
-        node,
-        metric,
-        labels: { node },
-        startsAt: t,
-        lastSeenAt: t,
-        summary: 'hot',
-        score: 1,
-        updatedAt: t,
-      });
-      return id;
+      return insertFiringAlert(server, { id: `alert-${++alertSeq}`, node, metric, summary: 'hot' });
     };
     const resolve = (id: string) =>
       server.store.db.update(alerts).set({ state: 'resolved', endsAt: server.clock.now() }).where(eq(alerts.id, id));
@@ -68,10 +53,7 @@ for (const engine of testEngines()) {
         await server.app.inject({ method: 'GET', url: `/v1/runs/${run.id}`, headers: server.admin })
       ).json() as WorkflowRunDetail;
     };
-    const pass = async () => {
-      await server.healing.playbooks.runOnce();
-      await server.healing.workflows.drain();
-    };
+    const pass = () => runPlaybooks(server);
 
     it('a matching alert runs the playbook once: cordon, wait, verify the alert resolved, uncordon', async () => {
       const alertId = await fire('web-1');

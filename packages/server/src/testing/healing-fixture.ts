@@ -4,6 +4,43 @@ import { joinNode, sampleFacts, type TestServer } from './harness.js';
 
 let alertSeq = 0;
 
+/** A firing alert as the alert controller writes it; healing and incidents start from these. */
+export async function insertFiringAlert(
+  server: Pick<TestServer, 'store' | 'clock'>,
+  alert: {
+    id: string;
+    node: string;
+    metric: string;
+    source?: string;
+    labels?: Record<string, string>;
+    summary?: string;
+    startsAt?: number;
+  },
+): Promise<string> {
+  const t = alert.startsAt ?? server.clock.now();
+  await server.store.db.insert(alerts).values({
+    id: alert.id,
+    fingerprint: alert.id,
+    source: alert.source ?? 'anomaly',
+    state: 'firing',
+    node: alert.node,
+    metric: alert.metric,
+    labels: alert.labels ?? { node: alert.node },
+    startsAt: t,
+    lastSeenAt: t,
+    summary: alert.summary ?? 'fixture',
+    score: 1,
+    updatedAt: t,
+  });
+  return alert.id;
+}
+
+/** One pass of the playbook trigger and of the workflow engine, as the leader's controllers make it. */
+export async function runPlaybooks(server: Pick<TestServer, 'healing'>): Promise<void> {
+  await server.healing.playbooks.runOnce();
+  await server.healing.workflows.drain();
+}
+
 /**
  * A playbook run waiting for approval, as the control plane makes one: a production node of team
  * blue, a playbook that cordons it (default approval: one admin or operator), a firing alert on it,
@@ -23,24 +60,12 @@ export async function runAwaitingApproval(server: TestServer, tag: string): Prom
     });
     if (res.statusCode !== 200) throw new Error(`playbook put: ${res.body}`);
   }
-  const id = `${tag}-approval-alert-${++alertSeq}`;
-  const t = server.clock.now();
-  await server.store.db.insert(alerts).values({
-    id,
-    fingerprint: id,
-    source: 'anomaly',
-    state: 'firing',
+  const id = await insertFiringAlert(server, {
+    id: `${tag}-approval-alert-${++alertSeq}`,
     node,
     metric: `${tag}_approval`,
-    labels: { node },
-    startsAt: t,
-    lastSeenAt: t,
-    summary: 'fixture',
-    score: 1,
-    updatedAt: t,
   });
-  await server.healing.playbooks.runOnce();
-  await server.healing.workflows.drain();
+  await runPlaybooks(server);
   const [run] = await server.store.db
     .select({ id: workflowRuns.id, status: workflowRuns.status })
     .from(workflowRuns)
