@@ -164,6 +164,8 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
     const telemetry = createTelemetry({
       store,
       metrics,
+      leadership,
+      decisions,
       now: () => clock.now(),
       limits: { maxSeriesPerNode: config.maxSeriesPerNode, maxSeriesTotal: config.maxSeriesTotal },
       retention: {

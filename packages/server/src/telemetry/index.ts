@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServerMetrics } from '../platform/http/metrics.js';
-import type { Controller } from '../platform/leadership/index.js';
+import type { Controller, DecisionLog, Leadership } from '../platform/leadership/index.js';
 import type { Store } from '../platform/store/index.js';
 import { Compactor } from './compactor.js';
 import { TelemetryIngest } from './ingest.js';
@@ -28,6 +28,10 @@ export interface TelemetryOptions {
   now: () => number;
   limits: SeriesLimits;
   retention: TierRetention;
+  /** Fences the retention sweep (default: one process that always leads). */
+  leadership?: Leadership;
+  /** The audit chain, where sweeps that deleted metric data are recorded (default: not recorded). */
+  decisions?: DecisionLog;
   queryMaxSeries: number;
   /** Largest remote-write body once decompressed. */
   maxUncompressedBytes: number;
@@ -71,7 +75,15 @@ export function createTelemetry(o: TelemetryOptions): Telemetry {
       o.metrics.compactedSamples.inc(samples);
     },
   });
-  const retention = new TierRetentionSweeper(db, o.retention, o.now, () => catalog.forgetAll());
+  const retention = new TierRetentionSweeper(
+    db,
+    o.retention,
+    o.now,
+    () => catalog.forgetAll(),
+    undefined,
+    o.leadership,
+    o.decisions,
+  );
   const scrapers = (o.scrapeTargets ?? []).map(
     (target) =>
       new TargetScraper({
