@@ -28,6 +28,7 @@ import { createHttpApp } from './platform/http/app.js';
 import { AuroraError } from './platform/http/errors.js';
 import { ServerMetrics } from './platform/http/metrics.js';
 import {
+  AdvisoryLock,
   ControllerRunner,
   type DecisionLog,
   decisionRecord,
@@ -88,11 +89,24 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** The embedded store serves one process, which always leads; replicas on PostgreSQL elect one through a lease. */
-async function chooseLeadership(store: Store, logger: FastifyBaseLogger, holder: string): Promise<Leadership> {
+/**
+ * The embedded store serves one process, which always leads; replicas on PostgreSQL elect one through a
+ * lease, and wait on a session advisory lock so that one takes over as soon as the leader's session ends.
+ */
+async function chooseLeadership(
+  store: Store,
+  logger: FastifyBaseLogger,
+  holder: string,
+  databaseUrl: string | undefined,
+  schemaName: string | undefined,
+): Promise<Leadership> {
   if (store.kind === 'pglite') return new SingleProcessLeadership();
   const lease = new LeaseLeadership(store.db, {
     holder,
+    // Advisory locks are per database: the schema keeps stores sharing one database apart.
+    ...(databaseUrl
+      ? { lock: new AdvisoryLock(databaseUrl, `aurora leases ${schemaName ?? 'public'}/controllers`) }
+      : {}),
     onError: (err) => logger.warn({ err }, 'leader lease renewal failed'),
   });
   lease.onChange((leader) => logger.info({ leader, epoch: lease.epoch }, 'controller leadership changed'));
@@ -127,7 +141,7 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
     const metrics = new ServerMetrics();
     const bus = new EventBus();
     const replica = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-    const leadership = await chooseLeadership(store, logger, replica);
+    const leadership = await chooseLeadership(store, logger, replica, config.databaseUrl, options.schemaName);
     // Before the controllers: they record their decisions in its audit chain, and playbook runs are
     // decided by its Cedar authoriser.
     const governance = await createGovernance({
@@ -394,9 +408,10 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
           await runner.stop();
           await everyReplica.stop();
           if (sharedDetection || leadership.isLeader()) await detection.controller.stop();
+          // No controller runs here any more: hand the lease back now, so another replica leads while this one drains.
+          await leadership.stop();
           await app.close();
           await heartbeats.drain();
-          await leadership.stop();
           await store.close();
         })();
         return stopped;

@@ -8,3 +8,4 @@ export {
 } from './decisions.js';
 export { type Leadership, SingleProcessLeadership } from './leadership.js';
 export { LeaseLeadership, type LeaseOptions } from './lease-leadership.js';
+export { AdvisoryLock, type SessionLock } from './session-lock.js';

@@ -1,7 +1,10 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openFreshStore, testEngines } from '../../testing/engines.js';
 import { FencedWriteError, type Store } from '../store/index.js';
 import { LeaseLeadership } from './lease-leadership.js';
+import { AdvisoryLock } from './session-lock.js';
 
 for (const engine of testEngines()) {
   describe.skipIf(engine.skip !== undefined)(`leader lease on ${engine.name}`, () => {
@@ -32,7 +35,8 @@ for (const engine of testEngines()) {
     });
 
     it('a lease that is not renewed lapses and is taken over, and the deposed holder cannot write', async () => {
-      const a = new LeaseLeadership(store.db, { holder: 'a', name: 'lapse', ttlMs: 1 });
+      // a's own deadline is on a frozen clock, so only the database sees its 1 ms lease lapse.
+      const a = new LeaseLeadership(store.db, { holder: 'a', name: 'lapse', ttlMs: 1, now: () => 0 });
       const b = new LeaseLeadership(store.db, { holder: 'b', name: 'lapse', ttlMs: 60_000 });
       await a.tick();
       expect(a.isLeader()).toBe(true);
@@ -53,5 +57,100 @@ for (const engine of testEngines()) {
       expect(a.isLeader()).toBe(false);
       await b.stop();
     });
+
+    it('a leader that cannot renew before its deadline stops acting at once, before its lease expires', async () => {
+      let now = 0;
+      const a = new LeaseLeadership(store.db, { holder: 'a', name: 'deadline', ttlMs: 50, now: () => now });
+      const changes: boolean[] = [];
+      a.onChange((leader) => changes.push(leader));
+      await a.tick();
+      expect(a.isLeader()).toBe(true);
+      now = 49;
+      expect(a.isLeader()).toBe(true);
+      now = 50;
+      expect(a.isLeader()).toBe(false);
+      // The deadline's timer tells the controllers too, without a renewal attempt to find out.
+      for (let i = 0; i < 200 && changes.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(changes).toEqual([true, false]);
+      await a.stop();
+    });
   });
 }
+
+const lockUrl = process.env.AURORA_TEST_DATABASE_URL;
+describe.skipIf(!lockUrl)('leader lease with a session advisory lock on postgres', () => {
+  let store: Store;
+  let close: () => Promise<void>;
+  let admin: pg.Client;
+  beforeAll(async () => {
+    const postgres = testEngines().find((e) => e.name === 'postgres')!;
+    ({ store, close } = await openFreshStore(postgres));
+    admin = new pg.Client({ connectionString: lockUrl });
+    await admin.connect();
+  });
+  afterAll(async () => {
+    await admin?.end();
+    await close?.();
+  });
+
+  const until = async (what: () => boolean) => {
+    for (let i = 0; i < 500 && !what(); i++) await new Promise((r) => setTimeout(r, 10));
+  };
+  /** Pids of the sessions granted the lock. */
+  const lockHolders = async (name: string) =>
+    (
+      await admin.query<{ pid: number }>(
+        `select pid from pg_locks where locktype = 'advisory' and granted
+           and ((classid::bigint << 32) | objid::bigint) = hashtextextended($1, 0)`,
+        [name],
+      )
+    ).rows.map((r) => r.pid);
+  /** Starts a, waits until its session holds the lock, then starts b (which waits for it). */
+  const startBoth = async (a: LeaseLeadership, b: LeaseLeadership, name: string) => {
+    await a.start();
+    for (let i = 0; i < 500 && (await lockHolders(name)).length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    await b.start();
+  };
+  // A lease that would take a minute to expire: any takeover below comes from the lock.
+  const replica = (holder: string, lockName: string) =>
+    new LeaseLeadership(store.db, {
+      holder,
+      name: lockName,
+      ttlMs: 60_000,
+      lock: new AdvisoryLock(lockUrl!, lockName),
+    });
+
+  it('when the leader’s session ends, the follower waiting on the lock takes over at once with a higher epoch', async () => {
+    const name = `crash-${randomBytes(4).toString('hex')}`;
+    const a = replica('a', name);
+    const b = replica('b', name);
+    await startBoth(a, b, name);
+    expect([a.isLeader(), b.isLeader()]).toEqual([true, false]);
+    // What PostgreSQL sees when the leader's process is killed: its lock session ends.
+    const holders = await lockHolders(name);
+    expect(holders).toHaveLength(1);
+    await admin.query('select pg_terminate_backend($1)', [holders[0]]);
+    await until(() => b.isLeader());
+    expect(b.isLeader()).toBe(true);
+    expect(b.epoch).toBe(2);
+    expect(a.isLeader()).toBe(false);
+    await expect(
+      store.nodes.mutate(undefined, () => ({ changes: [], transitions: [] }), undefined, a.fence()),
+    ).rejects.toThrow(FencedWriteError);
+    await a.stop();
+    await b.stop();
+  });
+
+  it('a graceful stop hands the lease and the lock to the waiting follower at once', async () => {
+    const name = `handback-${randomBytes(4).toString('hex')}`;
+    const a = replica('a', name);
+    const b = replica('b', name);
+    await startBoth(a, b, name);
+    expect(a.isLeader()).toBe(true);
+    await a.stop();
+    await until(() => b.isLeader());
+    expect(b.isLeader()).toBe(true);
+    expect(b.epoch).toBe(2);
+    await b.stop();
+  });
+});

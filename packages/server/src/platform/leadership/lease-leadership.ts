@@ -1,6 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../store/index.js';
 import type { Leadership } from './leadership.js';
+import type { SessionLock } from './session-lock.js';
 
 /** Timing of the lease; defaults follow the design: renew every 500 ms, expire after 2 s. */
 export interface LeaseOptions {
@@ -10,24 +11,43 @@ export interface LeaseOptions {
   holder: string;
   renewEveryMs?: number;
   ttlMs?: number;
+  /**
+   * A lock only one session holds (PostgreSQL: a session advisory lock). Whoever is granted it
+   * takes the lease at once, without waiting for it to expire: the previous holder's session has
+   * ended, so it died or let go. Without one, the lease passes only when it expires or is handed back.
+   */
+  lock?: SessionLock;
+  /** Monotonic milliseconds, for the renewal deadline (tests may fake time). */
+  now?: () => number;
   /** Called with errors of a renewal (the replica then counts as not leading). */
   onError?: (error: unknown) => void;
 }
 
 /**
  * Leadership through a lease row in PostgreSQL: the holder renews it; when it
- * lapses another replica takes it and the epoch increases. Times come from
- * the database clock so replicas with skewed clocks agree on expiry.
+ * lapses, is handed back, or its holder's lock session ends, another replica
+ * takes it and the epoch increases. Expiry is judged by the database clock so
+ * replicas with skewed clocks agree; the holder also keeps a deadline of its own
+ * (start of its last successful renewal + TTL) and stops acting at once when it
+ * passes without a renewal, before any other replica can take over.
  */
 export class LeaseLeadership implements Leadership {
   #leader = false;
   #epoch = 0;
+  #deadline = 0;
   #timer: NodeJS.Timeout | undefined;
+  #deadlineTimer: NodeJS.Timeout | undefined;
   #listeners = new Set<(leader: boolean) => void>();
   #stopped = false;
+  /** Set when the lock was just granted: the next tick takes the lease whoever holds it. */
+  #granted = false;
+  #holdsLock = false;
+  #lockLoop: Promise<void> | undefined;
+  #ticking: Promise<void> = Promise.resolve();
   readonly #name: string;
   readonly #renewEveryMs: number;
   readonly #ttlMs: number;
+  readonly #now: () => number;
 
   constructor(
     private readonly db: Db,
@@ -36,16 +56,18 @@ export class LeaseLeadership implements Leadership {
     this.#name = options.name ?? 'controllers';
     this.#renewEveryMs = options.renewEveryMs ?? 500;
     this.#ttlMs = options.ttlMs ?? 2_000;
+    this.#now = options.now ?? (() => performance.now());
   }
 
-  /** Tries to take the lease once, then keeps renewing in the background. */
+  /** Tries to take the lease once, then keeps renewing in the background (and waits for the lock, if any). */
   async start(): Promise<void> {
     await this.tick();
     this.#schedule();
+    if (this.options.lock) this.#lockLoop = this.#waitForLock(this.options.lock);
   }
 
   isLeader(): boolean {
-    return this.#leader;
+    return this.#leader && this.#now() < this.#deadline;
   }
 
   get epoch(): number {
@@ -61,31 +83,90 @@ export class LeaseLeadership implements Leadership {
     return sql`select 1 from leases where name = ${this.#name} and holder = ${this.options.holder} and epoch = ${this.#epoch} for share`;
   }
 
-  /** One renewal or takeover attempt. */
-  async tick(): Promise<void> {
-    let leader = false;
+  /** One renewal or takeover attempt; attempts never overlap. */
+  tick(): Promise<void> {
+    this.#ticking = this.#ticking.then(() => this.#tick());
+    return this.#ticking;
+  }
+
+  async #tick(): Promise<void> {
+    if (this.#stopped) return;
+    const startedAt = this.#now();
+    const force = this.#granted;
+    const expiresAt = sql`(extract(epoch from clock_timestamp()) * 1000)::bigint + ${this.#ttlMs}`;
+    // Taken over when it is ours, has expired, or the lock was just granted to us.
+    const takeable = force
+      ? sql`true`
+      : sql`leases.holder = excluded.holder or leases.expires_at < (extract(epoch from clock_timestamp()) * 1000)::bigint`;
+    let epoch: number | undefined;
+    let refused = false;
     try {
       const result = await this.db.execute<{ epoch: string | number }>(sql`
         insert into leases (name, holder, epoch, expires_at)
-        values (${this.#name}, ${this.options.holder}, 1, (extract(epoch from clock_timestamp()) * 1000)::bigint + ${this.#ttlMs})
+        values (${this.#name}, ${this.options.holder}, 1, ${expiresAt})
         on conflict (name) do update
           set holder = excluded.holder,
               epoch = case when leases.holder = excluded.holder then leases.epoch else leases.epoch + 1 end,
               expires_at = excluded.expires_at
-          where leases.holder = excluded.holder
-             or leases.expires_at < (extract(epoch from clock_timestamp()) * 1000)::bigint
+          where ${takeable}
         returning epoch`);
       const row = (result as unknown as { rows: { epoch: string | number }[] }).rows[0];
-      if (row) {
-        leader = true;
-        this.#epoch = Number(row.epoch);
-      }
+      if (row) epoch = Number(row.epoch);
+      else refused = true;
+      if (force) this.#granted = false;
     } catch (error) {
+      // A failed renewal keeps what the deadline allows; the deadline timer ends it.
       this.options.onError?.(error);
     }
-    if (leader !== this.#leader) {
-      this.#leader = leader;
-      for (const listener of this.#listeners) listener(leader);
+    if (this.#stopped || epoch === undefined) {
+      if (!this.#stopped && refused) {
+        // Another replica holds the lease (it took it once ours expired): stop now, and let it have the lock too.
+        if (this.#holdsLock) void this.options.lock?.release();
+        this.#set(false);
+      }
+      return;
+    }
+    this.#epoch = epoch;
+    this.#deadline = startedAt + this.#ttlMs;
+    clearTimeout(this.#deadlineTimer);
+    this.#deadlineTimer = setTimeout(() => this.#lapse(), Math.max(0, this.#deadline - this.#now()));
+    this.#deadlineTimer.unref();
+    this.#set(true);
+  }
+
+  /** The deadline passed without a renewal: stop acting now, before anyone can take over. */
+  #lapse(): void {
+    if (this.#now() < this.#deadline) return;
+    if (this.#holdsLock) void this.options.lock?.release();
+    this.#set(false);
+  }
+
+  #set(leader: boolean): void {
+    if (leader === this.#leader) return;
+    this.#leader = leader;
+    for (const listener of this.#listeners) listener(leader);
+  }
+
+  /** Waits for the lock; when granted takes the lease at once; when it is lost waits again. */
+  async #waitForLock(lock: SessionLock): Promise<void> {
+    while (!this.#stopped) {
+      try {
+        const { lost } = await lock.acquire();
+        if (this.#stopped) break;
+        this.#holdsLock = true;
+        this.#granted = true;
+        await this.tick();
+        await lost;
+        this.#holdsLock = false;
+        this.#granted = false;
+        // Another replica is being granted the lock and takes over: stop acting now (a later renewal may resume).
+        if (!this.#stopped) this.#set(false);
+      } catch (error) {
+        this.#holdsLock = false;
+        if (this.#stopped) break;
+        this.options.onError?.(error);
+        await new Promise((r) => setTimeout(r, this.#renewEveryMs).unref());
+      }
     }
   }
 
@@ -97,15 +178,21 @@ export class LeaseLeadership implements Leadership {
     this.#timer.unref();
   }
 
-  /** Stops renewing and hands the lease back so another replica takes over at once. */
+  /** Stops renewing and hands the lease back (and the lock) so another replica takes over at once. */
   async stop(): Promise<void> {
+    const wasLeader = this.#leader;
     this.#stopped = true;
     clearTimeout(this.#timer);
-    if (this.#leader) {
+    clearTimeout(this.#deadlineTimer);
+    this.#set(false);
+    // A renewal in flight must not land after the hand-back; bounded, as the database may be what hangs.
+    await Promise.race([this.#ticking, new Promise((r) => setTimeout(r, this.#ttlMs).unref())]);
+    if (wasLeader) {
       await this.db
         .execute(sql`update leases set expires_at = 0 where name = ${this.#name} and holder = ${this.options.holder}`)
         .catch(() => undefined);
     }
-    this.#leader = false;
+    await this.options.lock?.release();
+    await this.#lockLoop;
   }
 }

@@ -1,0 +1,38 @@
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openFreshStore, testEngines } from '../../testing/engines.js';
+import type { Store } from '../store/index.js';
+import { ControllerRunner } from './controllers.js';
+import { LeaseLeadership } from './lease-leadership.js';
+
+const pglite = testEngines().find((e) => e.name === 'pglite')!;
+
+describe('controller runner', () => {
+  let store: Store;
+  let close: () => Promise<void>;
+  beforeAll(async () => {
+    ({ store, close } = await openFreshStore(pglite));
+  });
+  afterAll(async () => close?.());
+
+  it('runs a controller at once when its replica becomes leader, not an interval later', async () => {
+    const a = new LeaseLeadership(store.db, { holder: 'a', name: 'runner' });
+    const b = new LeaseLeadership(store.db, { holder: 'b', name: 'runner' });
+    await a.tick();
+    await b.tick();
+    let passes = 0;
+    const runner = new ControllerRunner(
+      b,
+      [{ name: 'hourly', intervalMs: 3_600_000, runOnce: async () => void passes++ }],
+      pino({ level: 'silent' }),
+    );
+    runner.start();
+    await a.stop();
+    await b.tick();
+    expect(b.isLeader()).toBe(true);
+    for (let i = 0; i < 200 && passes === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(passes).toBe(1);
+    await runner.stop();
+    await b.stop();
+  });
+});
