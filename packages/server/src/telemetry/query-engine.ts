@@ -38,9 +38,21 @@ export interface RangeAnswer {
   series: SeriesPoints[];
 }
 
+/**
+ * `sum / count` as IEEE 754 gives it. PostgreSQL raises float_underflow_error
+ * when a quotient of non-zero operands rounds to zero, so a bucket whose sum is
+ * a subnormal number (a sample of 5e-324 is a valid value) would fail the whole
+ * query. A quotient below the smallest normal double is answered as 0, which
+ * is within half a subnormal step of IEEE's; NaN compares above every number
+ * in PostgreSQL, so NaN and infinities still take the division.
+ */
+function average(sum: string, count: string): string {
+  return `case when ${sum} <> 0 and abs(${sum}) < ${count} * 2.2250738585072014e-308 then 0::float8 else ${sum} / ${count} end`;
+}
+
 // Slot columns (t, mn, mx, s, n, l) combine the same way whether they are raw samples or rollup buckets.
 const AGG_SQL: Record<Aggregation, string> = {
-  avg: 'sum(s) / sum(n)',
+  avg: average('sum(s)', 'sum(n)'),
   min: 'min(mn)',
   // PostgreSQL sorts NaN above every number; Prometheus' max_over_time ignores NaN unless all are NaN.
   max: `coalesce(max(mx) filter (where mx <> 'NaN'::float8), max(mx))`,
@@ -51,7 +63,7 @@ const AGG_SQL: Record<Aggregation, string> = {
 
 // One rollup bucket's value when a step bucket holds exactly one rollup bucket.
 const SLOT_SQL: Record<Aggregation, string> = {
-  avg: 'u.s / u.n',
+  avg: average('u.s', 'u.n'),
   min: 'u.mn',
   max: 'u.mx',
   sum: 'u.s',

@@ -9,7 +9,7 @@ import { createTelemetry, type Telemetry } from './index.js';
 import type { IncomingSeries, OrderPolicy } from './ingest.js';
 import type { Aggregation } from './query-engine.js';
 import { parseSelector } from './selector.js';
-import { DAY_MS, HOUR_MS } from './tiers.js';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from './tiers.js';
 
 const T0 = Date.UTC(2026, 0, 5); // a Monday, midnight UTC
 
@@ -154,6 +154,18 @@ for (const engine of testEngines()) {
         ),
         { numRuns: 8 },
       );
+    });
+
+    it('averages subnormal values as IEEE 754 does instead of failing the query on an underflow', async () => {
+      // 5e-324 / 2 rounds to 0; PostgreSQL raises on such a division unless the query guards it.
+      const base = T0 + 3 * DAY_MS + 10 * HOUR_MS;
+      await write('instance:tiny', [{ name: 'tiny', labels: {}, ts: [base, base + 1_000], values: [5e-324, 0] }]);
+      const raw = await query('tiny', base, base + MINUTE_MS - 1, MINUTE_MS, 'avg');
+      expect(raw.series[0]?.points).toEqual([[base, 0]]);
+      await telemetry.compactor.drain(T0 + 5 * DAY_MS);
+      const rolled = await query('tiny', base, base + HOUR_MS - 1, MINUTE_MS, 'avg');
+      expect(rolled.tier).toBe('1m');
+      expect(rolled.series[0]?.points).toEqual([[base, 0]]);
     });
 
     it('merges late samples into an hour already compacted and recomputes its rollups', async () => {
