@@ -12,6 +12,8 @@ export interface Round {
   leaderMs: number;
   /** From the signal to the lease row showing a higher epoch (as polled). */
   leaseMs: number;
+  /** From the signal to the start of the pass that made that write (the replica's wall clock against the bench's). */
+  passStartMs: number;
   /** Longest gap between acknowledged writes from 1 s before the signal to 1 s after the new leader wrote. */
   writeMs: number;
   epochBefore: number;
@@ -105,7 +107,7 @@ export async function runFailover(o: FailoverOptions): Promise<FailoverResult> {
       await sleep(1_000);
       const signalAt = now();
       const stopped = set.stopOne(leader, kind === 'kill' ? 'SIGKILL' : 'SIGTERM');
-      const { leaseAt, writeAt } = await observer.takeover(before.epoch, pollMs, 60_000);
+      const { leaseAt, writeAt, passStartedAt } = await observer.takeover(before.epoch, pollMs, 60_000);
       await stopped;
       await sleep(1_000);
       const after = await observer.lease();
@@ -113,6 +115,7 @@ export async function runFailover(o: FailoverOptions): Promise<FailoverResult> {
         kind,
         leaderMs: writeAt - signalAt,
         leaseMs: leaseAt - signalAt,
+        passStartMs: passStartedAt - signalAt,
         writeMs: longestGap(writer.acks, signalAt - 1_000, writeAt + 1_000),
         epochBefore: before.epoch,
         epochAfter: after.epoch,

@@ -7,6 +7,8 @@ export interface LeaseView {
   epoch: number;
   /** Epoch stamped on the last `predictions.refreshed_epoch` write, made in a transaction fenced by that epoch. */
   writtenEpoch: number;
+  /** When that write's pass began, by the replica's wall clock (`predictions.refreshed_at`). */
+  passStartedAt: number;
 }
 
 /** The pid in a replica's holder name (`host:pid:random`). */
@@ -29,16 +31,23 @@ export class Observer {
   }
 
   async lease(): Promise<LeaseView> {
-    const { rows } = await this.#client.query<{ holder: string | null; epoch: string | null; written: string | null }>(
+    const { rows } = await this.#client.query<{
+      holder: string | null;
+      epoch: string | null;
+      written: string | null;
+      at: string | null;
+    }>(
       `select (select holder from leases where name = 'controllers') as holder,
               (select epoch from leases where name = 'controllers') as epoch,
-              (select value from settings where key = 'predictions.refreshed_epoch') as written`,
+              (select value from settings where key = 'predictions.refreshed_epoch') as written,
+              (select value from settings where key = 'predictions.refreshed_at') as at`,
     );
     const row = rows[0];
     return {
       holder: row?.holder ?? undefined,
       epoch: Number(row?.epoch ?? 0),
       writtenEpoch: Number(row?.written ?? 0),
+      passStartedAt: Number(row?.at ?? 0),
     };
   }
 
@@ -57,14 +66,20 @@ export class Observer {
    * Polls every `everyMs` until the lease has an epoch above `before` (leaseAt) and a controller write
    * stamped with such an epoch is stored (writeAt); both are the times the bench first saw them.
    */
-  async takeover(before: number, everyMs: number, timeoutMs: number): Promise<{ leaseAt: number; writeAt: number }> {
+  async takeover(
+    before: number,
+    everyMs: number,
+    timeoutMs: number,
+  ): Promise<{ leaseAt: number; writeAt: number; passStartedAt: number }> {
     const deadline = now() + timeoutMs;
     let leaseAt = Number.NaN;
     while (now() < deadline) {
       const view = await this.lease();
       const t = now();
       if (Number.isNaN(leaseAt) && view.epoch > before) leaseAt = t;
-      if (view.writtenEpoch > before) return { leaseAt: Number.isNaN(leaseAt) ? t : leaseAt, writeAt: t };
+      if (view.writtenEpoch > before) {
+        return { leaseAt: Number.isNaN(leaseAt) ? t : leaseAt, writeAt: t, passStartedAt: view.passStartedAt };
+      }
       await sleep(everyMs);
     }
     throw new Error(`no new leader wrote within ${timeoutMs} ms`);

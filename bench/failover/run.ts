@@ -39,7 +39,7 @@ const result = await runFailover({
   log: (line) => process.stderr.write(`${line}\n`),
   onRound: (r, i) =>
     process.stderr.write(
-      `round ${i + 1} ${r.kind}: leader ${fmt(r.leaderMs)} ms, lease ${fmt(r.leaseMs)} ms, writes gap ${fmt(r.writeMs)} ms\n`,
+      `round ${i + 1} ${r.kind}: leader ${fmt(r.leaderMs)} ms, lease ${fmt(r.leaseMs)} ms, pass start ${fmt(r.passStartMs)} ms, writes gap ${fmt(r.writeMs)} ms\n`,
     ),
 });
 
@@ -61,12 +61,13 @@ const kill = summary('kill');
 const graceful = summary('graceful');
 
 printTable(
-  ['round', 'kind', 'leaderMs', 'leaseMs', 'writeMs', 'epoch'],
+  ['round', 'kind', 'leaderMs', 'leaseMs', 'passStartMs', 'writeMs', 'epoch'],
   result.rounds.map((r, i) => [
     String(i + 1),
     r.kind,
     fmt(r.leaderMs),
     fmt(r.leaseMs),
+    fmt(r.passStartMs),
     fmt(r.writeMs),
     `${r.epochBefore}->${r.epochAfter}`,
   ]),

@@ -192,7 +192,7 @@ export class LeaseLeadership implements Leadership {
         .execute(sql`update leases set expires_at = 0 where name = ${this.#name} and holder = ${this.options.holder}`)
         .catch(() => undefined);
     }
-    await this.options.lock?.release();
+    await this.options.lock?.close();
     await this.#lockLoop;
   }
 }

@@ -9,6 +9,8 @@ export interface SessionLock {
   acquire(): Promise<{ lost: Promise<void> }>;
   /** Lets go of the lock (or stops waiting for it) and ends the session. */
   release(): Promise<void>;
+  /** Releases, and refuses every later `acquire`. */
+  close(): Promise<void>;
 }
 
 /**
@@ -20,6 +22,7 @@ export interface SessionLock {
  */
 export class AdvisoryLock implements SessionLock {
   #client: pg.Client | undefined;
+  #closed = false;
 
   constructor(
     private readonly connectionString: string,
@@ -29,6 +32,7 @@ export class AdvisoryLock implements SessionLock {
 
   async acquire(): Promise<{ lost: Promise<void> }> {
     await this.release();
+    if (this.#closed) throw new Error('the lock is closed');
     const client = new pg.Client({ connectionString: this.connectionString, application_name: 'aurora leader lock' });
     this.#client = client;
     let ended!: () => void;
@@ -46,6 +50,11 @@ export class AdvisoryLock implements SessionLock {
       throw error;
     }
     return { lost };
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.release();
   }
 
   async release(): Promise<void> {
