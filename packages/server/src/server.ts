@@ -16,7 +16,7 @@ import {
 } from './cluster/index.js';
 import { createDetection, type Detection, parseDetectionSeries } from './detection/index.js';
 import { createForecasting, type Forecasting } from './forecasting/index.js';
-import { actorOf, createGovernance } from './governance/index.js';
+import { actorOf, auditDecisionLog, createGovernance } from './governance/index.js';
 import { nodeIdFromSubjectAltName } from './governance/pki/cluster-ca.js';
 import { serverTls } from './governance/pki/server-tls.js';
 import { createHealing, type Healing, type WorkflowDefinition } from './healing/index.js';
@@ -31,7 +31,6 @@ import {
   AdvisoryLock,
   ControllerRunner,
   type DecisionLog,
-  decisionRecord,
   type Leadership,
   LeaseLeadership,
   SingleProcessLeadership,
@@ -99,6 +98,7 @@ async function chooseLeadership(
   holder: string,
   databaseUrl: string | undefined,
   schemaName: string | undefined,
+  decisions: DecisionLog,
 ): Promise<Leadership> {
   if (store.kind === 'pglite') return new SingleProcessLeadership();
   const lease = new LeaseLeadership(store.db, {
@@ -107,6 +107,7 @@ async function chooseLeadership(
     ...(databaseUrl
       ? { lock: new AdvisoryLock(databaseUrl, `aurora leases ${schemaName ?? 'public'}/controllers`) }
       : {}),
+    decisions,
     onError: (err) => logger.warn({ err }, 'leader lease renewal failed'),
   });
   lease.onChange((leader) => logger.info({ leader, epoch: lease.epoch }, 'controller leadership changed'));
@@ -141,7 +142,6 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
     const metrics = new ServerMetrics();
     const bus = new EventBus();
     const replica = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-    const leadership = await chooseLeadership(store, logger, replica, config.databaseUrl, options.schemaName);
     // Before the controllers: they record their decisions in its audit chain, and playbook runs are
     // decided by its Cedar authoriser.
     const governance = await createGovernance({
@@ -160,14 +160,16 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
       },
       log: (message, detail) => logger.error(detail ?? {}, message),
     });
-    const decisions: DecisionLog = {
-      record: async (tx, controller, epoch, made) => {
-        await governance.audit.appendIn(
-          tx,
-          made.map((d) => decisionRecord(controller, epoch, d)),
-        );
-      },
-    };
+    const decisions = auditDecisionLog(governance.audit);
+    // After governance, so the first take of the lease is recorded in its audit chain.
+    const leadership = await chooseLeadership(
+      store,
+      logger,
+      replica,
+      config.databaseUrl,
+      options.schemaName,
+      decisions,
+    );
     const health = { ...defaultHealthConfig, suspectAfterMs: config.suspectAfterMs, downAfterMs: config.downAfterMs };
     // One process owns the embedded store and evicts on delete, so its cache entries never go stale.
     const credentials = new NodeCredentialCache(

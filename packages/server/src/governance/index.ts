@@ -36,6 +36,7 @@ export {
   readPublicKey,
   verifyChain,
 } from './audit/chain.js';
+export { auditDecisionLog } from './audit/decision-log.js';
 export { AuditSigner, KeyFileError } from './audit/keys.js';
 export { actorOf } from './audit/recorder.js';
 export { Authorizer, type DecideInput, type RequestDecision } from './authz/authorizer.js';

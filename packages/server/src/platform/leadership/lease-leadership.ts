@@ -1,5 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
+import { rowsOf, type Tx } from '../store/engine.js';
 import type { Db } from '../store/index.js';
+import { type DecisionLog, unrecordedDecisions } from './decisions.js';
 import type { Leadership } from './leadership.js';
 import type { SessionLock } from './session-lock.js';
 
@@ -21,7 +23,12 @@ export interface LeaseOptions {
   now?: () => number;
   /** Called with errors of a renewal (the replica then counts as not leading). */
   onError?: (error: unknown) => void;
+  /** The audit chain, where the lease taken and handed back is recorded (default: not recorded). */
+  decisions?: DecisionLog;
 }
+
+/** The controller name leadership changes are recorded under in the audit chain. */
+const LEADERSHIP = 'leadership';
 
 /**
  * Leadership through a lease row in PostgreSQL: the holder renews it; when it
@@ -100,8 +107,8 @@ export class LeaseLeadership implements Leadership {
       : sql`leases.holder = excluded.holder or leases.expires_at < (extract(epoch from clock_timestamp()) * 1000)::bigint`;
     let epoch: number | undefined;
     let refused = false;
-    try {
-      const result = await this.db.execute<{ epoch: string | number }>(sql`
+    const upsert = async (tx: Tx): Promise<number | undefined> => {
+      const result = await tx.execute<{ epoch: string | number }>(sql`
         insert into leases (name, holder, epoch, expires_at)
         values (${this.#name}, ${this.options.holder}, 1, ${expiresAt})
         on conflict (name) do update
@@ -111,8 +118,36 @@ export class LeaseLeadership implements Leadership {
           where ${takeable}
         returning epoch`);
       const row = (result as unknown as { rows: { epoch: string | number }[] }).rows[0];
-      if (row) epoch = Number(row.epoch);
-      else refused = true;
+      return row ? Number(row.epoch) : undefined;
+    };
+    try {
+      // The leader renews in one statement. A replica that does not lead tries in a transaction that,
+      // when it takes the lease, records the take (from which holder, at which epoch) in the audit
+      // chain before it commits. A leader that lost the lease writes nothing: its successor's take names it.
+      epoch = this.#leader
+        ? await upsert(this.db)
+        : await this.db.transaction(async (tx) => {
+            const prior = rowsOf<{ holder: string; epoch: string | number }>(
+              await tx.execute(sql`select holder, epoch from leases where name = ${this.#name} for update`),
+            )[0];
+            const taken = await upsert(tx);
+            if (taken !== undefined) {
+              await (this.options.decisions ?? unrecordedDecisions).record(tx, LEADERSHIP, taken, [
+                {
+                  decision: 'leadership.taken',
+                  subject: { lease: this.#name },
+                  detail: {
+                    holder: this.options.holder,
+                    from: prior?.holder ?? null,
+                    fromEpoch: prior ? Number(prior.epoch) : null,
+                    ...(force ? { how: 'lock granted' } : {}),
+                  },
+                },
+              ]);
+            }
+            return taken;
+          });
+      if (epoch === undefined) refused = true;
       if (force) this.#granted = false;
     } catch (error) {
       // A failed renewal keeps what the deadline allows; the deadline timer ends it.
@@ -188,8 +223,22 @@ export class LeaseLeadership implements Leadership {
     // A renewal in flight must not land after the hand-back; bounded, as the database may be what hangs.
     await Promise.race([this.#ticking, new Promise((r) => setTimeout(r, this.#ttlMs).unref())]);
     if (wasLeader) {
+      const epoch = this.#epoch;
       await this.db
-        .execute(sql`update leases set expires_at = 0 where name = ${this.#name} and holder = ${this.options.holder}`)
+        .transaction(async (tx) => {
+          const released = rowsOf(
+            await tx.execute(sql`update leases set expires_at = 0
+              where name = ${this.#name} and holder = ${this.options.holder} and epoch = ${epoch} returning 1`),
+          );
+          if (released.length === 0) return;
+          await (this.options.decisions ?? unrecordedDecisions).record(tx, LEADERSHIP, epoch, [
+            {
+              decision: 'leadership.released',
+              subject: { lease: this.#name },
+              detail: { holder: this.options.holder },
+            },
+          ]);
+        })
         .catch(() => undefined);
     }
     await this.options.lock?.close();
