@@ -105,11 +105,25 @@ describe.skipIf(!lockUrl)('leader lease with a session advisory lock on postgres
         [name],
       )
     ).rows.map((r) => r.pid);
-  /** Starts a, waits until its session holds the lock, then starts b (which waits for it). */
+  /** Pids of the sessions waiting for the lock. */
+  const lockWaiters = async (name: string) =>
+    (
+      await admin.query<{ pid: number }>(
+        `select pid from pg_locks where locktype = 'advisory' and not granted
+           and ((classid::bigint << 32) | objid::bigint) = hashtextextended($1, 0)`,
+        [name],
+      )
+    ).rows.map((r) => r.pid);
+  /**
+   * Starts a, waits until its session holds the lock, then starts b and waits until its session
+   * waits for the lock: b opens that session after its first tick, so a test that ended a's
+   * session before then would see a (reconnecting) granted the lock again instead of b.
+   */
   const startBoth = async (a: LeaseLeadership, b: LeaseLeadership, name: string) => {
     await a.start();
     for (let i = 0; i < 500 && (await lockHolders(name)).length === 0; i++) await new Promise((r) => setTimeout(r, 10));
     await b.start();
+    for (let i = 0; i < 500 && (await lockWaiters(name)).length === 0; i++) await new Promise((r) => setTimeout(r, 10));
   };
   // A lease that would take a minute to expire: any takeover below comes from the lock.
   const replica = (holder: string, lockName: string) =>

@@ -156,7 +156,9 @@ export class LeaseLeadership implements Leadership {
     if (this.#stopped || epoch === undefined) {
       if (!this.#stopped && refused) {
         // Another replica holds the lease (it took it once ours expired): stop now, and let it have the lock too.
-        if (this.#holdsLock) void this.options.lock?.release();
+        // Unless the lock was granted while this attempt ran: the forced take queued behind it is the
+        // answer to that grant, and releasing here would hand the lock back before it ran.
+        if (this.#holdsLock && !this.#granted) void this.options.lock?.release();
         this.#set(false);
       }
       return;
