@@ -218,13 +218,31 @@ export class AlertController implements Controller {
           .from(alerts)
           .where(and(eq(alerts.state, 'firing'), eq(alerts.source, source)));
         const open = new Set(firing.map((a) => a.fingerprint));
-        for (const a of firing) {
-          if (breached.has(a.fingerprint)) {
-            await tx.update(alerts).set({ lastSeenAt: now }).where(eq(alerts.id, a.id));
-          } else {
-            await tx.update(alerts).set({ state: 'resolved', endsAt: now, updatedAt: now }).where(eq(alerts.id, a.id));
-            decide(alertDecision('alert.resolved', a, `rule ${rule.name} no longer breached`));
-          }
+        const held = firing.filter((a) => breached.has(a.fingerprint));
+        const ended = firing.filter((a) => !breached.has(a.fingerprint));
+        // One statement for the alerts still breached and one for those no longer, not one per alert.
+        if (held.length > 0) {
+          await tx
+            .update(alerts)
+            .set({ lastSeenAt: now })
+            .where(
+              inArray(
+                alerts.id,
+                held.map((a) => a.id),
+              ),
+            );
+        }
+        if (ended.length > 0) {
+          await tx
+            .update(alerts)
+            .set({ state: 'resolved', endsAt: now, updatedAt: now })
+            .where(
+              inArray(
+                alerts.id,
+                ended.map((a) => a.id),
+              ),
+            );
+          for (const a of ended) decide(alertDecision('alert.resolved', a, `rule ${rule.name} no longer breached`));
         }
         for (const [print, b] of breached) {
           if (open.has(print)) continue;
