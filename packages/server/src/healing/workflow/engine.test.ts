@@ -131,7 +131,8 @@ for (const engine of testEngines()) {
     });
 
     it('after a leader change the new leader re-runs only the unfinished step, and its effect applies once', async () => {
-      const a = new LeaseLeadership(store.db, { holder: 'a', name: 'workflows-fence', ttlMs: 1 });
+      // a's own deadline is on a frozen clock, so only the database sees its 1 ms lease lapse.
+      const a = new LeaseLeadership(store.db, { holder: 'a', name: 'workflows-fence', ttlMs: 1, now: () => 0 });
       const b = new LeaseLeadership(store.db, { holder: 'b', name: 'workflows-fence', ttlMs: 60_000 });
       await a.tick();
       let depose: () => Promise<void> = async () => {};
