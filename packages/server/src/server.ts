@@ -245,6 +245,7 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
       store,
       query: telemetry.query,
       leadership,
+      decisions,
       now: () => clock.now(),
       capacities: config.capacities,
       intervalMs: config.predictionIntervalMs,

@@ -1,5 +1,5 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import type { Controller, Leadership } from '../platform/leadership/index.js';
+import type { Controller, DecisionLog, Leadership } from '../platform/leadership/index.js';
 import type { Db } from '../platform/store/index.js';
 import type { QueryEngine } from '../telemetry/index.js';
 import { assess } from './assess.js';
@@ -15,6 +15,8 @@ export interface PredictionControllerOptions {
   db: Db;
   query: QueryEngine;
   leadership: Leadership;
+  /** The audit chain, where predictions opened, come true and withdrawn are recorded (default: not recorded). */
+  decisions?: DecisionLog;
   now: () => number;
   rules: readonly PredictionRule[];
   intervalMs: number;
@@ -66,7 +68,14 @@ export class PredictionController implements Controller {
         });
       }
       seriesCount += series.length;
-      const outcome = await applyRefresh(this.o.db, { rule, judged, now, epoch, fence: this.o.leadership.fence() });
+      const outcome = await applyRefresh(this.o.db, {
+        rule,
+        judged,
+        now,
+        epoch,
+        fence: this.o.leadership.fence(),
+        ...(this.o.decisions ? { decisions: { log: this.o.decisions, controller: this.name } } : {}),
+      });
       total.opened += outcome.opened;
       total.updated += outcome.updated;
       total.cameTrue += outcome.cameTrue;

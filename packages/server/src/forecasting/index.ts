@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { CapacityRule } from '../platform/config/index.js';
-import type { Leadership } from '../platform/leadership/index.js';
+import type { DecisionLog, Leadership } from '../platform/leadership/index.js';
 import type { Store } from '../platform/store/index.js';
 import type { QueryEngine } from '../telemetry/index.js';
 import { PredictionController } from './controller.js';
@@ -16,6 +16,8 @@ export interface ForecastingOptions {
   store: Store;
   query: QueryEngine;
   leadership: Leadership;
+  /** The audit chain, where predictions opened, come true and withdrawn are recorded. */
+  decisions: DecisionLog;
   now: () => number;
   /** `capacities` from aurora.yaml. */
   capacities: readonly CapacityRule[];
@@ -35,6 +37,7 @@ export function createForecasting(o: ForecastingOptions): Forecasting {
     db: o.store.db,
     query: o.query,
     leadership: o.leadership,
+    decisions: o.decisions,
     now: o.now,
     rules: compileRules(o.capacities),
     intervalMs: o.intervalMs,

@@ -1,5 +1,6 @@
 import type { Prediction, PredictionHitRate } from '@aurora/sdk';
 import { and, asc, desc, eq, inArray, isNotNull, ne, type SQL, sql } from 'drizzle-orm';
+import type { ControllerDecision, DecisionLog } from '../platform/leadership/index.js';
 import { rowsOf } from '../platform/store/engine.js';
 import { type Db, FencedWriteError } from '../platform/store/index.js';
 import { predictions, settings } from '../platform/store/schema.js';
@@ -43,9 +44,25 @@ const at = (base: number, offset: number | undefined) => (offset === undefined ?
  */
 export async function applyRefresh(
   db: Db,
-  o: { rule: PredictionRule; judged: Judged[]; now: number; epoch: number; fence: SQL | undefined },
+  o: {
+    rule: PredictionRule;
+    judged: Judged[];
+    now: number;
+    epoch: number;
+    fence: SQL | undefined;
+    /** The audit chain, where predictions opened, come true and withdrawn are recorded in this transaction. */
+    decisions?: { log: DecisionLog; controller: string };
+  },
 ): Promise<RefreshOutcome> {
   const { rule, now, epoch } = o;
+  // Opening and closing are decisions; an update of a prediction still open (every refresh) is not.
+  const made: ControllerDecision[] = [];
+  const decided = (decision: string, row: Pick<Row, 'id' | 'key' | 'node'>, detail: Record<string, unknown>) =>
+    made.push({
+      decision,
+      subject: { prediction: row.id, node: row.node },
+      detail: { rule: rule.name, kind: rule.kind, series: row.key, ...detail },
+    });
   return db.transaction(async (tx) => {
     if (o.fence && rowsOf(await tx.execute(o.fence)).length === 0) throw new FencedWriteError();
     const open = await tx
@@ -62,6 +79,7 @@ export async function applyRefresh(
         .where(eq(predictions.id, row.id));
       if (status === 'came-true') out.cameTrue++;
       else out.withdrawn++;
+      decided(`prediction.${status}`, row, { reason });
     };
     for (const { series, assessment: a } of o.judged) {
       const row = byKey.get(series.key);
@@ -72,32 +90,36 @@ export async function applyRefresh(
         const expectedAt = at(series.lastTs, a.expectedMs);
         const earliestAt = at(series.lastTs, a.earliestMs);
         const latestAt = at(series.lastTs, a.latestMs);
-        await tx.insert(predictions).values({
-          key: series.key,
-          rule: rule.name,
-          kind: rule.kind,
-          seriesName: series.name,
-          labels: series.labels,
-          node: series.labels.node ?? series.labels.instance ?? null,
-          subject: rule.subject(series.labels),
-          message: a.message,
-          status: 'open',
-          openedAt: now,
-          updatedAt: now,
-          expectedAt,
-          earliestAt,
-          latestAt,
-          firstExpectedAt: expectedAt,
-          firstEarliestAt: earliestAt,
-          firstLatestAt: latestAt,
-          level: PREDICTION_LEVEL,
-          current: a.current,
-          limitValue: Number.isFinite(a.limit) ? a.limit : null,
-          trendPerHour: a.trendPerHour,
-          misses: 0,
-          epoch,
-        });
+        const [inserted] = await tx
+          .insert(predictions)
+          .values({
+            key: series.key,
+            rule: rule.name,
+            kind: rule.kind,
+            seriesName: series.name,
+            labels: series.labels,
+            node: series.labels.node ?? series.labels.instance ?? null,
+            subject: rule.subject(series.labels),
+            message: a.message,
+            status: 'open',
+            openedAt: now,
+            updatedAt: now,
+            expectedAt,
+            earliestAt,
+            latestAt,
+            firstExpectedAt: expectedAt,
+            firstEarliestAt: earliestAt,
+            firstLatestAt: latestAt,
+            level: PREDICTION_LEVEL,
+            current: a.current,
+            limitValue: Number.isFinite(a.limit) ? a.limit : null,
+            trendPerHour: a.trendPerHour,
+            misses: 0,
+            epoch,
+          })
+          .returning({ id: predictions.id, key: predictions.key, node: predictions.node });
         out.opened++;
+        if (inserted) decided('prediction.opened', inserted, { message: a.message, expectedAt: iso(expectedAt) });
         continue;
       }
       if (a.state === 'stale') {
@@ -143,6 +165,7 @@ export async function applyRefresh(
     }
     // Open predictions whose series no query matched any more: a deleted node, or data past retention.
     for (const row of byKey.values()) await close(row, 'withdrawn', 'series no longer reported');
+    if (o.decisions) await o.decisions.log.record(tx, o.decisions.controller, epoch, made);
     return out;
   });
 }
