@@ -20,6 +20,7 @@ import { describeError, failed, type Outcome, refused } from './outcome.js';
 import { rotateLog } from './rotate-logs.js';
 import { ServiceSupervisor } from './supervisor.js';
 import { systemctl } from './systemd.js';
+import { AllowListWatch } from './watch.js';
 
 export interface ActionExecutorOptions {
   stateDir: string;
@@ -35,6 +36,8 @@ export const MAX_RESULTS_PER_HEARTBEAT = 64;
 
 export class ActionExecutor {
   readonly supervisor: ServiceSupervisor;
+  /** Metrics of the cleanup roots and killable processes, sent with every collection. */
+  readonly watch: AllowListWatch;
   readonly #inFlight = new Map<string, Promise<AgentActionResult>>();
   #queue: Promise<unknown> = Promise.resolve();
 
@@ -45,6 +48,7 @@ export class ActionExecutor {
     this.supervisor = new ServiceSupervisor(o.actions.services, o.clock, (name, code, signal) =>
       o.logger.warn({ service: name, code, signal }, 'supervised service exited'),
     );
+    this.watch = new AllowListWatch(o.actions);
   }
 
   static async open(o: ActionExecutorOptions): Promise<ActionExecutor> {

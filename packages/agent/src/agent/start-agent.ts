@@ -157,7 +157,8 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     const collected = await Promise.race([collection, stopped]);
     if (collected === null) return;
     await Promise.race([actions.supervisor.probe(), stopped]);
-    const samples = [...collected, ...actions.supervisor.samples(runtime.clock())];
+    const watched = (await Promise.race([actions.watch.samples(runtime.clock()), stopped])) ?? [];
+    const samples = [...collected, ...actions.supervisor.samples(runtime.clock()), ...watched];
     counters.collections++;
     const now = runtime.clock();
     if (now - factsAt >= FACTS_REFRESH_MS) {
