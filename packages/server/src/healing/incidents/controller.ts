@@ -11,7 +11,7 @@ import { rowsOf } from '../../platform/store/engine.js';
 import { type Db, FencedWriteError } from '../../platform/store/index.js';
 import { alerts, incidentAlerts, incidents, services } from '../../platform/store/schema.js';
 import type { QueryEngine } from '../../telemetry/index.js';
-import { absorb, type IncidentGroup, incidentFor } from './grouping.js';
+import { absorb, episodeStart, type IncidentGroup, incidentFor } from './grouping.js';
 import { DEFAULT_RANKING, type RankingWindow, rankIncident } from './ranking.js';
 
 /** Settings of the incident controller. */
@@ -196,12 +196,24 @@ export class IncidentController implements Controller {
     const due = open.filter((r) => changed.has(r.id) || r.rankedAt === null || now - r.rankedAt >= this.#rankEveryMs);
     if (due.length === 0) return;
     const servicesOf = await this.#nodesByService();
+    const spans = await this.o.db
+      .select({ incident: incidentAlerts.incidentId, startsAt: alerts.startsAt, endsAt: alerts.endsAt })
+      .from(incidentAlerts)
+      .innerJoin(alerts, eq(alerts.id, incidentAlerts.alertId))
+      .where(
+        inArray(
+          incidentAlerts.incidentId,
+          due.map((r) => r.id),
+        ),
+      );
     for (const r of due) {
       const nodes = new Set(r.nodes);
       for (const s of r.services) for (const n of servicesOf.get(s) ?? []) nodes.add(n);
+      // A reopened incident is ranked from the alert that reopened it (its latest episode).
+      const episode = episodeStart(spans.filter((s) => s.incident === r.id)) ?? r.openedAt;
       const rootCauses = await rankIncident(this.o.query, {
         nodes: [...nodes].sort(),
-        openedAt: r.openedAt,
+        openedAt: episode,
         now,
         window: this.o.ranking ?? DEFAULT_RANKING,
       });

@@ -44,3 +44,27 @@ export function absorb(group: IncidentGroup, alert: GroupableAlert, services: re
   for (const s of services) group.services.add(s);
   group.openedAt = Math.min(group.openedAt, alert.startsAt);
 }
+
+/** An alert's time span as episodes see it: an end of null means it still fires. */
+export interface AlertSpan {
+  startsAt: number;
+  endsAt: number | null;
+}
+
+/**
+ * When the incident's latest episode began: the earliest start of the last run of alerts that
+ * overlap one another (each starting before the ones before it had all ended). An incident that
+ * resolved and was reopened by a related alert is ranked from that alert, not from its first
+ * opening, or the earlier episode's cause would be the strongest move in the window. Undefined
+ * for no alerts.
+ */
+export function episodeStart(spans: readonly AlertSpan[]): number | undefined {
+  const sorted = [...spans].sort((a, b) => a.startsAt - b.startsAt);
+  let start: number | undefined;
+  let end = Number.NEGATIVE_INFINITY;
+  for (const s of sorted) {
+    if (start === undefined || s.startsAt > end) start = s.startsAt;
+    end = Math.max(end, s.endsAt ?? Number.POSITIVE_INFINITY);
+  }
+  return start;
+}
