@@ -212,7 +212,12 @@ for (const engine of testEngines()) {
 
     it('a deposed leader cannot write predictions: its refresh is refused by the epoch fence', async () => {
       // a's own deadline is on a frozen clock: it still believes it leads when only the database saw its lease lapse.
-      const a = new LeaseLeadership(server.store.db, { holder: 'a', name: 'predictions-fence', ttlMs: 1, now: () => 0 });
+      const a = new LeaseLeadership(server.store.db, {
+        holder: 'a',
+        name: 'predictions-fence',
+        ttlMs: 1,
+        now: () => 0,
+      });
       const b = new LeaseLeadership(server.store.db, { holder: 'b', name: 'predictions-fence', ttlMs: 60_000 });
       await a.tick();
       expect(a.isLeader()).toBe(true);

@@ -45,7 +45,7 @@ export interface HealingOptions {
   operateNode?: NodeOperator;
   /** Cedar decisions for playbook runs and approvers, and the audit chain (the governance capability). */
   governance: HealingGovernance;
-  /** The audit chain, where the incident controller records the incidents it opens, grows, resolves and reopens. */
+  /** The audit chain, where the incident controller and the playbook trigger record their decisions. */
   decisions: DecisionLog;
   /** Further workflows an embedder (or a test) runs on the engine. */
   workflows?: readonly WorkflowDefinition<never>[];
@@ -90,7 +90,13 @@ export function createHealing(o: HealingOptions): Healing {
     ...(o.onError ? { onError: o.onError } : {}),
   });
   engine = workflows;
-  const playbooks = new PlaybookTrigger({ db: o.store.db, engine: workflows, now: o.now });
+  const playbooks = new PlaybookTrigger({
+    db: o.store.db,
+    engine: workflows,
+    now: o.now,
+    leadership: o.leadership,
+    decisions: o.decisions,
+  });
   const incidents = new IncidentController({
     db: o.store.db,
     query: o.query,

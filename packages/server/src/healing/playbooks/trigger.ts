@@ -1,8 +1,16 @@
 import { tryParseDuration } from '@aurora/core';
 import type { AlertSelector, PlaybookSpec } from '@aurora/sdk';
 import { and, eq, gte, inArray, like, lt, sql } from 'drizzle-orm';
-import type { Controller } from '../../platform/leadership/index.js';
-import type { Db } from '../../platform/store/engine.js';
+import {
+  type Controller,
+  type ControllerDecision,
+  type DecisionLog,
+  type Leadership,
+  SingleProcessLeadership,
+  unrecordedDecisions,
+} from '../../platform/leadership/index.js';
+import { type Db, rowsOf, type Tx } from '../../platform/store/engine.js';
+import { FencedWriteError } from '../../platform/store/index.js';
 import { alerts, workflowRuns } from '../../platform/store/schema.js';
 import type { WorkflowEngine } from '../workflow/engine.js';
 import { latestPlaybooks } from './routes.js';
@@ -28,8 +36,34 @@ export class PlaybookTrigger implements Controller {
   readonly name = 'playbook-trigger';
   readonly intervalMs: number;
 
-  constructor(private readonly o: { db: Db; engine: WorkflowEngine; now: () => number; intervalMs?: number }) {
+  constructor(
+    private readonly o: {
+      db: Db;
+      engine: WorkflowEngine;
+      now: () => number;
+      intervalMs?: number;
+      /** Fences the runs it starts and cancels (default: one process that always leads). */
+      leadership?: Leadership;
+      /** The audit chain, where runs started and cancelled are recorded (default: not recorded). */
+      decisions?: DecisionLog;
+    },
+  ) {
     this.intervalMs = o.intervalMs ?? 2_000;
+  }
+
+  /**
+   * What runs in the transaction that starts or cancels a run: the leader's fence (a deposed
+   * leader's start or cancel is rolled back), then the decision's audit entry, so a run is never
+   * started or cancelled by this controller without its record, nor recorded without being so.
+   */
+  #recorded(decision: ControllerDecision): (tx: Tx) => Promise<void> {
+    const leadership = this.o.leadership ?? new SingleProcessLeadership();
+    const epoch = leadership.epoch;
+    const fence = leadership.fence();
+    return async (tx) => {
+      if (fence && rowsOf(await tx.execute(fence)).length === 0) throw new FencedWriteError();
+      await (this.o.decisions ?? unrecordedDecisions).record(tx, this.name, epoch, [decision]);
+    };
   }
 
   async runOnce(): Promise<void> {
@@ -53,7 +87,13 @@ export class PlaybookTrigger implements Controller {
           alertId: alert.id,
           node: alert.node,
         };
-        await this.o.engine.start(playbookWorkflowName(book.name, book.version), input, key);
+        await this.o.engine.start(playbookWorkflowName(book.name, book.version), input, key, (tx, run) =>
+          this.#recorded({
+            decision: 'playbook.run-started',
+            subject: { run: run.id, alert: alert.id, node: alert.node },
+            detail: { playbook: `${book.name}@${book.version}`, metric: alert.metric },
+          })(tx),
+        );
       }
     }
   }
@@ -119,7 +159,13 @@ export class PlaybookTrigger implements Controller {
     for (const run of active) {
       if (!resolved.has(run.alertId)) continue;
       const where = run.cursor === 0 ? 'was queued' : 'waited for approval';
-      if (await this.o.engine.cancel(run.id, `alert ${run.alertId} resolved while the run ${where}`)) cancelled++;
+      const reason = `alert ${run.alertId} resolved while the run ${where}`;
+      const recorded = this.#recorded({
+        decision: 'playbook.run-cancelled',
+        subject: { run: run.id, alert: run.alertId },
+        detail: { reason },
+      });
+      if (await this.o.engine.cancel(run.id, reason, recorded)) cancelled++;
     }
     return cancelled;
   }

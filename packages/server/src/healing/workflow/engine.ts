@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SQL } from 'drizzle-orm';
 import type { Controller } from '../../platform/leadership/index.js';
-import { type Db, FencedWriteError } from '../../platform/store/index.js';
+import { type Db, FencedWriteError, type Tx } from '../../platform/store/index.js';
 import { RunNotActiveError, RunRepo } from './run-repo.js';
 import {
   backoffDelay,
@@ -86,13 +86,26 @@ export class WorkflowEngine implements Controller {
   }
 
   /** Starts a run, or returns the run already started with `idempotencyKey`. Any replica may start runs. */
-  async start(workflow: string, input: unknown, idempotencyKey: string = randomUUID()) {
+  /** Starts a run (or returns the one `idempotencyKey` started); `record` runs in the transaction that creates it. */
+  async start(
+    workflow: string,
+    input: unknown,
+    idempotencyKey: string = randomUUID(),
+    record?: (tx: Tx, run: WorkflowRun) => Promise<void>,
+  ) {
     if (!(await this.#definition(workflow))) throw new Error(`unknown workflow ${workflow}`);
-    return this.runs.start({ id: randomUUID(), workflow, input, idempotencyKey, now: this.o.now() });
+    return this.runs.start({
+      id: randomUUID(),
+      workflow,
+      input,
+      idempotencyKey,
+      now: this.o.now(),
+      ...(record ? { record } : {}),
+    });
   }
 
-  cancel(runId: string, reason: string): Promise<boolean> {
-    return this.runs.cancel(runId, reason, this.o.now());
+  cancel(runId: string, reason: string, record?: (tx: Tx) => Promise<void>): Promise<boolean> {
+    return this.runs.cancel(runId, reason, this.o.now(), record);
   }
 
   /** One pass of the leader: advances every due run as far as it goes now. */

@@ -60,8 +60,31 @@ export class RunRepo {
     input: unknown;
     idempotencyKey: string;
     now: number;
+    /** Runs in the transaction of the insert when it creates the run (the audit entry of who started it). */
+    record?: (tx: Tx, run: WorkflowRun) => Promise<void>;
   }): Promise<{ run: WorkflowRun; created: boolean }> {
-    const inserted = await this.db
+    if (o.record) {
+      const record = o.record;
+      const created = await this.db.transaction(async (tx) => {
+        const [row] = await this.#insertRun(tx, o);
+        if (row) await record(tx, toRun(row));
+        return row;
+      });
+      if (created) return { run: toRun(created), created: true };
+    } else {
+      const [row] = await this.#insertRun(this.db, o);
+      if (row) return { run: toRun(row), created: true };
+    }
+    const [existing] = await this.db
+      .select()
+      .from(workflowRuns)
+      .where(eq(workflowRuns.idempotencyKey, o.idempotencyKey));
+    if (!existing) throw new Error(`workflow run with idempotency key ${o.idempotencyKey} vanished`);
+    return { run: toRun(existing), created: false };
+  }
+
+  #insertRun(tx: Tx, o: { id: string; workflow: string; input: unknown; idempotencyKey: string; now: number }) {
+    return tx
       .insert(workflowRuns)
       .values({
         id: o.id,
@@ -78,13 +101,6 @@ export class RunRepo {
       })
       .onConflictDoNothing({ target: workflowRuns.idempotencyKey })
       .returning();
-    if (inserted[0]) return { run: toRun(inserted[0]), created: true };
-    const [existing] = await this.db
-      .select()
-      .from(workflowRuns)
-      .where(eq(workflowRuns.idempotencyKey, o.idempotencyKey));
-    if (!existing) throw new Error(`workflow run with idempotency key ${o.idempotencyKey} vanished`);
-    return { run: toRun(existing), created: false };
   }
 
   async get(id: string): Promise<WorkflowRun | undefined> {
@@ -123,13 +139,20 @@ export class RunRepo {
   }
 
   /** Ends an active run as cancelled; false when it had already finished. Not fenced: any replica may cancel. */
-  async cancel(id: string, reason: string, now: number): Promise<boolean> {
-    const rows = await this.db
-      .update(workflowRuns)
-      .set({ status: 'cancelled', error: reason, updatedAt: now })
-      .where(and(eq(workflowRuns.id, id), inArray(workflowRuns.status, ACTIVE)))
-      .returning({ id: workflowRuns.id });
-    return rows.length > 0;
+  /** Cancels an active run; `record` runs in the same transaction when it did (the audit entry of who cancelled it). */
+  async cancel(id: string, reason: string, now: number, record?: (tx: Tx) => Promise<void>): Promise<boolean> {
+    const cancel = (tx: Tx) =>
+      tx
+        .update(workflowRuns)
+        .set({ status: 'cancelled', error: reason, updatedAt: now })
+        .where(and(eq(workflowRuns.id, id), inArray(workflowRuns.status, ACTIVE)))
+        .returning({ id: workflowRuns.id });
+    if (!record) return (await cancel(this.db)).length > 0;
+    return this.db.transaction(async (tx) => {
+      const rows = await cancel(tx);
+      if (rows.length > 0) await record(tx);
+      return rows.length > 0;
+    });
   }
 
   /** Runs `write` in a transaction that first checks the leader's fence and locks the run while it is active. */
