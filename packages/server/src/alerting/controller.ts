@@ -115,7 +115,9 @@ export class AlertController implements Controller {
       const byPrint = new Map<string, AnomalyRow[]>();
       for (const r of rows) {
         const key = fingerprint('anomaly', r.metric, r.labels);
-        byPrint.set(key, [...(byPrint.get(key) ?? []), r]);
+        const group = byPrint.get(key);
+        if (group) group.push(r);
+        else byPrint.set(key, [r]);
       }
       const firing = await tx
         .select()
