@@ -1,11 +1,16 @@
 import { type SQL, sql } from 'drizzle-orm';
-import { type ControllerDecision, type DecisionLog, unrecordedDecisions } from '../platform/leadership/index.js';
+import { type DecisionLog, unrecordedDecisions } from '../platform/leadership/index.js';
 import { arrayParam as arr, type Db, rowsOf, type Tx } from '../platform/store/engine.js';
 import { FencedWriteError } from '../platform/store/index.js';
 
 /** The lease row of one detection partition in the `leases` table. */
 export function partitionLeaseName(partition: number): string {
   return `detection/${partition}`;
+}
+
+/** The partition a lease row of {@link partitionLeaseName} is for. */
+function leasePartition(name: string): number {
+  return Number(name.slice('detection/'.length));
 }
 
 /**
@@ -54,7 +59,7 @@ export class PartitionLeases {
   async claim(wanted: readonly number[]): Promise<number[]> {
     const names = wanted.map(partitionLeaseName);
     const takes = wanted.some((p) => !this.owned.has(p));
-    const rows = takes
+    const claimed = takes
       ? await this.db.transaction(async (tx) => {
           const before = new Map(
             rowsOf<{ name: string; holder: string; epoch: string | number }>(
@@ -63,36 +68,31 @@ export class PartitionLeases {
             ).map((r) => [r.name, r]),
           );
           const got = await this.#upsert(tx, names);
-          const made: ControllerDecision[] = [];
-          for (const r of got) {
-            const partition = Number(r.name.slice('detection/'.length));
-            if (this.owned.get(partition) === Number(r.epoch)) continue;
-            const prior = before.get(r.name);
-            made.push({
+          await this.decisions.record(
+            tx,
+            this.controller,
+            0,
+            got.taken.map((partition) => ({
               decision: 'partition.taken',
               subject: { partition },
-              detail: { holder: this.holder, from: prior?.holder ?? null },
-              epoch: Number(r.epoch),
-            });
-          }
-          made.sort((a, b) => Number(a.subject.partition) - Number(b.subject.partition));
-          await this.decisions.record(tx, this.controller, 0, made);
+              detail: { holder: this.holder, from: before.get(partitionLeaseName(partition))?.holder ?? null },
+              epoch: got.held.get(partition) as number,
+            })),
+          );
           return got;
         })
       : await this.#upsert(this.db, names);
-    const now = new Map<number, number>();
-    for (const r of rows) now.set(Number(r.name.slice('detection/'.length)), Number(r.epoch));
-    const taken: number[] = [];
-    for (const [p, epoch] of now) {
-      if (this.owned.get(p) !== epoch) taken.push(p);
-    }
     this.owned.clear();
-    for (const [p, epoch] of now) this.owned.set(p, epoch);
-    return taken.sort((a, b) => a - b);
+    for (const [p, epoch] of claimed.held) this.owned.set(p, epoch);
+    return claimed.taken;
   }
 
-  async #upsert(tx: Tx, names: string[]): Promise<{ name: string; epoch: string | number }[]> {
-    return rowsOf<{ name: string; epoch: string | number }>(
+  /**
+   * Takes or renews the leases `names`; answers the partitions now held (with their epochs) and,
+   * in order, those newly taken: not owned before, or owned at another epoch.
+   */
+  async #upsert(tx: Tx, names: string[]): Promise<{ held: Map<number, number>; taken: number[] }> {
+    const rows = rowsOf<{ name: string; epoch: string | number }>(
       await tx.execute(sql`
         insert into leases (name, holder, epoch, expires_at)
         select n, ${this.holder}, 1, (extract(epoch from clock_timestamp()) * 1000)::bigint + ${this.ttlMs}
@@ -105,6 +105,9 @@ export class PartitionLeases {
              or leases.expires_at < (extract(epoch from clock_timestamp()) * 1000)::bigint
         returning name, epoch`),
     );
+    const held = new Map(rows.map((r) => [leasePartition(r.name), Number(r.epoch)]));
+    const taken = [...held].filter(([p, epoch]) => this.owned.get(p) !== epoch).map(([p]) => p);
+    return { held, taken: taken.sort((a, b) => a - b) };
   }
 
   /**
@@ -123,7 +126,7 @@ export class PartitionLeases {
         this.controller,
         0,
         released
-          .map((r) => ({ partition: Number(r.name.slice('detection/'.length)), epoch: Number(r.epoch) }))
+          .map((r) => ({ partition: leasePartition(r.name), epoch: Number(r.epoch) }))
           .sort((a, b) => a.partition - b.partition)
           .map((r) => ({
             decision: 'partition.released',
@@ -160,7 +163,7 @@ export class PartitionLeases {
       if (!r.live || r.holder === this.holder) continue;
       owners.add(r.holder);
       if (r.name.startsWith('detection-member/')) continue;
-      const p = Number(r.name.slice('detection/'.length));
+      const p = leasePartition(r.name);
       if (p < partitions) heldByOthers.add(p);
     }
     const share = Math.ceil(partitions / owners.size);
@@ -186,7 +189,7 @@ export class PartitionLeases {
       await tx.execute(sql`select name, epoch from leases
         where name = any(${arr(names, 'text')}) and holder = ${this.holder} for share`),
     );
-    const held = new Map(rows.map((r) => [Number(r.name.slice('detection/'.length)), Number(r.epoch)]));
+    const held = new Map(rows.map((r) => [leasePartition(r.name), Number(r.epoch)]));
     for (const [p, epoch] of this.owned) {
       if (held.get(p) !== epoch) {
         this.owned.clear();
