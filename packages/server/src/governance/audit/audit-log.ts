@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
-import { asc, desc, eq, gt, sql } from 'drizzle-orm';
+import { asc, gt, sql } from 'drizzle-orm';
 import type { Clock } from '../../platform/clock.js';
+import { rowsOf } from '../../platform/store/engine.js';
 import type { Db, Tx } from '../../platform/store/index.js';
 import { auditCheckpoints, auditLog } from '../../platform/store/schema.js';
 import {
@@ -115,33 +116,37 @@ export class AuditLog {
     return this.#writeIn(tx, records);
   }
 
+  /**
+   * The chain's head as an append or a checkpoint needs it, in one statement: the last entry, the
+   * last checkpointed seq, and the oldest entry no checkpoint covers (none when all are covered).
+   * Read after the advisory lock is taken, in its own statement, so it sees every committed append.
+   */
+  async #head(tx: Tx): Promise<{ seq: number; hash: string; signedSeq: number; oldestUnsigned: string | null }> {
+    const [row] = rowsOf<{ seq: number | null; hash: string | null; signed_seq: number | null; oldest: string | null }>(
+      await tx.execute(sql`select l.seq::float8 as seq, l.hash, c.seq::float8 as signed_seq,
+          case when l.seq > coalesce(c.seq, 0)
+            then (select entry from audit_log where seq = coalesce(c.seq, 0) + 1) end as oldest
+        from (select 1) as one
+        left join lateral (select seq, hash from audit_log order by seq desc limit 1) as l on true
+        left join lateral (select seq from audit_checkpoints order by seq desc limit 1) as c on true`),
+    );
+    return {
+      seq: Number(row?.seq ?? 0),
+      hash: row?.hash ?? GENESIS_HASH,
+      signedSeq: Number(row?.signed_seq ?? 0),
+      oldestUnsigned: row?.oldest ?? null,
+    };
+  }
+
   async #writeIn(tx: Tx, records: readonly AuditRecord[]): Promise<number[]> {
     await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`);
-    const last = (
-      await tx.select({ seq: auditLog.seq, hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.seq)).limit(1)
-    )[0];
-    let seq = last?.seq ?? 0;
-    let prev = last?.hash ?? GENESIS_HASH;
+    const head = await this.#head(tx);
+    let seq = head.seq;
+    let prev = head.hash;
     const at = this.clock.now();
-    const lastCp = (
-      await tx
-        .select({ seq: auditCheckpoints.seq, at: auditCheckpoints.at })
-        .from(auditCheckpoints)
-        .orderBy(desc(auditCheckpoints.seq))
-        .limit(1)
-    )[0];
-    let signedSeq = lastCp?.seq ?? 0;
+    let signedSeq = head.signedSeq;
     // The oldest entry no checkpoint covers yet, if it was written before this batch: its age starts the clock.
-    const oldestUnsigned =
-      seq > signedSeq
-        ? (
-            await tx
-              .select({ entry: auditLog.entry })
-              .from(auditLog)
-              .where(eq(auditLog.seq, signedSeq + 1))
-          )[0]
-        : undefined;
-    const waitingSince = oldestUnsigned ? entryTime(oldestUnsigned.entry) : at;
+    const waitingSince = head.oldestUnsigned !== null ? entryTime(head.oldestUnsigned) : at;
     const rows: AuditRow[] = [];
     const checkpoints: (typeof auditCheckpoints.$inferInsert)[] = [];
     const checkpoint = () => {
@@ -157,7 +162,7 @@ export class AuditLog {
       if (seq - signedSeq >= this.policy.everyEntries) checkpoint();
     }
     // Time: the entries waiting since the last checkpoint are signed once it is everyMs old.
-    if (seq > signedSeq && signedSeq === (lastCp?.seq ?? 0) && at - waitingSince >= this.policy.everyMs) checkpoint();
+    if (seq > signedSeq && signedSeq === head.signedSeq && at - waitingSince >= this.policy.everyMs) checkpoint();
     await tx.insert(auditLog).values(rows);
     if (checkpoints.length > 0) await tx.insert(auditCheckpoints).values(checkpoints);
     return rows.map((r) => r.seq);
@@ -167,30 +172,14 @@ export class AuditLog {
   async checkpointIfDue(force = false): Promise<void> {
     await this.db.transaction(async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`);
-      const last = (
-        await tx.select({ seq: auditLog.seq, hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.seq)).limit(1)
-      )[0];
-      if (!last) return;
-      const lastCp = (
-        await tx
-          .select({ seq: auditCheckpoints.seq, at: auditCheckpoints.at })
-          .from(auditCheckpoints)
-          .orderBy(desc(auditCheckpoints.seq))
-          .limit(1)
-      )[0];
+      const head = await this.#head(tx);
+      if (head.seq === 0 || head.signedSeq >= head.seq) return;
       const now = this.clock.now();
-      if (lastCp && lastCp.seq >= last.seq) return;
       if (!force) {
-        const oldest = (
-          await tx
-            .select({ entry: auditLog.entry })
-            .from(auditLog)
-            .where(eq(auditLog.seq, (lastCp?.seq ?? 0) + 1))
-        )[0];
-        const since = oldest ? entryTime(oldest.entry) : now;
+        const since = head.oldestUnsigned !== null ? entryTime(head.oldestUnsigned) : now;
         if (now - since < this.policy.everyMs) return;
       }
-      const body = { seq: last.seq, hash: last.hash, at: now, keyId: this.signer.keyId };
+      const body = { seq: head.seq, hash: head.hash, at: now, keyId: this.signer.keyId };
       await tx.insert(auditCheckpoints).values({ ...body, signature: this.signer.sign(checkpointPayload(body)) });
     });
   }
