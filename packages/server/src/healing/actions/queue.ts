@@ -9,7 +9,7 @@
  */
 import type { AgentAction, AgentActionKind, AgentActionResult, NodeAction } from '@aurora/sdk';
 import { and, desc, eq, inArray, lte, sql } from 'drizzle-orm';
-import type { Db } from '../../platform/store/engine.js';
+import { arrayParam as arr, type Db } from '../../platform/store/engine.js';
 import { agentActions, nodes } from '../../platform/store/schema.js';
 
 type Row = typeof agentActions.$inferSelect;
@@ -139,16 +139,23 @@ export class AgentActionQueue {
     nodeId: string,
     results: readonly AgentActionResult[],
   ): Promise<{ stored: string[]; actions: AgentAction[] }> {
-    const stored: string[] = [];
-    for (const r of results) {
-      await this.db
-        .update(agentActions)
-        .set({ status: r.status, details: r.details, finishedAt: this.now() })
-        .where(
-          and(eq(agentActions.id, r.id), eq(agentActions.nodeId, nodeId), inArray(agentActions.status, [...AWAITING])),
-        );
-      // Acknowledged even when nothing matched (already stored, or not this node's): resending would not change that.
-      stored.push(r.id);
+    // Acknowledged even when nothing matched (already stored, or not this node's): resending would not change that.
+    const stored = results.map((r) => r.id);
+    if (results.length > 0) {
+      // All results in one statement. An id reported twice keeps its first result, as one stored at a
+      // time would: a stored result is final, so the later one matches nothing.
+      await this.db.execute(sql`update agent_actions a
+        set status = r.status, details = r.details::jsonb, finished_at = ${this.now()}
+        from (select distinct on (id) id, status, details
+          from unnest(${arr(stored, 'text')}, ${arr(
+            results.map((r) => r.status),
+            'text',
+          )}, ${arr(
+            results.map((r) => JSON.stringify(r.details)),
+            'text',
+          )}) with ordinality as u(id, status, details, n)
+          order by id, n) as r
+        where a.id = r.id and a.node_id = ${nodeId} and a.status = any(${arr([...AWAITING], 'text')})`);
     }
     await this.#refresh();
     if (!this.#open.has(nodeId)) return { stored, actions: [] };
