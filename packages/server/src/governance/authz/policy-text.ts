@@ -109,7 +109,6 @@ function parseDocumentText(doc: PolicyDocument): ParsedPolicy[] {
   });
 }
 
-/** Parses every document, checking that policy ids are unique across the set. */
 /**
  * Cedar's parse and strict validation take milliseconds per policy (validation most: about 4 ms each
  * on a loaded two-core machine), and a change recompiles the whole set twice (as a candidate, then in
@@ -163,6 +162,7 @@ export function validatePolicies(parsed: readonly ParsedPolicy[], docs: readonly
   if (problems.length > 0) throw new PolicyValidationError(problems);
 }
 
+/** Parses every document, checking that policy ids are unique across the set. */
 export function parseDocuments(docs: readonly PolicyDocument[]): ParsedPolicy[] {
   const all: ParsedPolicy[] = [];
   const seen = new Map<string, string>();
