@@ -131,7 +131,15 @@ function remember<V>(cache: Map<string, V>, key: string, value: V): void {
  * with Cedar's messages, placed in their documents.
  */
 export function validatePolicies(parsed: readonly ParsedPolicy[], docs: readonly PolicyDocument[]): void {
-  const fresh = [...new Set(parsed.map((p) => p.text).filter((t) => !validatedCache.has(t)))];
+  // Each text's errors are looked up here, before new ones are remembered: remembering can empty the
+  // cache, and a text whose errors were dropped would then pass as valid.
+  const verdicts = new Map<string, cedar.DetailedError[]>();
+  const fresh: string[] = [];
+  for (const text of new Set(parsed.map((p) => p.text))) {
+    const known = validatedCache.get(text);
+    if (known) verdicts.set(text, known);
+    else fresh.push(text);
+  }
   if (fresh.length > 0) {
     if (!schemaJson) {
       // The schema is parsed once, not on every validation.
@@ -153,11 +161,14 @@ export function validatePolicies(parsed: readonly ParsedPolicy[], docs: readonly
     for (const e of answer.validationErrors) {
       errors.get(record[e.policyId] as string)?.push(e.error);
     }
-    for (const [text, list] of errors) remember(validatedCache, text, list);
+    for (const [text, list] of errors) {
+      verdicts.set(text, list);
+      remember(validatedCache, text, list);
+    }
   }
   const textOf = new Map(docs.map((d) => [d.id, d]));
   const problems = parsed.flatMap((p) =>
-    (validatedCache.get(p.text) ?? []).map((e) => problem(e, textOf.get(p.document), p.offset, `policy "${p.id}": `)),
+    (verdicts.get(p.text) ?? []).map((e) => problem(e, textOf.get(p.document), p.offset, `policy "${p.id}": `)),
   );
   if (problems.length > 0) throw new PolicyValidationError(problems);
 }
