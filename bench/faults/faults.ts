@@ -71,11 +71,14 @@ export async function configureHealing(api: Api, nodes: BenchNode[]): Promise<vo
   // 20 % of a core: a spinning process gets about a quarter of a core on a loaded 2-core machine.
   await rule('runaway-cpu', 'process_cpu_pct', '>', 20);
   // A playbook's parameters are fixed text, and every node has its own sandbox and process name, so
-  // the clean and kill playbooks are per node (triggered by the node's alert only).
+  // the clean and kill playbooks are per node (triggered by the node's alert only). They delete and
+  // kill, so they answer their threshold rule only: live detection also flags a harmless burst of
+  // files, and cleaning on it was an action on a healthy node. Restarting a service that is down is
+  // right whoever noticed, so restart-web takes live detection's alerts too.
   for (const node of nodes) {
     await playbook(`clean-tmp-${node.name}`, [
       'trigger:',
-      `  alert: { metric: clean_bytes, node: ${node.name} }`,
+      `  alert: { metric: clean_bytes, node: ${node.name}, rule: tmp-filling }`,
       'steps:',
       `  - agent: { action: clean-path, path: ${JSON.stringify(node.tmp)}, pattern: "${FILL_PATTERN}", olderThan: 0s }`,
       '    timeout: 30s',
@@ -85,7 +88,7 @@ export async function configureHealing(api: Api, nodes: BenchNode[]): Promise<vo
     ]);
     await playbook(`kill-hog-${node.name}`, [
       'trigger:',
-      `  alert: { metric: process_cpu_pct, node: ${node.name}, labels: { name: ${node.hogName} } }`,
+      `  alert: { metric: process_cpu_pct, node: ${node.name}, labels: { name: ${node.hogName} }, rule: runaway-cpu }`,
       'steps:',
       `  - agent: { action: kill-process, name: ${node.hogName} }`,
       '    timeout: 30s',

@@ -71,6 +71,13 @@ export const AlertSelector = Type.Object(
         maxProperties: 16,
       }),
     ),
+    rule: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 128,
+        description: "only alerts of the threshold rule of this name, not live detection's on the same series",
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -128,5 +128,39 @@ for (const engine of testEngines()) {
       expect(await runOf(second)).toBeUndefined();
       expect(await runOf(other)).toBeUndefined();
     });
+
+    it("a trigger naming a rule starts on that rule's alerts only, not on live detection's on the same series", async () => {
+      const created = await server.app.inject({
+        method: 'POST',
+        url: '/v1/alert-rules',
+        headers: server.admin,
+        payload: { name: 'tmp-filling', selector: 'clean_bytes', op: '>', value: 1e6, for: '10s' },
+      });
+      expect(created.statusCode, created.body).toBe(201);
+      const ruleId = (created.json() as { id: string }).id;
+      const put = await server.app.inject({
+        method: 'PUT',
+        url: '/v1/playbooks/clean-on-rule',
+        headers: server.admin,
+        payload: {
+          yaml: 'trigger:\n  alert: { metric: clean_bytes, rule: tmp-filling }\nsteps:\n  - action: cordon\n',
+        },
+      });
+      expect(put.statusCode, put.body).toBe(200);
+      const detected = await insertFiringAlert(server, {
+        id: `alert-${++alertSeq}`,
+        node: 'web-1',
+        metric: 'clean_bytes',
+      });
+      const ruled = await insertFiringAlert(server, {
+        id: `alert-${++alertSeq}`,
+        node: 'web-2',
+        metric: 'clean_bytes',
+        source: `rule:${ruleId}`,
+      });
+      await pass();
+      expect(await runOf(detected)).toBeUndefined();
+      expect((await runOf(ruled))?.workflow).toBe('playbook:clean-on-rule@1');
+    });
   });
 }

@@ -38,7 +38,7 @@ export function parsePlaybook(yaml: string): PlaybookSpec {
   if (first) refuse(dotted(first.path), first.message);
   const spec = doc as PlaybookSpec;
   if (Object.keys(spec.trigger.alert).length === 0) {
-    refuse('trigger.alert', 'must name at least one of metric, node or labels');
+    refuse('trigger.alert', 'must name at least one of metric, node, labels or rule');
   }
   spec.steps.forEach((step, i) => {
     if ('wait' in step) checkDuration(`steps.${i}.wait`, step.wait, 1000);

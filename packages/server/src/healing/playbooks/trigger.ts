@@ -11,15 +11,23 @@ import {
 } from '../../platform/leadership/index.js';
 import { type Db, rowsOf, type Tx } from '../../platform/store/engine.js';
 import { FencedWriteError } from '../../platform/store/index.js';
-import { alerts, workflowRuns } from '../../platform/store/schema.js';
+import { alertRules, alerts, workflowRuns } from '../../platform/store/schema.js';
 import type { WorkflowEngine } from '../workflow/engine.js';
 import { latestPlaybooks } from './routes.js';
 import { FIRST_ACTION_POSITION, type PlaybookRunInput, playbookWorkflowName } from './workflow.js';
 
 type AlertRow = typeof alerts.$inferSelect;
 
-/** Whether a firing alert is what a playbook's trigger selects. */
-export function selects(selector: AlertSelector, alert: Pick<AlertRow, 'metric' | 'node' | 'labels'>): boolean {
+/**
+ * Whether a firing alert is what a playbook's trigger selects. `ruleName` is the name of the
+ * threshold rule that raised the alert (undefined for live detection's, or a deleted rule's).
+ */
+export function selects(
+  selector: AlertSelector,
+  alert: Pick<AlertRow, 'metric' | 'node' | 'labels'>,
+  ruleName?: string,
+): boolean {
+  if (selector.rule !== undefined && selector.rule !== ruleName) return false;
   if (selector.metric !== undefined && selector.metric !== alert.metric) return false;
   if (selector.node !== undefined && selector.node !== alert.node) return false;
   for (const [k, v] of Object.entries(selector.labels ?? {})) if (alert.labels[k] !== v) return false;
@@ -71,10 +79,16 @@ export class PlaybookTrigger implements Controller {
     const books = await latestPlaybooks(this.o.db);
     if (books.length === 0) return;
     const firing = await this.o.db.select().from(alerts).where(eq(alerts.state, 'firing'));
+    const ruleNames = new Map<string, string>();
+    if (books.some((b) => (b.spec as PlaybookSpec).trigger.alert.rule !== undefined)) {
+      for (const r of await this.o.db.select({ id: alertRules.id, name: alertRules.name }).from(alertRules)) {
+        ruleNames.set(`rule:${r.id}`, r.name);
+      }
+    }
     for (const book of books) {
       const spec = book.spec as PlaybookSpec;
       for (const alert of firing) {
-        if (alert.node === null || !selects(spec.trigger.alert, alert)) continue;
+        if (alert.node === null || !selects(spec.trigger.alert, alert, ruleNames.get(alert.source))) continue;
         const key = `playbook:${book.name}:${alert.id}`;
         const [existing] = await this.o.db
           .select({ id: workflowRuns.id })
