@@ -23,5 +23,5 @@ describe.skipIf(skip !== undefined)('failover of aurora server processes on Post
     expect(result.ackedWrites).toBeGreaterThan(0);
     expect(result.ackedLost).toBe(0);
     expect(result.duplicateActions).toBe(0);
-  }, 180_000);
+  }, 900_000);
 });

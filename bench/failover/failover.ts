@@ -41,18 +41,23 @@ export interface FailoverOptions {
   pollMs?: number;
   /** Further AURORA_* settings of every replica (lease timing, say). */
   env?: Record<string, string>;
+  /** Where the replicas' logs go (replica-N.log, level info); discarded when unset. */
+  logDir?: string | undefined;
   onRound?: (round: Round, index: number) => void;
   log?: (line: string) => void;
 }
 
 /** Settings of every replica; the forecasting pass (1 s, its minimum) is the observed controller write. */
 export const REPLICA_ENV = {
-  AURORA_HEARTBEAT_INTERVAL_MS: '200',
-  AURORA_SUSPECT_AFTER_MS: '600',
+  AURORA_HEARTBEAT_INTERVAL_MS: '1000',
+  AURORA_SUSPECT_AFTER_MS: '2500',
   AURORA_DOWN_AFTER_MS: '600000',
   AURORA_PREDICTION_INTERVAL: '1s',
   AURORA_RATE_LIMIT_MAX: '100000000',
 } as const;
+
+/** 45 agents, each silent for 3.5 s once every 301 s: a silence begins every 6.7 s. */
+export const AGENTS = { count: 45, intervalMs: 1_000, cycleMs: 301_000, silentMs: 3_500, warmupMs: 5_000 } as const;
 
 const ADMIN = `failover-${randomBytes(8).toString('hex')}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -83,6 +88,7 @@ export async function runFailover(o: FailoverOptions): Promise<FailoverResult> {
     databaseUrl: db.url,
     count: o.replicas ?? 3,
     env: { AURORA_ADMIN_TOKEN: ADMIN, ...REPLICA_ENV, ...o.env },
+    logDir: o.logDir,
   });
   const observer = new Observer(db.url);
   await observer.connect();
@@ -92,7 +98,7 @@ export async function runFailover(o: FailoverOptions): Promise<FailoverResult> {
   try {
     log('starting replicas...');
     await set.start();
-    agents = new Agents(urls(), { count: 6, intervalMs: 200, talkMs: 1_500, silentMs: 1_500 });
+    agents = new Agents(urls(), AGENTS);
     await agents.join(ADMIN);
     agents.start();
     writer = new Writer(urls(), ADMIN, `failover-${Date.now()}`);

@@ -115,10 +115,11 @@ function facts(i: number): NodeFacts {
 }
 
 /**
- * Agents heartbeating through any replica. Every other one falls silent for
- * `silentMs` after each `talkMs`, so the leader's health reconciler keeps
- * deciding "suspect" (a fenced controller write) across the failovers, and
- * the transitions can be checked for a decision applied twice.
+ * Agents heartbeating through any replica. Each falls silent for `silentMs` once per `cycleMs`,
+ * the agents' silences spread evenly over the cycle, so the leader's health reconciler keeps
+ * deciding "suspect" (a fenced controller write) across the failovers and the transitions can be
+ * checked for a decision applied twice. A cycle of five minutes or more keeps every node under the
+ * state machine's flapping threshold (3 failures in 10 minutes), which would hold it suspect.
  */
 export class Agents {
   #stopped = false;
@@ -130,7 +131,7 @@ export class Agents {
 
   constructor(
     private readonly urls: string[],
-    private readonly o: { count: number; intervalMs: number; talkMs: number; silentMs: number },
+    private readonly o: { count: number; intervalMs: number; cycleMs: number; silentMs: number; warmupMs: number },
   ) {
     this.#rotation = new Rotation(urls.length);
   }
@@ -160,12 +161,10 @@ export class Agents {
   }
 
   async #run(i: number, credential: string, started: number): Promise<void> {
-    const cycle = this.o.talkMs + this.o.silentMs;
-    const offset = (i * cycle) / this.#credentials.length;
+    const firstSilence = started + this.o.warmupMs + (i * this.o.cycleMs) / this.#credentials.length;
     while (!this.#stopped) {
-      const flapping = i % 2 === 1;
-      const phase = (now() - started + offset) % cycle;
-      if (!flapping || phase < this.o.talkMs) await this.#beat(i, credential);
+      const t = now() - firstSilence;
+      if (t < 0 || t % this.o.cycleMs >= this.o.silentMs) await this.#beat(i, credential);
       await sleep(this.o.intervalMs);
     }
   }

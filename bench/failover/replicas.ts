@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -33,7 +33,13 @@ export class ReplicaSet {
   readonly #ports: number[] = [];
 
   constructor(
-    private readonly options: { databaseUrl: string; count: number; env: Record<string, string>; log?: boolean },
+    private readonly options: {
+      databaseUrl: string;
+      count: number;
+      env: Record<string, string>;
+      /** Where each replica's log (level info) is appended, as replica-N.log; none when unset. */
+      logDir?: string | undefined;
+    },
   ) {}
 
   async start(): Promise<void> {
@@ -53,7 +59,7 @@ export class ReplicaSet {
   }
 
   /** Starts the replica's process again (it must be down) and waits until it answers /readyz. */
-  async restart(index: number, readyTimeoutMs = 60_000): Promise<void> {
+  async restart(index: number, readyTimeoutMs = 180_000): Promise<void> {
     const replica = this.replicas[index]!;
     const args = [
       path.join(repoRoot, 'packages', 'cli', 'dist', 'main.js'),
@@ -65,13 +71,16 @@ export class ReplicaSet {
       '--database-url',
       this.options.databaseUrl,
       '--log-level',
-      this.options.log ? 'info' : 'warn',
+      this.options.logDir ? 'info' : 'warn',
     ];
+    const logFile = this.options.logDir ? path.join(this.options.logDir, `replica-${index}.log`) : undefined;
+    const out = logFile ? openSync(logFile, 'a') : 'ignore';
     const child = spawn(process.execPath, args, {
       // Every replica needs the same key file (it encrypts the audit signing key in the store).
       env: { ...process.env, AURORA_KEY_FILE: path.join(this.#dataDir, 'master.key'), ...this.options.env },
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: ['ignore', out, 'inherit'],
     });
+    if (typeof out === 'number') closeSync(out);
     replica.child = child;
     replica.pid = child.pid ?? 0;
     replica.exited = new Promise((resolve) => child.once('exit', () => resolve()));

@@ -13,13 +13,14 @@ import { copyFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { printTable, quantile, writeResult } from '../lib/report.js';
-import { REPLICA_ENV, type Round, runFailover } from './failover.js';
+import { AGENTS, REPLICA_ENV, type Round, runFailover } from './failover.js';
 
 const { values } = parseArgs({
   options: {
     rounds: { type: 'string', default: '20' },
     replicas: { type: 'string', default: '3' },
     out: { type: 'string' },
+    'log-dir': { type: 'string' },
     'database-url': {
       type: 'string',
       default: process.env.AURORA_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
@@ -36,6 +37,7 @@ const result = await runFailover({
   adminDatabaseUrl: values['database-url'],
   rounds,
   replicas,
+  logDir: values['log-dir'],
   log: (line) => process.stderr.write(`${line}\n`),
   onRound: (r, i) =>
     process.stderr.write(
@@ -111,6 +113,7 @@ console.log(
 const file = writeResult('failover', {
   replicas,
   settings: REPLICA_ENV,
+  agents: AGENTS,
   ...result,
   summary: { kill, graceful },
 });

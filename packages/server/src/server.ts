@@ -101,7 +101,7 @@ async function chooseLeadership(
   decisions: DecisionLog,
 ): Promise<Leadership> {
   if (store.kind === 'pglite') return new SingleProcessLeadership();
-  const lease = new LeaseLeadership(store.db, {
+  const lease = new LeaseLeadership(store.leaseDb, {
     holder,
     // Advisory locks are per database: the schema keeps stores sharing one database apart.
     ...(databaseUrl

@@ -155,6 +155,43 @@ describe.skipIf(!lockUrl)('leader lease with a session advisory lock on postgres
     await b.stop();
   });
 
+  it('a renewal goes ahead while a fenced transaction is open; a takeover waits for it to end', async () => {
+    const name = `fenced-${randomBytes(4).toString('hex')}`;
+    // a's own deadline is on a frozen clock; the database sees its 200 ms lease lapse.
+    const a = new LeaseLeadership(store.db, { holder: 'a', name, ttlMs: 200, now: () => 0 });
+    const b = new LeaseLeadership(store.db, { holder: 'b', name, ttlMs: 60_000 });
+    await a.tick();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    let fenced!: () => void;
+    const inside = new Promise<void>((r) => {
+      fenced = r;
+    });
+    const open = store.db.transaction(async (tx) => {
+      expect((await tx.execute(a.fence())).rows).toHaveLength(1);
+      fenced();
+      await gate;
+    });
+    await inside;
+    await a.tick(); // a renewal: not held up by the open transaction
+    expect(a.isLeader()).toBe(true);
+    await new Promise((r) => setTimeout(r, 300));
+    let tookOver = false;
+    const takeover = b.tick().then(() => {
+      tookOver = true;
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(tookOver).toBe(false);
+    release();
+    await open;
+    await takeover;
+    expect([b.isLeader(), b.epoch]).toEqual([true, 2]);
+    await a.stop();
+    await b.stop();
+  });
+
   it('a graceful stop hands the lease and the lock to the waiting follower at once', async () => {
     const name = `handback-${randomBytes(4).toString('hex')}`;
     const a = replica('a', name);

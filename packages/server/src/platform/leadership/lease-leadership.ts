@@ -5,6 +5,10 @@ import { type DecisionLog, unrecordedDecisions } from './decisions.js';
 import type { Leadership } from './leadership.js';
 import type { SessionLock } from './session-lock.js';
 
+/** Milliseconds by the database clock, so replicas with skewed clocks agree on expiry. */
+const NOW_MS = sql`(extract(epoch from clock_timestamp()) * 1000)::bigint`;
+const EXPIRES_AT = (ttlMs: number) => sql`${NOW_MS} + ${ttlMs}`;
+
 /** Timing of the lease; defaults follow the design: renew every 500 ms, expire after 2 s. */
 export interface LeaseOptions {
   /** Name of the lease row; one per set of controllers. */
@@ -86,8 +90,13 @@ export class LeaseLeadership implements Leadership {
     return () => this.#listeners.delete(listener);
   }
 
+  /**
+   * `for key share` lets a renewal (which changes neither holder nor epoch) go ahead while a fenced
+   * transaction is open, so a long one cannot make the leader miss its deadline; a takeover locks
+   * the row `for update` first, which waits for every open fenced transaction to end.
+   */
   fence(): SQL {
-    return sql`select 1 from leases where name = ${this.#name} and holder = ${this.options.holder} and epoch = ${this.#epoch} for share`;
+    return sql`select 1 from leases where name = ${this.#name} and holder = ${this.options.holder} and epoch = ${this.#epoch} for key share`;
   }
 
   /** One renewal or takeover attempt; attempts never overlap. */
@@ -100,53 +109,55 @@ export class LeaseLeadership implements Leadership {
     if (this.#stopped) return;
     const startedAt = this.#now();
     const force = this.#granted;
-    const expiresAt = sql`(extract(epoch from clock_timestamp()) * 1000)::bigint + ${this.#ttlMs}`;
-    // Taken over when it is ours, has expired, or the lock was just granted to us.
-    const takeable = force
-      ? sql`true`
-      : sql`leases.holder = excluded.holder or leases.expires_at < (extract(epoch from clock_timestamp()) * 1000)::bigint`;
     let epoch: number | undefined;
     let refused = false;
+    const takeable = force ? sql`true` : sql`leases.holder = excluded.holder or leases.expires_at < ${NOW_MS}`;
     const upsert = async (tx: Tx): Promise<number | undefined> => {
       const result = await tx.execute<{ epoch: string | number }>(sql`
         insert into leases (name, holder, epoch, expires_at)
-        values (${this.#name}, ${this.options.holder}, 1, ${expiresAt})
+        values (${this.#name}, ${this.options.holder}, 1, ${EXPIRES_AT(this.#ttlMs)})
         on conflict (name) do update
           set holder = excluded.holder,
               epoch = case when leases.holder = excluded.holder then leases.epoch else leases.epoch + 1 end,
               expires_at = excluded.expires_at
           where ${takeable}
         returning epoch`);
-      const row = (result as unknown as { rows: { epoch: string | number }[] }).rows[0];
+      const row = rowsOf<{ epoch: string | number }>(result)[0];
       return row ? Number(row.epoch) : undefined;
     };
     try {
-      // The leader renews in one statement. A replica that does not lead tries in a transaction that,
-      // when it takes the lease, records the take (from which holder, at which epoch) in the audit
-      // chain before it commits. A leader that lost the lease writes nothing: its successor's take names it.
+      // The leader renews in one statement that changes neither holder nor epoch, so open fenced
+      // transactions (`for key share`) do not hold it up. A replica that does not lead first reads the
+      // row without locking it and stops there while another holder's lease is current. Otherwise it
+      // tries in a transaction that locks the row `for update` (waiting for the fenced transactions
+      // still open) and, when it takes the lease, records the take (from which holder, at which epoch)
+      // in the audit chain before it commits. A leader that lost the lease writes nothing: its
+      // successor's take names it.
       epoch = this.#leader
-        ? await upsert(this.db)
-        : await this.db.transaction(async (tx) => {
-            const prior = rowsOf<{ holder: string; epoch: string | number }>(
-              await tx.execute(sql`select holder, epoch from leases where name = ${this.#name} for update`),
-            )[0];
-            const taken = await upsert(tx);
-            if (taken !== undefined) {
-              await (this.options.decisions ?? unrecordedDecisions).record(tx, LEADERSHIP, taken, [
-                {
-                  decision: 'leadership.taken',
-                  subject: { lease: this.#name },
-                  detail: {
-                    holder: this.options.holder,
-                    from: prior?.holder ?? null,
-                    fromEpoch: prior ? Number(prior.epoch) : null,
-                    ...(force ? { how: 'lock granted' } : {}),
+        ? await this.#renew()
+        : !force && (await this.#heldByAnother())
+          ? undefined
+          : await this.db.transaction(async (tx) => {
+              const prior = rowsOf<{ holder: string; epoch: string | number }>(
+                await tx.execute(sql`select holder, epoch from leases where name = ${this.#name} for update`),
+              )[0];
+              const taken = await upsert(tx);
+              if (taken !== undefined) {
+                await (this.options.decisions ?? unrecordedDecisions).record(tx, LEADERSHIP, taken, [
+                  {
+                    decision: 'leadership.taken',
+                    subject: { lease: this.#name },
+                    detail: {
+                      holder: this.options.holder,
+                      from: prior?.holder ?? null,
+                      fromEpoch: prior ? Number(prior.epoch) : null,
+                      ...(force ? { how: 'lock granted' } : {}),
+                    },
                   },
-                },
-              ]);
-            }
-            return taken;
-          });
+                ]);
+              }
+              return taken;
+            });
       if (epoch === undefined) refused = true;
       if (force) this.#granted = false;
     } catch (error) {
@@ -163,12 +174,32 @@ export class LeaseLeadership implements Leadership {
       }
       return;
     }
+    // A renewal that took longer than the TTL came too late: the deadline has passed and stays so.
+    if (startedAt + this.#ttlMs <= this.#now()) return this.#lapse();
     this.#epoch = epoch;
     this.#deadline = startedAt + this.#ttlMs;
     clearTimeout(this.#deadlineTimer);
     this.#deadlineTimer = setTimeout(() => this.#lapse(), Math.max(0, this.#deadline - this.#now()));
     this.#deadlineTimer.unref();
     this.#set(true);
+  }
+
+  /** The leader extends its lease; holder and epoch stay, so open fenced transactions do not stand in the way. */
+  async #renew(): Promise<number | undefined> {
+    const result = await this.db.execute<{ epoch: string | number }>(sql`
+      update leases set expires_at = ${EXPIRES_AT(this.#ttlMs)}
+      where name = ${this.#name} and holder = ${this.options.holder} and epoch = ${this.#epoch}
+      returning epoch`);
+    const row = rowsOf<{ epoch: string | number }>(result)[0];
+    return row ? Number(row.epoch) : undefined;
+  }
+
+  /** Whether another replica holds a current lease: most ticks of a follower, which then lock nothing. */
+  async #heldByAnother(): Promise<boolean> {
+    const held = await this.db.execute<{ free: boolean }>(sql`
+      select holder = ${this.options.holder} or expires_at < ${NOW_MS} as free from leases where name = ${this.#name}`);
+    const row = rowsOf<{ free: boolean }>(held)[0];
+    return row !== undefined && !row.free;
   }
 
   /** The deadline passed without a renewal: stop acting now, before anyone can take over. */

@@ -14,6 +14,8 @@ export type EngineKind = 'pglite' | 'postgres';
 export interface StoreEngine {
   kind: EngineKind;
   db: Db;
+  /** A connection of its own for the leader lease, so renewals never queue behind request traffic (PostgreSQL). */
+  leaseDb?: Db;
   /**
    * Under a PostgreSQL advisory lock: refuses a schema this binary does not match
    * (checkSchemaVersion), then applies pending migrations when `mode` is auto.

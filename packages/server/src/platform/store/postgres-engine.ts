@@ -27,9 +27,14 @@ export async function openPostgresEngine(url: string, options: PostgresEngineOpt
   });
   probe.release();
   const db = drizzle({ client: pool, schema }) as unknown as Db;
+  const leasePool = new pg.Pool({ connectionString: url, max: 1, ...searchPath });
+  leasePool.on('error', () => {
+    // As above: replaced on next use.
+  });
   return {
     kind: 'postgres',
     db,
+    leaseDb: drizzle({ client: leasePool, schema }) as unknown as Db,
     async migrate(mode) {
       const client = new pg.Client({ connectionString: url, ...searchPath });
       await client.connect();
@@ -49,6 +54,8 @@ export async function openPostgresEngine(url: string, options: PostgresEngineOpt
         await client.end();
       }
     },
-    close: () => pool.end(),
+    close: async () => {
+      await Promise.all([pool.end(), leasePool.end()]);
+    },
   };
 }

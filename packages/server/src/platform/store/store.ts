@@ -58,6 +58,15 @@ export class Store {
     return this.engine.db;
   }
 
+  /**
+   * Where the leader lease is renewed: on PostgreSQL a pool of one connection apart from the
+   * one requests use, since a renewal that waits behind a burst of them past its deadline would
+   * depose a healthy leader; the embedded store has one connection anyway.
+   */
+  get leaseDb(): Db {
+    return this.engine.leaseDb ?? this.engine.db;
+  }
+
   /** Whether the store answers and its migrations are applied. */
   async ready(): Promise<boolean> {
     if (!this.#migrated) return false;
