@@ -147,14 +147,19 @@ export class PartitionLeases {
   async fairShare(partitions: number): Promise<number[]> {
     // Each sharing replica keeps a membership row alive, so replicas holding nothing yet are counted.
     const now = sql`(extract(epoch from clock_timestamp()) * 1000)::bigint`;
-    await this.db.execute(sql`insert into leases (name, holder, epoch, expires_at)
-      values (${`detection-member/${this.holder}`}, ${this.holder}, 1, ${now} + ${this.ttlMs})
-      on conflict (name) do update set expires_at = excluded.expires_at`);
-    await this.db.execute(
-      sql`delete from leases where name like 'detection-member/%' and expires_at < ${now} - 3600000`,
-    );
+    const member = `detection-member/${this.holder}`;
+    // One statement: the final select sees the rows as they were before it, which changes nothing
+    // below, as this holder's own row is skipped and the rows deleted were long expired.
     const rows = rowsOf<{ name: string; holder: string; live: boolean }>(
-      await this.db.execute(sql`select name, holder, expires_at >= ${now} as live
+      await this.db.execute(sql`with renewed as (
+          insert into leases (name, holder, epoch, expires_at)
+          values (${member}, ${this.holder}, 1, ${now} + ${this.ttlMs})
+          on conflict (name) do update set expires_at = excluded.expires_at
+        ), forgotten as (
+          delete from leases where name like 'detection-member/%' and name <> ${member}
+            and expires_at < ${now} - 3600000
+        )
+        select name, holder, expires_at >= ${now} as live
         from leases where name like 'detection/%' or name like 'detection-member/%'`),
     );
     const heldByOthers = new Set<number>();
