@@ -68,8 +68,9 @@ export async function configureHealing(api: Api, nodes: BenchNode[]): Promise<vo
   // Temp files filling a node's sandbox, and a runaway process: the agent reports the bytes under
   // its clean roots and the CPU of the processes it may kill, per node.
   await rule('tmp-filling', 'clean_bytes', '>', FILL_BYTES / 2);
-  // 20 % of a core: a spinning process gets about a quarter of a core on a loaded 2-core machine.
-  await rule('runaway-cpu', 'process_cpu_pct', '>', 20);
+  // 10 % of a core: a spinning process got 20-28 % of a core on the loaded 2-core machine the bench
+  // ran on, and a rule holds only when every second of its 10 s breaches (20 % never fired there).
+  await rule('runaway-cpu', 'process_cpu_pct', '>', 10);
   // A playbook's parameters are fixed text, and every node has its own sandbox and process name, so
   // the clean and kill playbooks are per node (triggered by the node's alert only). They delete and
   // kill, so they answer their threshold rule only: live detection also flags a harmless burst of
