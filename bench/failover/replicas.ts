@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from '@aurora/sdk/testing';
 import { repoRoot } from '../lib/report.js';
 
 /** One `aurora server` process of the set; restarted on the same port after it dies. */
@@ -13,17 +13,6 @@ export interface Replica {
   pid: number;
   child: ChildProcess | undefined;
   exited: Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 /** Several `aurora server` processes on one PostgreSQL database, each on its own port and data dir. */

@@ -5,9 +5,9 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '@aurora/sdk/testing';
 import { repoRoot } from '../lib/report.js';
 import { alive, start } from './processes.js';
 
@@ -20,17 +20,6 @@ const ADMIN_TOKEN = 'bench-faults-admin-token-0123456789';
 export const SERVER_ENV = { AURORA_HEARTBEAT_INTERVAL_MS: '1000' };
 /** And the agents are started with `--interval 1s` (the CLI's default is 5 s), so a sample is at most a second old. */
 export const AGENT_INTERVAL = '1s';
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -6,10 +6,10 @@
  */
 import { type ChildProcess, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { freePort } from '@aurora/sdk/testing';
 import { formatTable, repoRoot, writeResult } from '../lib/report.js';
 import { auroraHaproxyConfig, binary, haproxyConfig, nginxConfig } from './peers.js';
 import { cpuSeconds, startBackend, startContender, stop } from './processes.js';
@@ -67,16 +67,6 @@ function ensurePeers(): { nginx: string; haproxy: string; wrk: string } {
   }
   if (!nginx || !haproxy || !wrk) throw new Error('nginx, haproxy or wrk still missing after the install');
   return { nginx, haproxy, wrk };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
 }
 
 const peers = ensurePeers();

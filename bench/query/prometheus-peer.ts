@@ -1,24 +1,13 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
+import { freePort } from '@aurora/sdk/testing';
 import { type Fleet, metricName, nodeName, times, valueAt } from './dataset.js';
 
 /** Whether Debian's prometheus and promtool are on PATH. */
 export function prometheusAvailable(): boolean {
   return ['prometheus', 'promtool'].every((b) => spawnSync('which', [b]).status === 0);
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 /** Writes the fleet as OpenMetrics text (timestamps in seconds), series by series, for promtool. */

@@ -5,9 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AuroraClient, type NodeAction, type WorkflowRunDetail } from '@aurora/sdk';
+import { freePort } from '@aurora/sdk/testing';
 import { compileConfig, type RunningServer, startServer } from '@aurora/server';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { freePort } from '../testing/free-port.js';
 
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 const agentScript = fileURLToPath(new URL('../testing/actions-agent-process.ts', import.meta.url));

@@ -1,7 +1,8 @@
 import { request as httpRequest } from 'node:http';
+import { freePort } from '@aurora/sdk/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { spec, startBackend, type TestBackend } from '../testing/backends.js';
-import { freePort, haproxyDir, haproxySkip, startHaproxy } from '../testing/haproxy.js';
+import { haproxyDir, haproxySkip, startHaproxy } from '../testing/haproxy.js';
 import { renderHaproxyConfig, serverName } from './config.js';
 import { HaproxyRuntime, HaproxyRuntimeError } from './runtime.js';
 

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { toolPath, toolSkip } from '@aurora/sdk/testing';
@@ -11,17 +11,6 @@ import { toolPath, toolSkip } from '@aurora/sdk/testing';
  * With AURORA_REQUIRE_HAPROXY=1 a missing binary is an error instead.
  */
 export const haproxySkip = (env: NodeJS.ProcessEnv = process.env) => toolSkip('haproxy', env);
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 export interface RunningHaproxy {
   readonly dir: string;

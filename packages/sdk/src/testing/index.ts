@@ -1,1 +1,2 @@
 export * from './external-tools.js';
+export * from './free-port.js';

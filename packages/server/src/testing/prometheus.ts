@@ -1,28 +1,15 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { toolPath, toolSkip } from '@aurora/sdk/testing';
+import { freePort, toolPath, toolSkip } from '@aurora/sdk/testing';
 
 /**
  * Why the Prometheus tests skip on this machine, or undefined when they run.
  * With AURORA_REQUIRE_PROMETHEUS=1 a missing binary is an error instead.
  */
 export const prometheusSkip = (env: NodeJS.ProcessEnv = process.env) => toolSkip('prometheus', env);
-
-/** A free TCP port on 127.0.0.1. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /** A child process serving HTTP on 127.0.0.1, with its data removed on stop. */
 export interface ServiceProcess {
