@@ -20,8 +20,8 @@ export interface AgentTls {
   join: JoinTls;
   /** Presents the stored certificate from now on; a node that joined over plain HTTP has none, which is an error. */
   useStored(): Promise<void>;
-  /** The certificate presented now. */
-  current(): { key: string; cert: string } | undefined;
+  /** The certificate presented now, and when this process started presenting it (ms). */
+  current(): { key: string; cert: string; since: number } | undefined;
   /** Stores a renewed key and certificate and presents them from now on. */
   replace(key: string, cert: string): Promise<void>;
 }
@@ -47,10 +47,10 @@ export async function prepareTls(
   // The server's certificate chains to the cluster CA, or to the operator's CA when they supplied it.
   const ca = serverCa ? [clusterCa, serverCa] : clusterCa;
   pool.setTls({ ca });
-  let presented: { key: string; cert: string } | undefined;
+  let presented: { key: string; cert: string; since: number } | undefined;
   let pendingKey: string | undefined;
   const present = (key: string, cert: string) => {
-    presented = { key, cert };
+    presented = { key, cert, since: Date.now() };
     pool.setTls({ ca, cert, key });
   };
   return {
@@ -105,7 +105,7 @@ export async function renewLoop(deps: {
   while (!signal.aborted) {
     const current = tls.current();
     if (!current) return;
-    const { renewAtMs, notAfterMs } = renewAt(current.cert);
+    const { renewAtMs, notAfterMs } = renewAt(current.cert, current.since);
     await runtime.sleep(Math.max(0, renewAtMs - Date.now()), signal);
     if (signal.aborted) return;
     // A rejoin may have replaced the certificate while this loop slept.

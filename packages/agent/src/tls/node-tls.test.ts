@@ -4,16 +4,19 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { writePrivateFile } from '../state/private-file.js';
-import { loadNodeCertificate, saveNodeCertificate, TLS_FILES } from './node-tls.js';
+import { loadNodeCertificate, renewAt, saveNodeCertificate, TLS_FILES } from './node-tls.js';
 import { EC_ALGORITHM, x509 } from './x509.js';
 
 /** A key and a self-signed certificate for it: enough to tell which key a certificate belongs to. */
-async function pair(name: string): Promise<{ key: string; cert: string }> {
+async function pair(
+  name: string,
+  validity = { fromMs: Date.now() - 60_000, toMs: Date.now() + 3_600_000 },
+): Promise<{ key: string; cert: string }> {
   const keys = await webcrypto.subtle.generateKey(EC_ALGORITHM, true, ['sign', 'verify']);
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     name: `CN=${name}`,
-    notBefore: new Date(Date.now() - 60_000),
-    notAfter: new Date(Date.now() + 3_600_000),
+    notBefore: new Date(validity.fromMs),
+    notAfter: new Date(validity.toMs),
     keys,
     signingAlgorithm: EC_ALGORITHM,
   });
@@ -69,5 +72,18 @@ describe('the node key and certificate on disk', () => {
 
   it('a node that never joined over HTTPS has no certificate', async () => {
     expect(await loadNodeCertificate(await stateDir())).toBeUndefined();
+  });
+});
+
+describe('when a certificate is renewed', () => {
+  it('at two thirds of its lifetime from when the node got it, not from a notBefore backdated for skew', async () => {
+    // As the cluster CA issues one: notBefore five minutes back, a 12 s lifetime from now.
+    const now = Math.floor(Date.now() / 1000) * 1000;
+    const { cert } = await pair('node-a', { fromMs: now - 5 * 60_000, toMs: now + 12_000 });
+    const got = renewAt(cert, now);
+    expect(got.notAfterMs).toBe(now + 12_000);
+    expect(got.renewAtMs).toBe(now + 8_000);
+    // Counted from the backdated notBefore, two thirds of the lifetime had already passed.
+    expect(renewAt(cert).renewAtMs).toBeLessThan(now);
   });
 });

@@ -133,10 +133,19 @@ export async function saveNodeCertificate(stateDir: string, key: string, cert: s
   await rename(`${keyFile}${PENDING_SUFFIX}`, keyFile);
 }
 
-/** When a certificate should be renewed: after two thirds of its lifetime, as kubelet does (between 70 and 90 %). */
-export function renewAt(certificatePem: string): { renewAtMs: number; notAfterMs: number } {
+/**
+ * When a certificate should be renewed: after two thirds of its lifetime, as kubelet does (between
+ * 70 and 90 %). The lifetime counts from when this node got the certificate when that is later
+ * than its notBefore: the cluster CA backdates notBefore by minutes for clock skew, and two thirds
+ * of a backdated lifetime can lie in the past for a short-lived certificate, which renewed again
+ * at once, forever.
+ */
+export function renewAt(
+  certificatePem: string,
+  receivedAtMs = Number.NEGATIVE_INFINITY,
+): { renewAtMs: number; notAfterMs: number } {
   const cert = new X509Certificate(certificatePem);
-  const from = Date.parse(cert.validFrom);
+  const from = Math.max(Date.parse(cert.validFrom), receivedAtMs);
   const to = Date.parse(cert.validTo);
   return { renewAtMs: from + ((to - from) * 2) / 3, notAfterMs: to };
 }
