@@ -75,34 +75,21 @@ printTable(
   ]),
 );
 console.log('');
+const summaryRow = (label: string, k: typeof kill, target: string) => [
+  label,
+  k.rounds,
+  fmt(k.leaderMs.median),
+  fmt(k.leaderMs.p90),
+  fmt(k.leaderMs.max),
+  fmt(k.leaseMs.median),
+  fmt(k.writeMs.median),
+  fmt(k.writeMs.p90),
+  fmt(k.writeMs.max),
+  target,
+];
 printTable(
   ['kind', 'rounds', 'leaderMs p50', 'p90', 'max', 'leaseMs p50', 'writeMs p50', 'p90', 'max', 'target leader'],
-  [
-    [
-      'kill -9',
-      kill.rounds,
-      fmt(kill.leaderMs.median),
-      fmt(kill.leaderMs.p90),
-      fmt(kill.leaderMs.max),
-      fmt(kill.leaseMs.median),
-      fmt(kill.writeMs.median),
-      fmt(kill.writeMs.p90),
-      fmt(kill.writeMs.max),
-      '< 2000',
-    ],
-    [
-      'graceful',
-      graceful.rounds,
-      fmt(graceful.leaderMs.median),
-      fmt(graceful.leaderMs.p90),
-      fmt(graceful.leaderMs.max),
-      fmt(graceful.leaseMs.median),
-      fmt(graceful.writeMs.median),
-      fmt(graceful.writeMs.p90),
-      fmt(graceful.writeMs.max),
-      '< 100',
-    ],
-  ],
+  [summaryRow('kill -9', kill, '< 2000'), summaryRow('graceful', graceful, '< 100')],
 );
 console.log(
   `\nacknowledged writes ${result.ackedWrites}, lost ${result.ackedLost}; controller decisions applied twice ${result.duplicateActions} ` +
