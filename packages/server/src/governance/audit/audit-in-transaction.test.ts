@@ -62,5 +62,41 @@ for (const engine of testEngines()) {
       expect(await audit.verify()).toMatchObject({ intact: true, entries: 6 });
       expect((await audit.checkpoints()).map((c) => c.seq)).toEqual([4]);
     });
+
+    // Stores sharing one PostgreSQL database (schemas, or tests running side by side) must not queue
+    // behind each other's appends: the lock that orders a chain belongs to that chain's schema.
+    it.skipIf(engine.name !== 'postgres')('order appends per store, not across a shared database', async () => {
+      const other = await openFreshStore(engine);
+      let release = () => {};
+      try {
+        const otherSigner = await AuditSigner.open(other.store, path.join(keyDir, 'other.key'));
+        const otherAudit = new AuditLog(other.store.db, otherSigner, new ManualClock(Date.UTC(2026, 5, 1)), {
+          everyEntries: 100,
+          everyMs: 3_600_000,
+        });
+        const held = new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        let appendingHere!: () => void;
+        const inside = new Promise<void>((resolve) => {
+          appendingHere = resolve;
+        });
+        // This store's chain stays locked (an append in an open transaction) until the other store has appended.
+        const holding = store.db.transaction(async (tx) => {
+          await audit.appendIn(tx, [{ kind: 'controller.decision', n: 'held' }]);
+          appendingHere();
+          await held;
+        });
+        await inside;
+        const seq = await otherAudit.append({ kind: 'request', n: 'other store' });
+        release();
+        await holding;
+        expect(seq).toBe(1);
+        expect(await otherAudit.verify()).toMatchObject({ intact: true, entries: 1 });
+      } finally {
+        release();
+        await other.close();
+      }
+    });
   });
 }

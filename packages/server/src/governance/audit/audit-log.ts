@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { asc, gt, sql } from 'drizzle-orm';
 import type { Clock } from '../../platform/clock.js';
-import { rowsOf } from '../../platform/store/engine.js';
+import { rowsOf, schemaLock } from '../../platform/store/engine.js';
 import type { Db, Tx } from '../../platform/store/index.js';
 import { auditCheckpoints, auditLog } from '../../platform/store/schema.js';
 import {
@@ -16,8 +16,6 @@ import {
 } from './chain.js';
 import type { AuditSigner } from './keys.js';
 
-/** Advisory lock that orders appends across replicas ("audit" in ASCII). */
-const AUDIT_LOCK_KEY = 0x6175646974;
 const VERIFY_PAGE = 5_000;
 
 /** What is recorded; `seq` and `at` are added by the log. Values must be JSON (no undefined, NaN). */
@@ -139,7 +137,7 @@ export class AuditLog {
   }
 
   async #writeIn(tx: Tx, records: readonly AuditRecord[]): Promise<number[]> {
-    await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`);
+    await tx.execute(schemaLock('audit')); // orders appends across replicas
     const head = await this.#head(tx);
     let seq = head.seq;
     let prev = head.hash;
@@ -171,7 +169,7 @@ export class AuditLog {
   /** Signs a checkpoint over unsigned entries when the time policy says so (a timer calls this). */
   async checkpointIfDue(force = false): Promise<void> {
     await this.db.transaction(async (tx) => {
-      await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`);
+      await tx.execute(schemaLock('audit')); // orders appends across replicas
       const head = await this.#head(tx);
       if (head.seq === 0 || head.signedSeq >= head.seq) return;
       const now = this.clock.now();

@@ -1,14 +1,11 @@
 import type { PolicyChange } from '@aurora/sdk';
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
-import type { Tx } from '../../platform/store/engine.js';
+import { schemaLock, type Tx } from '../../platform/store/engine.js';
 import type { Db } from '../../platform/store/index.js';
 import { policyVersions } from '../../platform/store/schema.js';
 import type { PolicyDocument } from '../authz/engine.js';
 
 export type PolicyVersionRow = typeof policyVersions.$inferSelect;
-
-/** Advisory lock that orders policy changes across replicas ("policy" in ASCII). */
-const POLICY_LOCK_KEY = 0x706f6c696379;
 
 /** A transaction's view of the versions table, for checks made under the change lock. */
 export interface PolicyTx {
@@ -81,7 +78,7 @@ export class PolicyRepo {
   /** Runs `fn` in one transaction under the lock that orders every policy change across replicas. */
   async change<T>(fn: (tx: PolicyTx & { db: Tx }) => Promise<T>): Promise<T> {
     return this.db.transaction(async (db) => {
-      await db.execute(sql`select pg_advisory_xact_lock(${POLICY_LOCK_KEY})`);
+      await db.execute(schemaLock('policies'));
       return fn({
         db,
         active: () => activeIn(db),

@@ -35,4 +35,32 @@ describe('controller runner', () => {
     await runner.stop();
     await b.stop();
   });
+
+  it('stops within its grace period when a pass never finishes, naming the pass it left', async () => {
+    const leader = new LeaseLeadership(store.db, { holder: 'solo', name: 'stuck' });
+    await leader.tick();
+    let started = false;
+    const warnings: string[] = [];
+    const log = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(line) });
+    const runner = new ControllerRunner(
+      leader,
+      [
+        {
+          name: 'stuck-pass',
+          intervalMs: 0,
+          runOnce: () => {
+            started = true;
+            return new Promise<void>(() => {});
+          },
+        },
+      ],
+      log,
+    );
+    runner.start();
+    for (let i = 0; i < 200 && !started; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(started).toBe(true);
+    await runner.stop(200); // resolves although the pass never does
+    expect(warnings.join('')).toContain('stuck-pass');
+    await leader.stop();
+  });
 });

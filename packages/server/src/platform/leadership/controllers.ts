@@ -17,7 +17,8 @@ export interface Controller {
  */
 export class ControllerRunner {
   #timers = new Map<string, NodeJS.Timeout>();
-  #running = new Set<Promise<void>>();
+  /** Passes in flight, by the controller running them. */
+  #running = new Map<Promise<void>, string>();
   #stopped = false;
   #unsubscribe: (() => void) | undefined;
 
@@ -52,17 +53,30 @@ export class ControllerRunner {
           this.#running.delete(pass);
           this.#schedule(controller);
         });
-      this.#running.add(pass);
+      this.#running.set(pass, controller.name);
     }, delayMs);
     timer.unref();
     this.#timers.set(controller.name, timer);
   }
 
-  /** Stops scheduling and waits for passes in flight. */
-  async stop(): Promise<void> {
+  /**
+   * Stops scheduling and waits for passes in flight, at most `graceMs`: a pass stuck on the database
+   * must not keep the process from handing its lease back and exiting. A pass left running is fenced
+   * by the lease epoch, so its writes are refused once another replica leads.
+   */
+  async stop(graceMs = 10_000): Promise<void> {
     this.#stopped = true;
     this.#unsubscribe?.();
     for (const t of this.#timers.values()) clearTimeout(t);
-    await Promise.all([...this.#running]);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), graceMs);
+    });
+    const outcome = await Promise.race([Promise.all(this.#running.keys()), late]);
+    clearTimeout(timer);
+    if (outcome === 'late') {
+      const names = [...new Set(this.#running.values())].join(', ');
+      this.log.warn({ controllers: names, graceMs }, `stopping without waiting for passes still running: ${names}`);
+    }
   }
 }

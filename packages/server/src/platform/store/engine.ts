@@ -35,6 +35,16 @@ export const migrationsFolder = fileURLToPath(new URL('../../../drizzle', import
 /** Advisory lock key that serialises migrations across replicas ("aurora" in ASCII). */
 export const MIGRATION_LOCK_KEY = 0x6175726f7261;
 
+/**
+ * Takes the transaction-scoped advisory lock called `name` in the store's own schema. Advisory locks
+ * belong to the whole database, so a fixed key would make every Aurora deployment (or test) sharing a
+ * PostgreSQL database wait on each other's appends; the key includes `current_schema()`, as the
+ * leader lease does, so only writers of one store queue behind each other.
+ */
+export function schemaLock(name: string): SQL {
+  return sql`select pg_advisory_xact_lock(hashtextextended(${`aurora ${name} `} || current_schema(), 0))`;
+}
+
 /** A transaction handle, or the database itself where no transaction is open. */
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0] | Db;
 
