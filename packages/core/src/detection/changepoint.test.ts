@@ -11,8 +11,11 @@ function noise(seed: number): () => number {
   return () => (uniform() + uniform() + uniform() + uniform() - 2) * Math.sqrt(3);
 }
 
-function scores(values: readonly number[]): { scores: number[]; state: ReturnType<typeof createChangePoint> } {
-  const state = createChangePoint();
+function scores(
+  values: readonly number[],
+  config: Parameters<typeof createChangePoint>[0] = {},
+): { scores: number[]; state: ReturnType<typeof createChangePoint> } {
+  const state = createChangePoint(config);
   return { scores: values.map((v) => updateChangePoint(state, v)), state };
 }
 
@@ -24,6 +27,33 @@ describe('change-point novelty', () => {
     const { scores: s } = scores(values);
     expect(Math.max(...s.slice(2200, 2210))).toBeGreaterThan(0.5);
     expect(s.slice(1200, 2195).filter((x) => x >= 0.5)).toEqual([]);
+  });
+
+  it('damps a change the metric keeps making (a daily job), and still raises a new one in full', () => {
+    const z = noise(13);
+    const day = 1440;
+    // A CPU at 20 % with a 30-minute job at +25 points every day at the same time, for six days; then,
+    // late on the last day, the level drops to 8 % and stays: a change unlike any the job makes.
+    const job = (i: number) => (i % day >= 100 && i % day < 130 ? 25 : 0);
+    const values = Array.from({ length: 6 * day }, (_, i) => 20 + z() + job(i) - (i >= 5 * day + 1200 ? 12 : 0));
+    const withMemory = scores(values, { remember: 16 }).scores;
+    const without = scores(values).scores;
+    const jobStart = (s: number[], d: number) => Math.max(...s.slice(d * day + 100, d * day + 110));
+    // The first settled job is news; by the fourth day its start is routine, which it is not without the memory.
+    expect(jobStart(withMemory, 1)).toBeGreaterThan(0.5);
+    expect(jobStart(withMemory, 4)).toBeLessThan(0.2);
+    expect(jobStart(without, 4)).toBeGreaterThan(0.5);
+    // The new level is raised as fully as without the memory.
+    const shift = (s: number[]) => Math.max(...s.slice(5 * day + 1200, 5 * day + 1210));
+    expect(shift(withMemory)).toBeGreaterThan(0.5);
+    expect(shift(withMemory)).toBeCloseTo(shift(without), 6);
+  });
+
+  it('remembers at most `remember` changes', () => {
+    const z = noise(17);
+    const values = Array.from({ length: 30_000 }, (_, i) => 10 * Math.floor(i / 1100) + z());
+    const { state } = scores(values, { remember: 4 });
+    expect(state.history?.length).toBeLessThanOrEqual(12);
   });
 
   it('does not call a lone spike a new regime', () => {

@@ -38,6 +38,12 @@ export interface ChangePointConfig {
   settled: number;
   /** Points to see before judging. */
   warmup: number;
+  /**
+   * Changes remembered to tell routine from news (0 = none): a change like one of these (same
+   * direction, a step within a factor of two, from about the same level) is something the metric
+   * does, such as a daily job, a log rotation or a nightly restart, and each such repeat halves its score.
+   */
+  remember: number;
 }
 
 /** Everything the change-point component remembers; one entry per hypothesis in each array. */
@@ -63,6 +69,10 @@ export interface ChangePointState {
   evidence: number;
   before: number;
   after: number;
+  /** The last `remember` changes announced, as [level before, level after, evidence] triples, oldest first. */
+  history?: number[];
+  /** How many remembered changes the last announced one repeated, each weighed by its evidence. */
+  repeats?: number;
 }
 
 /** Defaults, each with a reason in the README (none is fitted to a benchmark file). */
@@ -74,6 +84,7 @@ export const changePointDefaults: ChangePointConfig = {
   clip: 4,
   settled: 1000,
   warmup: 50,
+  remember: 0,
 };
 
 const KAPPA0 = 0.05;
@@ -213,11 +224,34 @@ export function updateChangePoint(s: ChangePointState, raw: number): number {
   const confirmed = mapRun >= 2 && mapRun <= c.recent;
   const first = confirmed && !s.announced;
   s.announced = confirmed || (s.announced && mapRun < 2);
-  if (!first) evidence = 0;
   if (young >= 0) s.after = s.mean[young]!;
   if (old >= 0) s.before = s.mean[old]!;
+  if (!first) return 0;
   // While the first regime is still being learned every point looks like a change.
-  return s.seen > c.warmup ? evidence : 0;
+  if (s.seen <= c.warmup) return 0;
+  if (c.remember > 0) evidence *= 0.5 ** rememberChange(s, c.remember, evidence);
+  return evidence;
+}
+
+/**
+ * Weighs the remembered changes this one repeats, then remembers it. Levels are compared in
+ * units of the step itself, so the test means the same on every metric: same direction, a step
+ * between half and twice as large, starting within one step of where that one started. Each
+ * repeat counts as much as its own change was believed, so the many faint changes of a restless
+ * metric do not mute a real one.
+ */
+function rememberChange(s: ChangePointState, remember: number, evidence: number): number {
+  const history = (s.history ??= []);
+  const step = s.after - s.before;
+  let repeats = 0;
+  for (let i = 0; i + 2 < history.length; i += 3) {
+    const ratio = step / (history[i + 1]! - history[i]!);
+    if (ratio >= 0.5 && ratio <= 2 && Math.abs(s.before - history[i]!) <= Math.abs(step)) repeats += history[i + 2]!;
+  }
+  history.push(s.before, s.after, evidence);
+  if (history.length > 3 * remember) history.splice(0, history.length - 3 * remember);
+  s.repeats = repeats;
+  return repeats;
 }
 
 /** Adds a regime that began with this point (prior centred on `centre`), holding probability p. */

@@ -193,20 +193,29 @@ test('the README documents every setting of the ensemble, and no other', () => {
   expect(documented.sort()).toEqual(Object.keys(ensembleFactory.defaults).sort());
 });
 
-test('a snapshot from before change-point detection resumes with it off, as it was made', () => {
-  const original = ensembleFactory.create();
-  for (let i = 0; i < 600; i++) original.update(i * 5 * MINUTE, weekdays(i));
-  const { changepoint: _state, ...saved } = JSON.parse(JSON.stringify(original.snapshot()));
-  const { changepoint: _config, ...config } = saved.config;
-  const resumed = ensembleFactory.restore({ ...saved, config } as never);
-  for (let i = 600; i < 900; i++) {
-    expect(resumed.update(i * 5 * MINUTE, weekdays(i))).toEqual(original.update(i * 5 * MINUTE, weekdays(i)));
-  }
-  expect((resumed.snapshot() as { config: { changepoint: { weight: number } } }).config.changepoint.weight).toBe(0);
+test('a snapshot from before change-point detection was on by default resumes with it on, learning afresh', () => {
+  // That version: the component off, its settings without a memory of past changes.
+  const older = ensembleFactory.create({ changepoint: { weight: 0 } });
+  for (let i = 0; i < 600; i++) older.update(i * 5 * MINUTE, weekdays(i));
+  const saved = JSON.parse(JSON.stringify(older.snapshot()));
+  saved.config.changepoint = { weight: 0 };
+  const resumed = ensembleFactory.restore(saved);
+  const config = (resumed.snapshot() as { config: { changepoint: unknown } }).config.changepoint;
+  expect(config).toEqual(ensembleFactory.defaults.changepoint);
+  // It goes on exactly as a detector whose change-point component started learning at that point would.
+  for (let i = 600; i < 900; i++) expect(resumed.update(i * 5 * MINUTE, weekdays(i)).inputError).toBeUndefined();
+  expect((resumed.snapshot() as { changepoint: { seen: number } }).changepoint.seen).toBe(300);
+  // Older still: no change-point state at all.
+  const { changepoint: _state, ...withoutState } = saved;
+  const { changepoint: _config, ...configWithout } = saved.config;
+  const oldest = ensembleFactory.restore({ ...withoutState, config: configWithout } as never);
+  expect((oldest.snapshot() as { config: { changepoint: unknown } }).config.changepoint).toEqual(
+    ensembleFactory.defaults.changepoint,
+  );
 });
 
-test('with change-point detection on, a level that moves inside the range and stays is explained as a new regime', () => {
-  const detector = ensembleFactory.create({ changepoint: { weight: 1 } });
+test('a level that moves inside the range and stays is explained as a new regime', () => {
+  const detector = ensembleFactory.create();
   let x = 3;
   const noise = () => {
     x = (x * 1103515245 + 12345) % 2147483648;
@@ -220,8 +229,8 @@ test('with change-point detection on, a level that moves inside the range and st
   expect(sentences.some((e) => /^level moved from about (99|10\d)[.\d]* to 11\d[.\d]* and stayed/.test(e))).toBe(true);
 });
 
-test('with change-point detection on, a snapshot taken mid-stream resumes with identical scores and sentences', () => {
-  const original = ensembleFactory.create({ changepoint: { weight: 1 } });
+test('a snapshot taken mid-stream, change points and all, resumes with identical scores and sentences', () => {
+  const original = ensembleFactory.create();
   const value = (i: number) => weekdays(i) + (i >= 1500 ? 15 : 0);
   for (let i = 0; i < 1490; i++) original.update(i * 5 * MINUTE, value(i));
   const resumed = ensembleFactory.restore(JSON.parse(JSON.stringify(original.snapshot())));

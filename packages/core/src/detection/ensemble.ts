@@ -84,7 +84,10 @@ const defaults: EnsembleConfig = {
   // the other components' usual alarm level only well beyond the rarest values of recent weeks.
   density: { weight: 0.7 },
   residual: { weight: 0 },
-  changepoint: { weight: 0 },
+  // A level or noise regime left for a new one, which range and pattern novelty miss when the new level
+  // lies inside the metric's range. Routine changes (a daily job, a log rotation, a nightly restart) are
+  // damped by the last 16 changes it remembers: twice a day for a week. See README "Change-point detection".
+  changepoint: { weight: 1, remember: 16 },
   // A same-hour comparison over a few days is noisier evidence than range or pattern novelty, so its
   // scores count at 90 %: a slot must go beyond the usual quantile to alarm (at 1 near-misses alarm too).
   seasonal: { weight: 0.9 },
@@ -248,7 +251,7 @@ class Ensemble implements Detector<EnsembleState> {
 export const ensembleFactory: DetectorFactory<EnsembleConfig, EnsembleState> = {
   name: 'aurora-ensemble',
   description:
-    'max of calibrated range, density, multi-scale k-NN pattern, daily and weekly seasonal novelty, with alarm damping',
+    'max of calibrated range, density, multi-scale k-NN pattern, daily and weekly seasonal novelty and change points, with alarm damping',
   defaults,
   create(config) {
     const c = merge(config);
@@ -275,9 +278,10 @@ export const ensembleFactory: DetectorFactory<EnsembleConfig, EnsembleState> = {
       s.config = { ...s.config, weekly: { ...defaults.weekly } };
       s.weekly = createSeasonalNovelty(s.config.weekly);
     }
-    // Snapshots taken before change-point detection existed resume with it off, as they were made.
-    if (!s.changepoint) {
-      s.config = { ...s.config, changepoint: { weight: 0 } };
+    // Snapshots made while change-point detection was off by default (or did not exist yet; the
+    // control plane never overrides defaults) resume with today's default, its state learning afresh.
+    if (!s.changepoint || s.config.changepoint?.remember === undefined) {
+      s.config = { ...s.config, changepoint: { ...defaults.changepoint } };
       s.changepoint = createChangePoint(s.config.changepoint);
     }
     upgradeSeasonalNovelty(s.seasonal);
