@@ -23,7 +23,7 @@ import { createHealing, type Healing, type WorkflowDefinition } from './healing/
 import { registerBackupRoute } from './platform/backup/routes.js';
 import { type Clock, systemClock } from './platform/clock.js';
 import type { AuroraConfig } from './platform/config/index.js';
-import { EventBus, registerEventsRoute } from './platform/events/index.js';
+import { EventBus, EventRelay, registerEventsRoute } from './platform/events/index.js';
 import { createHttpApp } from './platform/http/app.js';
 import { AuroraError } from './platform/http/errors.js';
 import { ServerMetrics } from './platform/http/metrics.js';
@@ -137,10 +137,23 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
     migrations: config.migrations,
     ...(options.schemaName ? { schemaName: options.schemaName } : {}),
   });
+  let stopRelay: () => Promise<void> | undefined = () => undefined;
   try {
     const admin = await ensureAdminToken(store, config.adminToken, logger, options.onAdminTokenGenerated);
     const metrics = new ServerMetrics();
     const bus = new EventBus();
+    // Replicas on one PostgreSQL share their events, so the stream shows the whole cluster wherever it is read.
+    const relay =
+      store.kind === 'postgres' && config.databaseUrl
+        ? new EventRelay(bus, {
+            connectionString: config.databaseUrl,
+            schemaName: options.schemaName,
+            log: logger,
+            dropped: metrics.eventsNotRelayed,
+          })
+        : undefined;
+    await relay?.start();
+    stopRelay = () => relay?.stop();
     const replica = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     // Before the controllers: they record their decisions in its audit chain, and playbook runs are
     // decided by its Cedar authoriser.
@@ -415,12 +428,14 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
           await leadership.stop();
           await app.close();
           await heartbeats.drain();
+          await relay?.stop();
           await store.close();
         })();
         return stopped;
       },
     };
   } catch (error) {
+    await stopRelay();
     await store.close();
     throw error;
   }

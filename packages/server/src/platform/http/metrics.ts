@@ -28,6 +28,12 @@ export class ServerMetrics {
     labelNames: ['via', 'reason'] as const,
     registers: [this.registry],
   });
+  readonly eventsNotRelayed = new Counter({
+    name: 'aurora_events_not_relayed_total',
+    help: 'events of this replica that other replicas did not get: too_large (above the NOTIFY payload limit), unsent (the relay connection was down)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
   readonly remoteWriteRejected = new Counter({
     name: 'aurora_remote_write_rejected_total',
     help: 'remote-write requests refused whole, by reason: snappy, protobuf, content_type, content_encoding, invalid, series_limit',
