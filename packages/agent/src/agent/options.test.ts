@@ -19,4 +19,18 @@ describe('compileAgentOptions', () => {
     expect(() => compileAgentOptions({ server: 'http://x', stateDir: 's', name: 'Bad Name' })).toThrow(/name/);
     expect(() => compileAgentOptions({ server: 'http://x', stateDir: 's', labels: { '': 'x' } })).toThrow(/label/);
   });
+
+  it('lists the replicas after the server, each once, and refuses one of another scheme or no URL', () => {
+    const config = compileAgentOptions({
+      server: 'https://a.example:7070/',
+      servers: ['https://b.example:7070', 'https://a.example:7070', 'https://b.example:7070/'],
+      stateDir: 's',
+    });
+    expect(config.servers).toEqual(['https://a.example:7070', 'https://b.example:7070']);
+    expect(compileAgentOptions({ server: 'http://x', stateDir: 's' }).servers).toEqual(['http://x']);
+    expect(() =>
+      compileAgentOptions({ server: 'https://a.example', servers: ['http://b.example'], stateDir: 's' }),
+    ).toThrow(/servers\[0\] must use https:/);
+    expect(() => compileAgentOptions({ server: 'http://a', servers: ['b'], stateDir: 's' })).toThrow(/servers\[0\]/);
+  });
 });

@@ -12,6 +12,11 @@ import type { AgentRuntime } from '../runtime/runtime.js';
 export interface AgentOptions {
   /** Base URL of the control plane, e.g. `http://127.0.0.1:7070`. */
   server: string;
+  /**
+   * Base URLs of more replicas of the same control plane (on one PostgreSQL), tried in this order
+   * when the one in use cannot be reached; requests stay on a replica while it answers.
+   */
+  servers?: readonly string[] | undefined;
   /** Join token; needed only until the node has a stored credential. */
   token?: string | undefined;
   /** Directory for the node credential (created with mode 0700). */
@@ -71,6 +76,8 @@ export interface AgentOptions {
 /** {@link AgentOptions} after validation and defaults. */
 export interface CompiledAgentOptions {
   readonly server: string;
+  /** `server` first, then the other replicas, each without a trailing slash and each once. */
+  readonly servers: readonly string[];
   readonly token: string | undefined;
   readonly stateDir: string;
   readonly name: string | undefined;
@@ -110,17 +117,32 @@ function positiveInteger(key: string, value: number | undefined, fallback: numbe
   return value;
 }
 
+function checkServerUrl(option: string, value: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`agent option ${option} must be a URL such as http://127.0.0.1:7070, got "${value}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new Error(`agent option ${option} must use http or https, got "${value}"`);
+  }
+  return url;
+}
+
 /** Validates and freezes {@link AgentOptions}. */
 export function compileAgentOptions(options: AgentOptions): CompiledAgentOptions {
-  let server: URL;
-  try {
-    server = new URL(options.server);
-  } catch {
-    throw new Error(`agent option server must be a URL such as http://127.0.0.1:7070, got "${options.server}"`);
+  const server = checkServerUrl('server', options.server);
+  const others = (options.servers ?? []).map((url, i) => checkServerUrl(`servers[${i}]`, url));
+  for (const [i, other] of others.entries()) {
+    if (other.protocol !== server.protocol) {
+      throw new Error(
+        `agent option servers[${i}] must use ${server.protocol}// as server does (replicas of one control plane), got "${options.servers?.[i]}"`,
+      );
+    }
   }
-  if (server.protocol !== 'http:' && server.protocol !== 'https:') {
-    throw new Error(`agent option server must use http or https, got "${options.server}"`);
-  }
+  const base = (url: string) => url.replace(/\/+$/, '');
+  const servers = [...new Set([base(options.server), ...(options.servers ?? []).map(base)])];
   if (!options.stateDir) throw new Error('agent option stateDir is required: a directory for the node credential');
   for (const [key, value] of Object.entries(options.labels ?? {})) {
     if (key.length === 0 || key.length > 63 || value.length > 253) {
@@ -136,7 +158,8 @@ export function compileAgentOptions(options: AgentOptions): CompiledAgentOptions
   }
   return Object.freeze({
     caHash,
-    server: options.server.replace(/\/+$/, ''),
+    server: base(options.server),
+    servers: Object.freeze(servers),
     token: options.token || undefined,
     stateDir: options.stateDir,
     name: options.name === undefined ? undefined : validateNodeName(options.name),

@@ -13,6 +13,7 @@ import { saveOutbox, takeSavedOutbox } from '../buffer/outbox-file.js';
 import { collectFacts } from '../collect/facts.js';
 import { createSystemMetricsSource } from '../collect/metrics.js';
 import { createAgentFetch } from '../http/agent-fetch.js';
+import { createFailoverFetch } from '../http/failover-fetch.js';
 import { credentialPath } from '../identity/credential-store.js';
 import { obtainIdentity, rejoin } from '../identity/join.js';
 import { backoffDelay, retryPolicy } from '../loop/backoff.js';
@@ -68,7 +69,13 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const startSignal = options.signal ? AbortSignal.any([options.signal, stopping.signal]) : stopping.signal;
   // A caller's own fetch (tests, proxies) is used as given; otherwise the agent owns its connections.
   const pool = options.fetch ? undefined : createAgentFetch(stopping.signal, REQUEST_TIMEOUT_MS);
-  const client = new AuroraClient({ baseUrl: config.server, fetch: options.fetch ?? pool?.fetch });
+  const direct = options.fetch ?? pool?.fetch ?? fetch;
+  const failover = createFailoverFetch(config.servers, direct, {
+    signal: stopping.signal,
+    onSwitch: (from, to, reason) =>
+      logger.warn({ from, to, reason }, 'control plane replica unavailable; trying the next'),
+  });
+  const client = new AuroraClient({ baseUrl: config.server, fetch: failover.fetch });
 
   const factsOptions = { labels: config.labels, zone: config.zone, agentVersion: AGENT_VERSION };
   let facts: NodeFacts = await collectFacts(factsOptions);
@@ -291,7 +298,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       ? renewLoop({ tls, client, config, runtime, log, signal: stopping.signal, name: () => identity.name })
       : undefined,
   ]);
-  log.info({ server: config.server, intervalMs }, 'agent running');
+  log.info({ server: config.server, servers: config.servers, intervalMs }, 'agent running');
 
   return {
     get name() {
@@ -322,6 +329,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       lastHeartbeatAt,
       lastError,
       intervalMs,
+      server: failover.current(),
     }),
   };
 }

@@ -21,4 +21,6 @@ export interface AgentStats {
   /** Description of the last failure, cleared by the next success. */
   lastError: string | undefined;
   intervalMs: number;
+  /** The control plane replica requests go to now (the first of `servers` until it fails). */
+  server: string;
 }

@@ -13,7 +13,12 @@ export const agentCommand: CommandSpec = {
   usage:
     'aurora agent --server URL --token TOKEN [--ca-hash sha256:HEX] [--name NAME] [--label key=value ...] [--zone ZONE] [--actions FILE]',
   flags: {
-    server: { type: 'string', placeholder: 'url', description: 'control plane URL (AURORA_SERVER)' },
+    server: {
+      type: 'string',
+      placeholder: 'url[,url...]',
+      description:
+        'control plane URL (AURORA_SERVER); several, comma-separated, are replicas of one control plane, tried in turn when the one in use cannot be reached',
+    },
     token: {
       type: 'string',
       placeholder: 'join-token',
@@ -59,7 +64,11 @@ export const agentCommand: CommandSpec = {
 
 export async function runAgent(argv: string[], env: NodeJS.ProcessEnv): Promise<string> {
   const { flags } = parseFlags(agentCommand, argv);
-  const server = stringFlag(flags, 'server') ?? env.AURORA_SERVER;
+  const serverList = (stringFlag(flags, 'server') ?? env.AURORA_SERVER ?? '')
+    .split(',')
+    .map((url) => url.trim())
+    .filter((url) => url.length > 0);
+  const [server, ...replicas] = serverList;
   if (!server) throw new CliError('--server is required', 'for example --server http://127.0.0.1:7070');
   const name = stringFlag(flags, 'name');
   const interval = stringFlag(flags, 'interval');
@@ -84,6 +93,7 @@ export async function runAgent(argv: string[], env: NodeJS.ProcessEnv): Promise<
   const actions = actionsFile ? readActionsFile(actionsFile, stateDir) : undefined;
   const agent = await startAgent({
     server,
+    ...(replicas.length > 0 ? { servers: replicas } : {}),
     logger: pino({ level: env.AURORA_LOG_LEVEL ?? 'info', base: { service: 'aurora-agent' } }, pino.destination(2)),
     stateDir,
     labels: keyValueFlag(flags, 'label'),
@@ -95,7 +105,8 @@ export async function runAgent(argv: string[], env: NodeJS.ProcessEnv): Promise<
     ...(serverCa ? { serverCa } : {}),
     ...(actions ? { actions } : {}),
   });
-  process.stdout.write(`Agent for node "${agent.name}" is reporting to ${server}. Stop with Ctrl-C.\n`);
+  const to = replicas.length > 0 ? `${server} (or, when it cannot be reached, ${replicas.join(', ')})` : server;
+  process.stdout.write(`Agent for node "${agent.name}" is reporting to ${to}. Stop with Ctrl-C.\n`);
   await waitForSignal();
   await agent.stop();
   return 'agent stopped';
