@@ -39,10 +39,12 @@ describe.runIf(postgresUrl)('agent failover between replicas on PostgreSQL', () 
     );
 
   beforeAll(async () => {
-    replicas.push(await startReplica(0), await startReplica(1));
+    replicas.push(await startReplica(0), await startReplica(1), await startReplica(2));
   });
+  let learner: RunningAgent | undefined;
   afterAll(async () => {
     await agent?.stop();
+    await learner?.stop();
     for (const r of replicas) await r.stop();
     const client = new pg.Client({ connectionString: postgresUrl });
     await client.connect();
@@ -84,9 +86,12 @@ describe.runIf(postgresUrl)('agent failover between replicas on PostgreSQL', () 
     const acknowledged = running.stats().batchesAcknowledged;
 
     const admin = new AuroraClient({ baseUrl: second.url, token: ADMIN });
-    const res = await fetch(`${second.url}/v1/nodes/replicated/metrics?name=test.seq&from=${startedAt - 1_000}&to=${Date.now() + 1_000}&step=20`, {
-      headers: { authorization: `Bearer ${ADMIN}` },
-    });
+    const res = await fetch(
+      `${second.url}/v1/nodes/replicated/metrics?name=test.seq&from=${startedAt - 1_000}&to=${Date.now() + 1_000}&step=20`,
+      {
+        headers: { authorization: `Bearer ${ADMIN}` },
+      },
+    );
     expect(res.status).toBe(200);
     const { series } = (await res.json()) as { series: { points: [number, number][] }[] };
     const values = series.flatMap((s) => s.points.map(([, v]) => v));
@@ -95,5 +100,30 @@ describe.runIf(postgresUrl)('agent failover between replicas on PostgreSQL', () 
     expect(values.length).toBeGreaterThanOrEqual(acknowledged);
     expect(values.every((v) => Number.isInteger(v) && v >= 1 && v <= seq)).toBe(true);
     expect((await admin.getNode('replicated')).state).toBe('ready');
+  }, 120_000);
+
+  test('an agent given one replica learns the others from the join answer, and moves to one when its own stops', async () => {
+    const [, second, third] = replicas as [RunningServer, RunningServer, RunningServer];
+    const { token } = await new AuroraClient({ baseUrl: second.url, token: ADMIN }).createJoinToken({ uses: 1 });
+    learner = await startAgent({
+      server: second.url,
+      token,
+      name: 'learner',
+      stateDir: path.join(dir, 'learner'),
+      intervalMs: 200,
+      logger: pino({ level: 'silent' }),
+      metrics: { collect: async () => [{ ts: Date.now(), name: 'test.n', value: 1 }] },
+    });
+    const running = learner;
+    await vi.waitFor(() => expect(running.stats().batchesAcknowledged).toBeGreaterThanOrEqual(3), { timeout: 30_000 });
+    await second.stop();
+    const ackedBefore = running.stats().batchesAcknowledged;
+    await vi.waitFor(
+      () => {
+        expect(running.stats().server).toBe(third.url);
+        expect(running.stats().batchesAcknowledged).toBeGreaterThanOrEqual(ackedBefore + 3);
+      },
+      { timeout: 30_000 },
+    );
   }, 120_000);
 });

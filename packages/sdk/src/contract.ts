@@ -205,6 +205,13 @@ export const JoinResponse = Type.Object({
   credential: Type.String(),
   heartbeatIntervalMs: Type.Integer(),
   certificate: Type.Optional(NodeCertificate),
+  servers: Type.Optional(
+    Type.Array(Type.String(), {
+      maxItems: 64,
+      description:
+        "URLs of the control plane's replicas serving now, the answering one first: where the agent may fail over to",
+    }),
+  ),
 });
 export type JoinResponse = Static<typeof JoinResponse>;
 

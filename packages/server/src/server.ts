@@ -14,6 +14,7 @@ import {
   registerClusterRoutes,
   SilenceGrace,
 } from './cluster/index.js';
+import { ReplicaRegistry } from './cluster/replicas.js';
 import { createDetection, type Detection, parseDetectionSeries } from './detection/index.js';
 import { createForecasting, type Forecasting } from './forecasting/index.js';
 import { actorOf, auditDecisionLog, createGovernance } from './governance/index.js';
@@ -113,6 +114,13 @@ async function chooseLeadership(
   lease.onChange((leader) => logger.info({ leader, epoch: lease.epoch }, 'controller leadership changed'));
   await lease.start();
   return lease;
+}
+
+/** The URL agents elsewhere use to reach this replica when none is configured: a wildcard address names no host, the machine's name does. */
+function advertisedUrl(host: string, port: number, tls: boolean): string {
+  const wildcard = host === '0.0.0.0' || host === '::' || host === '';
+  const name = wildcard ? os.hostname() : host.includes(':') ? `[${host}]` : host;
+  return `${tls ? 'https' : 'http'}://${name}:${port}`;
 }
 
 function publicHost(host: string): string {
@@ -378,6 +386,13 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
+    const registry = new ReplicaRegistry(
+      store.db,
+      replica,
+      config.advertiseUrl ?? advertisedUrl(config.host, port, tls !== undefined),
+    );
+    await registry.beat();
+    ctx.replicaUrls = () => registry.urls();
     const reconciler = new HealthReconciler(ctx);
     const leaderControllers = [
       reconciler,
@@ -395,7 +410,7 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
     const runner = new ControllerRunner(leadership, leaderControllers, logger);
     const everyReplica = new ControllerRunner(
       new SingleProcessLeadership(),
-      sharedDetection ? [detection.controller] : [],
+      [registry.controller(), ...(sharedDetection ? [detection.controller] : [])],
       logger,
     );
     if (!options.manualControllers) {
@@ -426,6 +441,10 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
           if (sharedDetection || leadership.isLeader()) await detection.controller.stop();
           // No controller runs here any more: hand the lease back now, so another replica leads while this one drains.
           await leadership.stop();
+          // Agents joining from now on are not sent here.
+          await registry
+            .leave()
+            .catch((err: unknown) => logger.warn({ err }, 'could not remove this replica from the list'));
           await app.close();
           await heartbeats.drain();
           await relay?.stop();

@@ -97,6 +97,8 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       throw error;
     });
   const log = logger.child({ node: identity.name });
+  // Replicas the join answer listed come after the configured ones.
+  failover.add(identity.servers ?? []);
 
   // Woken when an action finishes, so its result goes out at once instead of after a full interval.
   // It aborts on stop too (AbortSignal.any per wait would pile listeners onto the long-lived stop signal).
@@ -298,7 +300,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       ? renewLoop({ tls, client, config, runtime, log, signal: stopping.signal, name: () => identity.name })
       : undefined,
   ]);
-  log.info({ server: config.server, servers: config.servers, intervalMs }, 'agent running');
+  log.info({ server: config.server, servers: failover.servers(), intervalMs }, 'agent running');
 
   return {
     get name() {

@@ -13,6 +13,10 @@ export interface FailoverFetch {
   fetch: typeof fetch;
   /** The base URL requests go to now. */
   current(): string;
+  /** Adds replicas learned later (from the join answer) after the configured ones; invalid or known URLs are skipped. */
+  add(urls: readonly string[]): void;
+  /** Every replica in the order they are tried from the first. */
+  servers(): readonly string[];
 }
 
 export interface FailoverOptions {
@@ -29,12 +33,14 @@ function reasonOf(error: unknown): string {
 
 /** `servers[0]` is the base URL the API client was given; every server is a base URL without a trailing slash. */
 export function createFailoverFetch(
-  servers: readonly string[],
+  configured: readonly string[],
   inner: typeof fetch,
   options: FailoverOptions,
 ): FailoverFetch {
+  const servers = [...configured];
   const primary = servers[0];
   if (primary === undefined) throw new Error('failover needs at least one server');
+  const scheme = new URL(primary).protocol;
   let current = 0;
   const failover = async (input: Parameters<typeof fetch>[0], init?: RequestInit): Promise<Response> => {
     const url = String(input instanceof Request ? input.url : input);
@@ -65,5 +71,22 @@ export function createFailoverFetch(
     }
     throw lastError;
   };
-  return { fetch: failover as typeof fetch, current: () => servers[current]! };
+  return {
+    fetch: failover as typeof fetch,
+    current: () => servers[current]!,
+    servers: () => [...servers],
+    add(urls) {
+      for (const raw of urls) {
+        let url: URL;
+        try {
+          url = new URL(raw);
+        } catch {
+          continue;
+        }
+        // Same scheme only: the agent's TLS set-up (or plain HTTP on loopback) is the primary's.
+        const base = raw.replace(/\/+$/, '');
+        if (url.protocol === scheme && !servers.includes(base)) servers.push(base);
+      }
+    },
+  };
 }

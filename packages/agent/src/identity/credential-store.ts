@@ -16,6 +16,8 @@ export interface StoredCredential {
   /** The control plane that issued it, to warn when pointed elsewhere. */
   server: string;
   joinedAt: string;
+  /** The control plane's replicas as the join answer listed them: where the agent may fail over to. */
+  servers?: string[];
 }
 
 /** File name of the identity inside the state directory. */
@@ -51,6 +53,7 @@ export async function loadCredential(stateDir: string): Promise<StoredCredential
     credential: parsed.credential,
     server: String(parsed.server ?? ''),
     joinedAt: String(parsed.joinedAt ?? ''),
+    ...(Array.isArray(parsed.servers) ? { servers: parsed.servers.filter((u) => typeof u === 'string') } : {}),
   };
 }
 

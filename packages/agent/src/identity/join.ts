@@ -91,6 +91,7 @@ async function storeJoin(ctx: JoinContext, joined: JoinResponse): Promise<Stored
     credential: joined.credential,
     server: config.server,
     joinedAt: new Date(ctx.runtime.clock()).toISOString(),
+    ...(joined.servers ? { servers: joined.servers } : {}),
   };
   await saveCredential(config.stateDir, credential);
   logger.info({ node: joined.name, nodeId: joined.nodeId }, 'joined the cluster');

@@ -241,7 +241,8 @@ export function updateChangePoint(s: ChangePointState, raw: number): number {
  * metric do not mute a real one.
  */
 function rememberChange(s: ChangePointState, remember: number, evidence: number): number {
-  const history = (s.history ??= []);
+  s.history ??= [];
+  const history = s.history;
   const step = s.after - s.before;
   let repeats = 0;
   for (let i = 0; i + 2 < history.length; i += 3) {

@@ -49,6 +49,8 @@ export interface ClusterContext {
   /** Range queries over stored samples (the node metrics route). */
   query: QueryEngine;
   heartbeatIntervalMs: number;
+  /** URLs of the control plane's replicas serving now, this one first; handed to agents at join. */
+  replicaUrls?: () => string[];
   clockSkewThresholdMs: number;
   /** Agent actions carried by heartbeats; without it heartbeats carry none. */
   agentActions?: AgentActionExchange;

@@ -63,7 +63,18 @@ async function repeatJoin(
   if (!updated) return undefined;
   ctx.credentials.evict(updated.id);
   ctx.credentials.remember(updated.credentialHash, { nodeId: updated.id, name: updated.name });
-  return { nodeId: updated.id, name: updated.name, credential, heartbeatIntervalMs: ctx.heartbeatIntervalMs };
+  return {
+    nodeId: updated.id,
+    name: updated.name,
+    credential,
+    heartbeatIntervalMs: ctx.heartbeatIntervalMs,
+    ...replicaList(ctx),
+  };
+}
+
+function replicaList(ctx: ClusterContext): { servers?: string[] } {
+  const servers = ctx.replicaUrls?.().slice(0, 64);
+  return servers && servers.length > 0 ? { servers } : {};
 }
 
 /** Agent routes: join with a join token, then heartbeat with the node credential. */
@@ -148,6 +159,7 @@ export async function registerAgentRoutes(app: FastifyInstance, ctx: ClusterCont
         credential,
         heartbeatIntervalMs: ctx.heartbeatIntervalMs,
         ...(certificate ? { certificate } : {}),
+        ...replicaList(ctx),
       });
     },
   );

@@ -38,4 +38,3 @@ export function collectEvents(
   });
   return { events, ready, close: () => req?.destroy() };
 }
-

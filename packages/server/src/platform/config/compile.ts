@@ -10,6 +10,7 @@ export interface AuroraConfig {
   readonly port: number;
   /** Absolute path of the embedded store's directory. */
   readonly dataDir: string;
+  readonly advertiseUrl: string | undefined;
   readonly databaseUrl: string | undefined;
   readonly migrations: 'auto' | 'off';
   readonly adminToken: string | undefined;

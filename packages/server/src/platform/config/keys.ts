@@ -180,6 +180,18 @@ export const configKeys = [
     parse: text(),
   }),
   key<string>({
+    name: 'advertiseUrl',
+    env: 'AURORA_ADVERTISE_URL',
+    flag: '--advertise-url',
+    default: undefined,
+    description:
+      "URL agents use to reach this replica, handed to them at join so they can fail over between replicas (default: http(s)://host:port, with this machine's hostname when host is 0.0.0.0 or ::)",
+    parse: text(
+      /^https?:\/\/[^/]+$/,
+      'must be an http:// or https:// URL without a path, e.g. https://cp-2.example.com:7070',
+    ),
+  }),
+  key<string>({
     name: 'databaseUrl',
     env: 'AURORA_DATABASE_URL',
     flag: '--database-url',

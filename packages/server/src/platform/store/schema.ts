@@ -229,6 +229,17 @@ export const predictions = pgTable(
 );
 
 /** Leases that elect one replica to run the controllers; `epoch` fences a deposed holder. */
+/**
+ * The control plane replicas serving now: each writes its row at start and every few seconds, and
+ * deletes it on a clean stop. Agents are handed the URLs at join so they can fail over between them.
+ */
+export const replicas = pgTable('replicas', {
+  id: text('id').primaryKey(),
+  url: text('url').notNull(),
+  /** Database clock (ms), so replicas with skewed clocks still agree on who is alive. */
+  seenAt: ms('seen_at').notNull(),
+});
+
 export const leases = pgTable('leases', {
   name: text('name').primaryKey(),
   holder: text('holder').notNull(),
