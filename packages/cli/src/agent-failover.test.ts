@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type RunningAgent, startAgent } from '@aurora/agent';
@@ -102,7 +102,7 @@ describe.runIf(postgresUrl)('agent failover between replicas on PostgreSQL', () 
     expect((await admin.getNode('replicated')).state).toBe('ready');
   }, 120_000);
 
-  test('an agent given one replica learns the others from the join answer, and moves to one when its own stops', async () => {
+  test('an agent given one replica learns the others from the join answer and later heartbeats, and moves to one when its own stops', async () => {
     const [, second, third] = replicas as [RunningServer, RunningServer, RunningServer];
     const { token } = await new AuroraClient({ baseUrl: second.url, token: ADMIN }).createJoinToken({ uses: 1 });
     learner = await startAgent({
@@ -116,11 +116,21 @@ describe.runIf(postgresUrl)('agent failover between replicas on PostgreSQL', () 
     });
     const running = learner;
     await vi.waitFor(() => expect(running.stats().batchesAcknowledged).toBeGreaterThanOrEqual(3), { timeout: 30_000 });
+    // A replica started after the join is learned from heartbeat answers (replicas read the list every 10 s).
+    const late = await startReplica(3);
+    replicas.push(late);
+    await vi.waitFor(
+      async () => {
+        const saved = JSON.parse(readFileSync(path.join(dir, 'learner', 'node-credential.json'), 'utf8'));
+        expect(saved.servers).toContain(late.url);
+      },
+      { timeout: 40_000, interval: 200 },
+    );
     await second.stop();
     const ackedBefore = running.stats().batchesAcknowledged;
     await vi.waitFor(
       () => {
-        expect(running.stats().server).toBe(third.url);
+        expect([third.url, late.url]).toContain(running.stats().server);
         expect(running.stats().batchesAcknowledged).toBeGreaterThanOrEqual(ackedBefore + 3);
       },
       { timeout: 30_000 },

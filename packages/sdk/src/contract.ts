@@ -147,6 +147,13 @@ export const HeartbeatResponse = Type.Object({
   actionResultsStored: Type.Optional(
     Type.Array(Type.String(), { description: 'ids of the reported action results now stored' }),
   ),
+  servers: Type.Optional(
+    Type.Array(Type.String(), {
+      maxItems: 64,
+      description:
+        "URLs of the control plane's replicas serving now, the answering one first: where the agent may fail over to",
+    }),
+  ),
 });
 export type HeartbeatResponse = Static<typeof HeartbeatResponse>;
 

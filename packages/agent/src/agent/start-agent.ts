@@ -14,7 +14,7 @@ import { collectFacts } from '../collect/facts.js';
 import { createSystemMetricsSource } from '../collect/metrics.js';
 import { createAgentFetch } from '../http/agent-fetch.js';
 import { createFailoverFetch } from '../http/failover-fetch.js';
-import { credentialPath } from '../identity/credential-store.js';
+import { credentialPath, saveCredential } from '../identity/credential-store.js';
 import { obtainIdentity, rejoin } from '../identity/join.js';
 import { backoffDelay, retryPolicy } from '../loop/backoff.js';
 import { classifyFailure, describeFailure, requestedWait } from '../loop/failures.js';
@@ -46,6 +46,16 @@ const MAX_SERVER_INTERVAL_MS = 300_000;
 const DROP_LOG_EVERY_MS = 60_000;
 /** Consecutive 4xx refusals of a heartbeat after which the oldest batch is given up. */
 const REJECTIONS_BEFORE_DROP = 3;
+
+/**
+ * The replicas a control plane listed, when this agent talks to its replicas directly: the list
+ * names each by the URL it advertises, so the configured URL is on it. An agent that reaches the
+ * control plane by another address (a load balancer, a proxy, another name) keeps to that address,
+ * which does its own failover; replica addresses may not even be reachable from where it runs.
+ */
+function directReplicas(server: string, listed: readonly string[]): readonly string[] {
+  return listed.some((url) => url.replace(/\/+$/, '') === server) ? listed : [];
+}
 
 /**
  * Starts the node agent and resolves once it has an identity (stored or just
@@ -98,7 +108,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     });
   const log = logger.child({ node: identity.name });
   // Replicas the join answer listed come after the configured ones.
-  failover.add(identity.servers ?? []);
+  failover.add(directReplicas(config.server, identity.servers ?? []));
 
   // Woken when an action finishes, so its result goes out at once instead of after a full interval.
   // It aborts on stop too (AbortSignal.any per wait would pile listeners onto the long-lived stop signal).
@@ -197,6 +207,18 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     }
   };
 
+  /** Adds replicas a heartbeat answer named, and keeps them with the credential for the next start. */
+  const learnServers = async (servers: readonly string[]) => {
+    const before = failover.servers().length;
+    failover.add(directReplicas(config.server, servers));
+    if (failover.servers().length === before) return;
+    identity = { ...identity, servers: failover.servers().filter((url) => !config.servers.includes(url)) };
+    log.info({ servers: failover.servers() }, 'learned more control plane replicas');
+    await saveCredential(config.stateDir, identity).catch((err: unknown) =>
+      log.warn({ err: describeFailure(err) }, 'could not save the replica list'),
+    );
+  };
+
   /** Sends one heartbeat; returns how long to wait before the next. */
   const heartbeatOnce = async (): Promise<number> => {
     try {
@@ -210,6 +232,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       );
       await actions.markReported(outcome.response.actionResultsStored ?? []);
       actions.submit(outcome.response.actions ?? []);
+      await learnServers(outcome.response.servers ?? []);
       if (counters.consecutiveFailures > 0)
         log.info({ after: counters.consecutiveFailures }, 'control plane reachable again');
       counters.heartbeatsSent++;
@@ -240,6 +263,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     rejoinTried = true;
     try {
       identity = await rejoin({ ...joinContext, facts }, identity.name, config.token);
+      failover.add(directReplicas(config.server, identity.servers ?? []));
       log.warn('the stored node credential was refused; joined again with the configured join token');
       return true;
     } catch (err) {

@@ -237,6 +237,8 @@ export async function registerAgentRoutes(app: FastifyInstance, ctx: ClusterCont
         serverTime: receivedAt,
         heartbeatIntervalMs: ctx.heartbeatIntervalMs,
         state,
+        // Read from memory: agents learn of replicas started after they joined.
+        ...replicaList(ctx),
         ...(exchanged.actions.length > 0 ? { actions: exchanged.actions } : {}),
         ...(exchanged.stored.length > 0 ? { actionResultsStored: exchanged.stored } : {}),
       };

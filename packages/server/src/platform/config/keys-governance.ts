@@ -8,7 +8,7 @@ export const governanceKeys = [
     env: 'AURORA_KEY_FILE',
     default: undefined,
     description:
-      'file holding the key that encrypts the audit signing key, kept outside the database (default: master.key in dataDir; created on first start; every replica needs the same file)',
+      'file holding the key that encrypts the audit signing key, the cluster CA key and the session signing key, kept outside the database (default: master.key in dataDir; created on first start; every replica needs the same file)',
     parse: text(undefined, 'must be a file path'),
   } satisfies ConfigKey<string>,
   {
