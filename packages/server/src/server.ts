@@ -100,8 +100,8 @@ async function chooseLeadership(
   databaseUrl: string | undefined,
   schemaName: string | undefined,
   decisions: DecisionLog,
-): Promise<Leadership> {
-  if (store.kind === 'pglite') return new SingleProcessLeadership();
+): Promise<{ leadership: Leadership; startLeading(): Promise<void> }> {
+  if (store.kind === 'pglite') return { leadership: new SingleProcessLeadership(), startLeading: async () => {} };
   const lease = new LeaseLeadership(store.leaseDb, {
     holder,
     // Advisory locks are per database: the schema keeps stores sharing one database apart.
@@ -112,8 +112,7 @@ async function chooseLeadership(
     onError: (err) => logger.warn({ err }, 'leader lease renewal failed'),
   });
   lease.onChange((leader) => logger.info({ leader, epoch: lease.epoch }, 'controller leadership changed'));
-  await lease.start();
-  return lease;
+  return { leadership: lease, startLeading: () => lease.start() };
 }
 
 /** The URL agents elsewhere use to reach this replica when none is configured: a wildcard address names no host, the machine's name does. */
@@ -183,7 +182,7 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
     });
     const decisions = auditDecisionLog(governance.audit);
     // After governance, so the first take of the lease is recorded in its audit chain.
-    const leadership = await chooseLeadership(
+    const { leadership, startLeading } = await chooseLeadership(
       store,
       logger,
       replica,
@@ -384,6 +383,9 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
     await registerTrafficRoutes(app, { store, bus, now: () => clock.now() });
     await registerBackupRoute(app, store);
     await app.listen({ host: config.host, port: config.port });
+    // Compete for the lease only now: compiling every route's schemas blocks the event loop, and a
+    // leader whose loop is blocked past its 2 s deadline would lose the lease it had just taken.
+    await startLeading();
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const registry = new ReplicaRegistry(

@@ -32,7 +32,7 @@ export interface StoreEngine {
 /** Folder of the generated SQL migrations (same relative place from src/ and dist/). */
 export const migrationsFolder = fileURLToPath(new URL('../../../drizzle', import.meta.url));
 
-/** Advisory lock key that serialises migrations across replicas ("aurora" in ASCII). */
+/** Advisory lock key that serialises migrations of the embedded store ("aurora" in ASCII); PostgreSQL stores lock per schema. */
 export const MIGRATION_LOCK_KEY = 0x6175726f7261;
 
 /**

@@ -1,7 +1,7 @@
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
-import { type Db, MIGRATION_LOCK_KEY, migrationsFolder, type StoreEngine } from './engine.js';
+import { type Db, migrationsFolder, type StoreEngine } from './engine.js';
 import { schema } from './schema.js';
 import { checkSchemaVersion } from './schema-version.js';
 
@@ -36,10 +36,12 @@ export async function openPostgresEngine(url: string, options: PostgresEngineOpt
     db,
     leaseDb: drizzle({ client: leasePool, schema }) as unknown as Db,
     async migrate(mode) {
+      const migrationLock = `aurora migrations ${options.schemaName ?? 'public'}`;
       const client = new pg.Client({ connectionString: url, ...searchPath });
       await client.connect();
       try {
-        await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+        // One replica migrates a schema at a time; stores in other schemas of the database do not wait.
+        await client.query('select pg_advisory_lock(hashtextextended($1, 0))', [migrationLock]);
         const table = `${options.schemaName ?? 'drizzle'}.__drizzle_migrations`;
         const query = async (text: string) => (await client.query(text)).rows as Array<Record<string, unknown>>;
         const pending = await checkSchemaVersion(query, table, migrationsFolder, mode);
@@ -50,7 +52,9 @@ export async function openPostgresEngine(url: string, options: PostgresEngineOpt
           ...(options.schemaName ? { migrationsSchema: options.schemaName } : {}),
         });
       } finally {
-        await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+        await client
+          .query('select pg_advisory_unlock(hashtextextended($1, 0))', [migrationLock])
+          .catch(() => undefined);
         await client.end();
       }
     },
