@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -47,8 +47,11 @@ export async function startHaproxy(dir: string, socket: string, config: string, 
       });
       s.once('error', () => resolve(false));
     });
-    if (up) break;
-    if (Date.now() > deadline) throw new Error(`haproxy did not listen on ${port}: ${stderr}`);
+    // The Runtime API socket can appear after the frontend listens: wait for both.
+    if (up && existsSync(socket)) break;
+    if (Date.now() > deadline) {
+      throw new Error(`haproxy did not listen on ${port} and ${socket} within 20 s: ${stderr}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
