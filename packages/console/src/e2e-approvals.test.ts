@@ -176,6 +176,8 @@ describe.skipIf(browserSkip)(`console approvals in Chromium${browserSkip ? ` (sk
     // The node's team operator approves with a reason: one of two, and a second try is refused.
     const ana = await signedIn('ana');
     const anaRow = row(ana);
+    // A page opened while the box is busy can take longer than an action's 30 s to list the run.
+    await anaRow.waitFor({ timeout: 120_000 });
     await anaRow.getByTestId('approval-reason').fill('CPU pinned for minutes; cordon it');
     await anaRow.getByTestId('approval-approve').click();
     await expect.poll(() => anaRow.getByTestId('approval-progress').textContent()).toBe('1 of 2 approvals');
@@ -208,6 +210,7 @@ describe.skipIf(browserSkip)(`console approvals in Chromium${browserSkip ? ` (sk
     // An admin completes the two of two; the run is woken, cordons the node and succeeds.
     const ben = await signedIn('ben');
     const benRow = row(ben);
+    await benRow.waitFor({ timeout: 120_000 });
     await benRow.getByTestId('approval-reason').fill('agreed');
     await benRow.getByTestId('approval-approve').click();
     // Decided, it no longer waits for approval, so the "waiting for approval" filter hides it; show every run.
