@@ -5,6 +5,7 @@
 import type { Logger } from 'pino';
 import { type ActionsConfig, type CompiledActions, compileActions } from '../actions/config.js';
 import type { MetricsSource } from '../collect/metrics.js';
+import { baseUrl } from '../http/base-url.js';
 import { validateNodeName } from '../identity/node-name.js';
 import type { AgentRuntime } from '../runtime/runtime.js';
 
@@ -141,8 +142,7 @@ export function compileAgentOptions(options: AgentOptions): CompiledAgentOptions
       );
     }
   }
-  const base = (url: string) => url.replace(/\/+$/, '');
-  const servers = [...new Set([base(options.server), ...(options.servers ?? []).map(base)])];
+  const servers = [...new Set([baseUrl(options.server), ...(options.servers ?? []).map(baseUrl)])];
   if (!options.stateDir) throw new Error('agent option stateDir is required: a directory for the node credential');
   for (const [key, value] of Object.entries(options.labels ?? {})) {
     if (key.length === 0 || key.length > 63 || value.length > 253) {
@@ -158,7 +158,7 @@ export function compileAgentOptions(options: AgentOptions): CompiledAgentOptions
   }
   return Object.freeze({
     caHash,
-    server: base(options.server),
+    server: baseUrl(options.server),
     servers: Object.freeze(servers),
     token: options.token || undefined,
     stateDir: options.stateDir,

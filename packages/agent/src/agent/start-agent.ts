@@ -13,6 +13,7 @@ import { saveOutbox, takeSavedOutbox } from '../buffer/outbox-file.js';
 import { collectFacts } from '../collect/facts.js';
 import { createSystemMetricsSource } from '../collect/metrics.js';
 import { createAgentFetch } from '../http/agent-fetch.js';
+import { baseUrl } from '../http/base-url.js';
 import { createFailoverFetch } from '../http/failover-fetch.js';
 import { credentialPath, saveCredential } from '../identity/credential-store.js';
 import { obtainIdentity, rejoin } from '../identity/join.js';
@@ -54,7 +55,7 @@ const REJECTIONS_BEFORE_DROP = 3;
  * which does its own failover; replica addresses may not even be reachable from where it runs.
  */
 function directReplicas(server: string, listed: readonly string[]): readonly string[] {
-  return listed.some((url) => url.replace(/\/+$/, '') === server) ? listed : [];
+  return listed.some((url) => baseUrl(url) === server) ? listed : [];
 }
 
 /**

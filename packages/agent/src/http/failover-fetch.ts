@@ -6,6 +6,8 @@
  * to send twice: heartbeats carry batch ids the store keeps once, and action results their action's id.
  */
 
+import { baseUrl } from './base-url.js';
+
 /** Statuses that mean "this replica is not serving", from a proxy or the replica itself. */
 const UNAVAILABLE = new Set([502, 503, 504]);
 
@@ -84,7 +86,7 @@ export function createFailoverFetch(
           continue;
         }
         // Same scheme only: the agent's TLS set-up (or plain HTTP on loopback) is the primary's.
-        const base = raw.replace(/\/+$/, '');
+        const base = baseUrl(raw);
         if (url.protocol === scheme && !servers.includes(base)) servers.push(base);
       }
     },

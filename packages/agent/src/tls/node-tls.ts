@@ -9,6 +9,7 @@ import { createHash, createPrivateKey, webcrypto, X509Certificate } from 'node:c
 import { readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { Agent, fetch as undiciFetch } from 'undici';
+import { baseUrl } from '../http/base-url.js';
 import { writePrivateFile } from '../state/private-file.js';
 import { EC_ALGORITHM, x509 } from './x509.js';
 
@@ -177,7 +178,7 @@ export async function trustClusterCa(options: {
     // Only the public CA certificate travels over this unverified connection; the pin decides whether it is kept.
     const dispatcher = new Agent({ connect: { rejectUnauthorized: false } });
     try {
-      const res = await undiciFetch(`${options.server.replace(/\/+$/, '')}/v1/cluster/ca`, {
+      const res = await undiciFetch(`${baseUrl(options.server)}/v1/cluster/ca`, {
         dispatcher,
         signal: options.signal,
       });
