@@ -251,6 +251,8 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
       decisions,
       now: () => clock.now(),
       resolveAfterMs: config.alertResolveAfterMs,
+      // Readings arrive in heartbeats: one interval between sends, one more for a late or retried one.
+      sampleLateMs: 2 * config.heartbeatIntervalMs,
       alertmanagerUrls: config.alertmanagerUrls,
       webhooks: config.alertWebhooks,
       onPushError: (receiver, err) => logger.warn({ receiver, err }, 'alert push to Alertmanager failed'),

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anomalies } from '../platform/store/schema.js';
 import { controllerDecisions } from '../testing/audit.js';
-import { joinNode, startTestServer, type TestServer } from '../testing/harness.js';
+import { joinNode, sampleFacts, startTestServer, type TestServer } from '../testing/harness.js';
 import { beat, random } from '../testing/live-load.js';
 
 async function api(server: TestServer, method: string, url: string, body?: unknown) {
@@ -106,6 +106,60 @@ describe('alerts', () => {
       ['alert.fired', 'rule memory-high: > 40 for 30 s'],
       ['alert.resolved', 'its rule was deleted'],
     ]);
+  });
+
+  it('a short rule stays firing while readings arrive a heartbeat late, and resolves once they stop', async () => {
+    const { credential } = await joinNode(server, 'late-node');
+    const created = await api(server, 'POST', '/v1/alert-rules', {
+      name: 'late-cpu',
+      selector: 'cpu_usage_pct{node="late-node"}',
+      op: '>=',
+      value: 0,
+      for: '10s',
+    });
+    expect(created.status).toBe(201);
+    const source = `rule:${created.json.id}`;
+    // The agent reads every second and sends five readings per heartbeat (the default 5 s interval).
+    let seq = 0;
+    const heartbeat = async (readings: number[]) => {
+      const res = await fetch(`${server.url}/v1/agent/heartbeat`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${credential}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          sentAt: server.clock.now(),
+          facts: sampleFacts(),
+          batches: [
+            {
+              id: `late-batch-${seq++}`,
+              samples: readings.map((ts) => ({ ts, name: 'cpu.usage_pct', value: 50 })),
+            },
+          ],
+        }),
+      });
+      expect(res.status, await res.text()).toBe(200);
+    };
+    const states = async () =>
+      ((await api(server, 'GET', '/v1/alerts?node=late-node')).json.items as { source: string; state: string }[])
+        .filter((a) => a.source === source)
+        .map((a) => a.state);
+    const start = server.clock.now();
+    for (let send = 1; send <= 8; send++) {
+      const sentAt = start + send * 5_000;
+      server.clock.set(sentAt);
+      await heartbeat([4, 3, 2, 1, 0].map((back) => sentAt - back * 1_000));
+      // Evaluated just before the next heartbeat, when the newest reading is almost 5 s old.
+      server.clock.set(sentAt + 4_900);
+      await server.alerting.controller.evaluateRules();
+    }
+    expect(await states()).toEqual(['firing']);
+    // The agent falls silent: the alert holds while its readings could still be in flight, then resolves.
+    const lastSent = start + 8 * 5_000;
+    server.clock.set(lastSent + 9_000);
+    await server.alerting.controller.evaluateRules();
+    expect(await states()).toEqual(['firing']);
+    server.clock.set(lastSent + 11_000);
+    await server.alerting.controller.evaluateRules();
+    expect(await states()).toEqual(['resolved']);
   });
 
   it('rules and silences with bad fields are refused naming the field', async () => {

@@ -24,6 +24,12 @@ export interface AlertControllerOptions {
   intervalMs?: number;
   /** How often threshold rules are evaluated (default 15 s, Prometheus' default evaluation interval). */
   ruleIntervalMs?: number;
+  /**
+   * How old a series' newest reading may be and its rule still count as held (default 10 s):
+   * readings arrive in heartbeats, so allow one heartbeat interval between sends and one more
+   * for a heartbeat that is late or retried.
+   */
+  sampleLateMs?: number;
   /** The audit chain, where an alert's firing and resolving are recorded (default: not recorded). */
   decisions?: DecisionLog;
 }
@@ -194,7 +200,8 @@ export class AlertController implements Controller {
     const now = this.o.now();
     for (const rule of rules) {
       const op = rule.op as ThresholdOp;
-      const from = now - rule.forMs;
+      const lateMs = this.o.sampleLateMs ?? 10_000;
+      const from = now - rule.forMs - lateMs;
       const answer = await this.o.query.range({
         selector: parseSelector(rule.selector),
         from,
@@ -206,7 +213,7 @@ export class AlertController implements Controller {
       const breached = new Map<string, { labels: Record<string, string>; metric: string; last: number }>();
       for (const s of answer.series) {
         const points = JSON.parse(s.pointsJson) as [number, number | string][];
-        if (!ruleHeld(points, op, rule.value, from, now)) continue;
+        if (!ruleHeld(points, op, rule.value, rule.forMs, now, lateMs)) continue;
         const last = points[points.length - 1]?.[1];
         breached.set(fingerprint(source, s.name, s.labels), {
           labels: s.labels,

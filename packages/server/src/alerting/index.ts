@@ -20,6 +20,8 @@ export interface AlertingOptions {
   decisions: DecisionLog;
   now: () => number;
   resolveAfterMs: number;
+  /** How old a series' newest reading may be and a threshold rule still count as held. */
+  sampleLateMs?: number;
   alertmanagerUrls: readonly string[];
   webhooks: readonly WebhookTarget[];
   onPushError?: (receiver: string, error: unknown) => void;
@@ -40,6 +42,7 @@ export function createAlerting(o: AlertingOptions): Alerting {
     decisions: o.decisions,
     now: o.now,
     resolveAfterMs: o.resolveAfterMs,
+    sampleLateMs: o.sampleLateMs,
   });
   const notifier = new AlertNotifier({
     db: o.store.db,

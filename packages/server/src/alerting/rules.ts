@@ -68,23 +68,31 @@ export function compare(v: number, op: ThresholdOp, value: number): boolean {
 export const RULE_BUCKETS = 10;
 
 /**
- * Whether a rule held for its whole window: `points` are the window's
- * buckets (`[start, worst value]`, the minimum for `>`/`>=`, the maximum for
- * `<`/`<=`), so every sample held iff every bucket does. A series with no
- * data near the start of the window has not been in breach for long enough,
- * and one silent near its end is not known to still be.
+ * Whether a rule held for its whole duration: `points` are buckets
+ * (`[start, worst value]`, the minimum for `>`/`>=`, the maximum for
+ * `<`/`<=`) read from `now - forMs - lateMs` to `now`, so every sample held
+ * iff every bucket does. The duration is counted back from the series' newest
+ * reading, not from `now`: readings reach the server in heartbeats, so the
+ * newest one is routinely a heartbeat interval old, and a rule that demanded
+ * data up to `now` would resolve and fire again between heartbeats. A series
+ * silent for longer than `lateMs` (and three buckets) is not known to still be
+ * in breach; one with no data near the start of the duration has not been in
+ * breach for long enough.
  */
 export function ruleHeld(
   points: readonly [number, number | string][],
   op: ThresholdOp,
   value: number,
-  from: number,
-  to: number,
+  forMs: number,
+  now: number,
+  lateMs: number,
 ): boolean {
-  if (points.length === 0) return false;
-  const step = (to - from) / RULE_BUCKETS;
-  const first = points[0]?.[0] as number;
-  const last = points[points.length - 1]?.[0] as number;
-  if (first > from + 2 * step || last < to - 3 * step) return false;
-  return points.every(([, v]) => typeof v === 'number' && compare(v, op, value));
+  const step = forMs / RULE_BUCKETS;
+  const last = points[points.length - 1]?.[0];
+  if (last === undefined || last < now - Math.max(3 * step, lateMs)) return false;
+  const since = last + step - forMs;
+  const held = points.filter(([t]) => t + step > since);
+  const first = held[0]?.[0] as number;
+  if (first > since + 2 * step) return false;
+  return held.every(([, v]) => typeof v === 'number' && compare(v, op, value));
 }
