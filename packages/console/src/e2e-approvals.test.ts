@@ -19,7 +19,7 @@ import { startAgent } from '@aurora/agent';
 import { AuroraClient, type WorkflowRun } from '@aurora/sdk';
 import { compileConfig, startServer } from '@aurora/server';
 import { pino } from 'pino';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserSkip, CHROMIUM_ARGS, chromiumPath, ensureConsoleBuilt } from './testing/e2e-harness.js';
 
@@ -147,6 +147,19 @@ describe.skipIf(browserSkip)(`console approvals in Chromium${browserSkip ? ` (sk
       .toEqual(['waiting', 'waiting']);
     if (!run || !drain) throw new Error('no run waits for approval');
     const row = (page: Page) => page.locator(`[data-testid=run-row][data-run="${run?.id}"]`);
+    // A page opened while the box is busy can take longer than an action's 30 s to list the run;
+    // if it never does, say what became of the run.
+    const listed = async (locator: Locator, id: string) => {
+      try {
+        await locator.waitFor({ timeout: 120_000 });
+      } catch (err) {
+        const now = await admin
+          .run(id)
+          .then((r) => ({ status: r.status, error: r.error, approval: r.approval?.state }))
+          .catch((e: unknown) => String(e));
+        throw new Error(`run ${id} not listed as waiting; the server has it as ${JSON.stringify(now)}`, { cause: err });
+      }
+    };
     const drainRow = (page: Page) => page.locator(`[data-testid=run-row][data-run="${drain?.id}"]`);
 
     // An operator of another team: the page shows the run and its approvers, and Cedar's refusal as the server words it.
@@ -176,8 +189,7 @@ describe.skipIf(browserSkip)(`console approvals in Chromium${browserSkip ? ` (sk
     // The node's team operator approves with a reason: one of two, and a second try is refused.
     const ana = await signedIn('ana');
     const anaRow = row(ana);
-    // A page opened while the box is busy can take longer than an action's 30 s to list the run.
-    await anaRow.waitFor({ timeout: 120_000 });
+    await listed(anaRow, run.id);
     await anaRow.getByTestId('approval-reason').fill('CPU pinned for minutes; cordon it');
     await anaRow.getByTestId('approval-approve').click();
     await expect.poll(() => anaRow.getByTestId('approval-progress').textContent()).toBe('1 of 2 approvals');
@@ -210,7 +222,7 @@ describe.skipIf(browserSkip)(`console approvals in Chromium${browserSkip ? ` (sk
     // An admin completes the two of two; the run is woken, cordons the node and succeeds.
     const ben = await signedIn('ben');
     const benRow = row(ben);
-    await benRow.waitFor({ timeout: 120_000 });
+    await listed(benRow, run.id);
     await benRow.getByTestId('approval-reason').fill('agreed');
     await benRow.getByTestId('approval-approve').click();
     // Decided, it no longer waits for approval, so the "waiting for approval" filter hides it; show every run.
