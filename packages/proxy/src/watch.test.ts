@@ -7,7 +7,7 @@ import { compileConfig, type RunningServer, startServer } from '@aurora/server';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type RunningProxy, startProxy } from './server.js';
 import { startBackend, type TestBackend } from './testing/backends.js';
-import { type ServiceWatch, watchService } from './watch.js';
+import { concerns, type ServiceWatch, watchService } from './watch.js';
 
 const TOKEN = 'proxy-suite-admin-token-0123456789';
 let dataDir: string;
@@ -110,6 +110,20 @@ async function setup(): Promise<{ a: TestBackend; b: TestBackend; proxy: Running
 const eventually = (check: () => Promise<void> | void) => vi.waitFor(check, { timeout: 20_000, interval: 50 });
 
 describe('the proxy following the control plane', () => {
+  it('reads its service again after its own changes, any node event, and an anomaly alert on a node', () => {
+    const at = new Date(0).toISOString();
+    const alert = (source: string, node: string | null) =>
+      ({ type: 'alert.changed', alert: 'x', node, source, state: 'firing', at }) as const;
+    expect(concerns({ type: 'service.changed', name: 'web', at }, 'web')).toBe(true);
+    expect(concerns({ type: 'service.changed', name: 'api', at }, 'web')).toBe(false);
+    expect(concerns({ type: 'node.deleted', name: 'web-a', at }, 'web')).toBe(true);
+    expect(concerns(alert('anomaly', 'web-a'), 'web')).toBe(true);
+    // A threshold rule's alert does not move weights, nor does an alert on no node.
+    expect(concerns(alert('rule:1', 'web-a'), 'web')).toBe(false);
+    expect(concerns(alert('anomaly', null), 'web')).toBe(false);
+    expect(concerns({ type: 'node.heartbeat', name: 'web-a', at, samples: [] }, 'web')).toBe(false);
+  });
+
   it('resolves node backends, drains a drained node without dropping its in-flight request', async () => {
     const { a, proxy } = await setup();
     const service = (await api('GET', '/v1/services/web')).json as {

@@ -43,9 +43,13 @@ export function serviceToView(service: Service): ServiceView {
   };
 }
 
-/** Events after which a service's resolved view may differ: its own changes, and any node's. */
-function concerns(event: AuroraEvent, service: string): boolean {
+/**
+ * Events after which a service's resolved view may differ: its own changes, any node's, and a node's anomaly alert
+ * firing or resolving (the control plane lowers such a node's weight).
+ */
+export function concerns(event: AuroraEvent, service: string): boolean {
   if (event.type === 'service.changed' || event.type === 'service.deleted') return event.name === service;
+  if (event.type === 'alert.changed') return event.source === 'anomaly' && event.node !== null;
   return event.type === 'node.state_changed' || event.type === 'node.deleted' || event.type === 'node.joined';
 }
 

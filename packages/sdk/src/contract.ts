@@ -491,4 +491,13 @@ export type AuroraEvent =
   | { type: 'node.heartbeat'; name: string; at: string; samples: MetricSample[] }
   | { type: 'node.deleted'; name: string; at: string }
   | { type: 'service.changed'; name: string; at: string }
-  | { type: 'service.deleted'; name: string; at: string };
+  | { type: 'service.deleted'; name: string; at: string }
+  /** An alert fired or resolved (by its controller or by hand); services weigh nodes with anomaly alerts down. */
+  | {
+      type: 'alert.changed';
+      alert: string;
+      node: string | null;
+      source: string;
+      state: 'firing' | 'resolved';
+      at: string;
+    };

@@ -44,9 +44,12 @@ export const ServiceBackend = Type.Object({
   zone: Type.Union([Type.String(), Type.Null()]),
   weight: Type.Number({ description: 'as declared' }),
   effectiveWeight: Type.Number({
-    description: '0 while the node is draining, cordoned, down or deleted, else the declared weight',
+    description:
+      '0 while the node is draining, cordoned, down or deleted; the declared weight times anomalyTrafficWeight ' +
+      '(default 0.5) while the node has a firing anomaly alert; else the declared weight',
   }),
   nodeState: Type.Union([Type.String(), Type.Null()]),
+  anomalous: Type.Boolean({ description: 'the node has a firing anomaly alert (always false for an address)' }),
 });
 export type ServiceBackend = Static<typeof ServiceBackend>;
 

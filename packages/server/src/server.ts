@@ -256,6 +256,10 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
       alertmanagerUrls: config.alertmanagerUrls,
       webhooks: config.alertWebhooks,
       onPushError: (receiver, err) => logger.warn({ receiver, err }, 'alert push to Alertmanager failed'),
+      onChanged: (changes) => {
+        const at = new Date(clock.now()).toISOString();
+        for (const c of changes) bus.publish({ type: 'alert.changed', ...c, at });
+      },
     });
     const sharedDetection = config.detectionOwnership === 'shared';
     if (!sharedDetection) {
@@ -382,7 +386,12 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
     await alerting.registerRoutes(app);
     await forecasting.registerRoutes(app);
     await healing.registerRoutes(app);
-    await registerTrafficRoutes(app, { store, bus, now: () => clock.now() });
+    await registerTrafficRoutes(app, {
+      store,
+      bus,
+      now: () => clock.now(),
+      anomalyTrafficWeight: config.anomalyTrafficWeight,
+    });
     await registerBackupRoute(app, store);
     await app.listen({ host: config.host, port: config.port });
     // Compete for the lease only now: compiling every route's schemas blocks the event loop, and a

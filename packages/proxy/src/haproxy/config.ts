@@ -43,10 +43,14 @@ function address(b: BackendSpec): string {
   return b.host.includes(':') ? `[${b.host}]:${b.port}` : `${b.host}:${b.port}`;
 }
 
-/** HAProxy weights are 0..256; Aurora's are relative numbers, scaled so the largest becomes 100 when above 256. */
+/**
+ * HAProxy weights are integers 0..256; Aurora's are relative numbers, possibly fractional (a weight halved while its
+ * node has an anomaly alert). They are scaled so the largest becomes 100, which keeps a half or a tenth distinct, and
+ * a weight above 0 stays at least 1, since 0 would drain the server.
+ */
 export function haproxyWeight(weight: number, largest: number): number {
-  const scaled = largest > 256 ? (weight / largest) * 100 : weight;
-  return Math.max(0, Math.min(256, Math.round(scaled)));
+  if (!(weight > 0)) return 0;
+  return Math.max(1, Math.min(256, Math.round((weight / Math.max(weight, largest)) * 100)));
 }
 
 function ms(n: number): string {

@@ -63,6 +63,10 @@ describe.skipIf(skip !== undefined)('HAProxy adapter against a real HAProxy', ()
     await runtime.setWeight('web', 'a', 0);
     expect((await runtime.servers('web')).get(serverName('a'))!.weight).toBe(0);
     for (let i = 0; i < 4; i++) expect((await get(`${url}/`)).body).toBe('b');
+    // A halved weight (a node with an anomaly alert) stays distinct from a whole one.
+    await runtime.apply({ name: 'web', backends: [{ ...spec(backends[0]!), weight: 0.5 }, spec(backends[1]!)] });
+    const weighed = await runtime.servers('web');
+    expect([weighed.get(serverName('a'))!.weight, weighed.get(serverName('b'))!.weight]).toEqual([50, 100]);
     await runtime.apply(service);
     const both = new Set<string>();
     for (let i = 0; i < 6; i++) both.add((await get(`${url}/`)).body);

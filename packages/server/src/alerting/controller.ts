@@ -32,6 +32,16 @@ export interface AlertControllerOptions {
   sampleLateMs?: number;
   /** The audit chain, where an alert's firing and resolving are recorded (default: not recorded). */
   decisions?: DecisionLog;
+  /** Told of the alerts that fired or resolved, once the transaction that did so has committed. */
+  onChanged?: (changes: readonly AlertChange[]) => void;
+}
+
+/** An alert that fired or resolved. */
+export interface AlertChange {
+  alert: string;
+  node: string | null;
+  source: string;
+  state: 'firing' | 'resolved';
 }
 
 type AlertRow = typeof alerts.$inferSelect;
@@ -85,9 +95,27 @@ export class AlertController implements Controller {
     }
   }
 
-  /** A fenced transaction; the alerts it fires or resolves are appended to the audit chain in it. */
-  #fenced<T>(work: (tx: Tx, decide: (d: ControllerDecision) => void) => Promise<T>): Promise<T> {
-    return decideFenced(this.o.db, this.o.leadership, this.o.decisions ?? unrecordedDecisions, this.name, work);
+  /**
+   * A fenced transaction; the alerts it fires or resolves are appended to the audit chain in it, and
+   * announced through `onChanged` once it has committed.
+   */
+  async #fenced<T>(work: (tx: Tx, decide: (d: ControllerDecision) => void) => Promise<T>): Promise<T> {
+    const changes: AlertChange[] = [];
+    const result = await decideFenced(
+      this.o.db,
+      this.o.leadership,
+      this.o.decisions ?? unrecordedDecisions,
+      this.name,
+      (tx, decide) =>
+        work(tx, (d) => {
+          const subject = d.subject as { alert: string; node: string | null };
+          const state = d.decision === 'alert.fired' ? 'firing' : 'resolved';
+          changes.push({ alert: subject.alert, node: subject.node, source: String(d.detail?.source), state });
+          decide(d);
+        }),
+    );
+    if (changes.length > 0) this.o.onChanged?.(changes);
+    return result;
   }
 
   /** Resolves the firing alerts `where` selects, each recorded with `reason`. */

@@ -3,11 +3,11 @@ import type { WebhookTarget } from '../platform/config/keys-detection.js';
 import type { DecisionLog, Leadership } from '../platform/leadership/index.js';
 import type { Store } from '../platform/store/index.js';
 import type { QueryEngine } from '../telemetry/index.js';
-import { AlertController } from './controller.js';
+import { type AlertChange, AlertController } from './controller.js';
 import { AlertNotifier } from './notifier.js';
 import { registerAlertRoutes } from './routes.js';
 
-export { AlertController, fingerprint } from './controller.js';
+export { type AlertChange, AlertController, fingerprint } from './controller.js';
 export { AlertNotifier, alertmanagerAlert, signWebhook } from './notifier.js';
 export { alertView } from './routes.js';
 
@@ -25,6 +25,8 @@ export interface AlertingOptions {
   alertmanagerUrls: readonly string[];
   webhooks: readonly WebhookTarget[];
   onPushError?: (receiver: string, error: unknown) => void;
+  /** Told of alerts that fired or resolved, by the controller or by hand, once stored. */
+  onChanged?: (changes: readonly AlertChange[]) => void;
 }
 
 /** Alerts: grouping anomalies and evaluating rules (leader), sending them out (leader), and their routes. */
@@ -43,6 +45,7 @@ export function createAlerting(o: AlertingOptions): Alerting {
     now: o.now,
     resolveAfterMs: o.resolveAfterMs,
     sampleLateMs: o.sampleLateMs,
+    ...(o.onChanged ? { onChanged: o.onChanged } : {}),
   });
   const notifier = new AlertNotifier({
     db: o.store.db,
@@ -53,5 +56,5 @@ export function createAlerting(o: AlertingOptions): Alerting {
     webhooks: o.webhooks,
     ...(o.onPushError ? { onError: o.onPushError } : {}),
   });
-  return { controller, notifier, registerRoutes: (app) => registerAlertRoutes(app, o.store.db, o.now) };
+  return { controller, notifier, registerRoutes: (app) => registerAlertRoutes(app, o.store.db, o.now, o.onChanged) };
 }

@@ -17,6 +17,7 @@ import type { FastifyInstance } from 'fastify';
 import { AuroraError } from '../platform/http/errors.js';
 import type { Db } from '../platform/store/engine.js';
 import { alertDeliveries, alertRules, alerts, silences } from '../platform/store/schema.js';
+import type { AlertChange } from './controller.js';
 import { ruleView, validateRule } from './rules.js';
 import { type AlertRow, isSilenced, type SilenceRow, silenceView, validateSilence } from './silences.js';
 
@@ -41,7 +42,12 @@ export function alertView(a: AlertRow, all: readonly SilenceRow[], now: number) 
 }
 
 /** Alerts, threshold rules, silences and the delivery log. */
-export async function registerAlertRoutes(app: FastifyInstance, db: Db, now: () => number): Promise<void> {
+export async function registerAlertRoutes(
+  app: FastifyInstance,
+  db: Db,
+  now: () => number,
+  onChanged: (changes: readonly AlertChange[]) => void = () => {},
+): Promise<void> {
   app.get(
     '/v1/alerts',
     {
@@ -88,8 +94,10 @@ export async function registerAlertRoutes(app: FastifyInstance, db: Db, now: () 
         .update(alerts)
         .set({ state: 'resolved', endsAt: t, updatedAt: t })
         .where(and(eq(alerts.id, id), eq(alerts.state, 'firing')))
-        .returning({ id: alerts.id });
-      if (done.length === 0) {
+        .returning({ id: alerts.id, node: alerts.node, source: alerts.source });
+      if (done.length > 0)
+        onChanged(done.map((a) => ({ alert: a.id, node: a.node, source: a.source, state: 'resolved' })));
+      else {
         const [exists] = await db.select({ id: alerts.id }).from(alerts).where(eq(alerts.id, id));
         if (!exists)
           throw new AuroraError('AURORA_ALERT_NOT_FOUND', `no alert with id "${id}"; list them with GET /v1/alerts`);

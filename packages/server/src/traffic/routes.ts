@@ -1,17 +1,19 @@
 import { Problem, PutServiceRequest, Service, ServiceList } from '@aurora/sdk';
 import { Type } from '@sinclair/typebox';
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq, isNotNull } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { EventBus } from '../platform/events/index.js';
 import { AuroraError } from '../platform/http/errors.js';
 import type { NodeRow, Store } from '../platform/store/index.js';
-import { services } from '../platform/store/schema.js';
-import { toService } from './service-view.js';
+import { alerts, services } from '../platform/store/schema.js';
+import { type Steering, toService } from './service-view.js';
 
 export interface TrafficContext {
   store: Store;
   bus: EventBus;
   now: () => number;
+  /** The share of its weight a backend keeps while its node has a firing anomaly alert. */
+  anomalyTrafficWeight: number;
 }
 
 const NameParams = Type.Object({
@@ -22,6 +24,14 @@ const security = [{ admin: [] }];
 
 async function nodesByName(store: Store): Promise<Map<string, NodeRow>> {
   return new Map((await store.nodes.list()).map((n) => [n.name, n]));
+}
+
+async function steering(ctx: TrafficContext): Promise<Steering> {
+  const rows = await ctx.store.db
+    .selectDistinct({ node: alerts.node })
+    .from(alerts)
+    .where(and(eq(alerts.state, 'firing'), eq(alerts.source, 'anomaly'), isNotNull(alerts.node)));
+  return { anomalous: new Set(rows.map((r) => r.node as string)), anomalyWeight: ctx.anomalyTrafficWeight };
 }
 
 /** Checks what a schema cannot say: one of node or address per backend, and no backend declared twice. */
@@ -52,8 +62,8 @@ export async function registerTrafficRoutes(app: FastifyInstance, ctx: TrafficCo
     { schema: { summary: 'List services', tags: ['traffic'], security, response: { 200: ServiceList, ...errors } } },
     async () => {
       const rows = await db.select().from(services).orderBy(asc(services.name));
-      const nodes = await nodesByName(ctx.store);
-      return { items: rows.map((r) => toService(r, nodes)) };
+      const [nodes, steer] = await Promise.all([nodesByName(ctx.store), steering(ctx)]);
+      return { items: rows.map((r) => toService(r, nodes, steer)) };
     },
   );
 
@@ -76,7 +86,7 @@ export async function registerTrafficRoutes(app: FastifyInstance, ctx: TrafficCo
           'AURORA_SERVICE_NOT_FOUND',
           `no service named "${name}"; create it with PUT /v1/services/${name}`,
         );
-      return toService(row, await nodesByName(ctx.store));
+      return toService(row, await nodesByName(ctx.store), await steering(ctx));
     },
   );
 
@@ -116,7 +126,7 @@ export async function registerTrafficRoutes(app: FastifyInstance, ctx: TrafficCo
           set: { picker: row.picker, healthPath: row.healthPath, backends: row.backends, updatedAt: row.updatedAt },
         });
       ctx.bus.publish({ type: 'service.changed', name, at: new Date(row.updatedAt).toISOString() });
-      return toService(row, await nodesByName(ctx.store));
+      return toService(row, await nodesByName(ctx.store), await steering(ctx));
     },
   );
 

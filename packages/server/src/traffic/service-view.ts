@@ -12,16 +12,28 @@ function nodeAddress(node: NodeRow): string | null {
   return node.facts?.addresses[0] ?? null;
 }
 
+/** What steers a node backend's weight besides its node's state. */
+export interface Steering {
+  /** Nodes with a firing anomaly alert. */
+  anomalous: ReadonlySet<string>;
+  /** The share of its weight such a node's backend keeps. */
+  anomalyWeight: number;
+}
+
+const unsteered: Steering = { anomalous: new Set(), anomalyWeight: 1 };
+
 /**
  * A stored service as proxies see it: node backends resolved to the node's address and zone, and an effective weight
- * of 0 while the node is draining, cordoned, down or deleted. This is the seam where the control plane steers
- * traffic by node state; lowering weights on anomalies will act here too.
+ * of 0 while the node is draining, cordoned, down or deleted, lowered while it has a firing anomaly alert. This is
+ * where the control plane steers traffic.
  */
-export function toService(row: ServiceRow, nodes: ReadonlyMap<string, NodeRow>): Service {
+export function toService(row: ServiceRow, nodes: ReadonlyMap<string, NodeRow>, steering = unsteered): Service {
   const backends: ServiceBackend[] = row.backends.map((b) => {
     const weight = b.weight ?? 1;
     if (b.node !== undefined) {
       const node = nodes.get(b.node);
+      const anomalous = steering.anomalous.has(b.node);
+      const steered = anomalous ? weight * steering.anomalyWeight : weight;
       return {
         id: `node:${b.node}:${b.port}`,
         node: b.node,
@@ -30,8 +42,9 @@ export function toService(row: ServiceRow, nodes: ReadonlyMap<string, NodeRow>):
         zone: b.zone ?? node?.zone ?? null,
         weight,
         // An operator's cordon or drain holds even while health moves the state to suspect and back.
-        effectiveWeight: node && !NO_TRAFFIC.has(node.state) && node.operatorState === null ? weight : 0,
+        effectiveWeight: node && !NO_TRAFFIC.has(node.state) && node.operatorState === null ? steered : 0,
         nodeState: node?.state ?? null,
+        anomalous,
       };
     }
     return {
@@ -43,6 +56,7 @@ export function toService(row: ServiceRow, nodes: ReadonlyMap<string, NodeRow>):
       weight,
       effectiveWeight: weight,
       nodeState: null,
+      anomalous: false,
     };
   });
   return {

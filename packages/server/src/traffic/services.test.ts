@@ -1,5 +1,6 @@
 import type { AuroraEvent } from '@aurora/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { anomalies } from '../platform/store/schema.js';
 import { joinNode, sampleFacts, startTestServer, type TestServer } from '../testing/harness.js';
 
 let server: TestServer;
@@ -37,6 +38,7 @@ describe('services', () => {
         weight: 2,
         effectiveWeight: 2,
         nodeState: 'joining',
+        anomalous: false,
       },
       {
         id: 'db.example:5432',
@@ -47,6 +49,7 @@ describe('services', () => {
         weight: 1,
         effectiveWeight: 1,
         nodeState: null,
+        anomalous: false,
       },
       {
         id: 'node:not-yet:80',
@@ -57,6 +60,7 @@ describe('services', () => {
         weight: 1,
         effectiveWeight: 0,
         nodeState: null,
+        anomalous: false,
       },
     ]);
     expect((await call('GET', '/v1/services')).json().items.map((s: { name: string }) => s.name)).toContain('shop');
@@ -78,6 +82,59 @@ describe('services', () => {
     }
     expect((await call('DELETE', '/v1/services/api')).statusCode).toBe(204);
     expect(events.some((e) => e.type === 'service.deleted' && e.name === 'api')).toBe(true);
+    off();
+  });
+
+  it('halves the weight of a node with a firing anomaly alert until the alert resolves, announcing each change', async () => {
+    await call('PUT', '/v1/services/steered', {
+      backends: [
+        { node: 'web-1', port: 7000, weight: 4 },
+        { address: '10.0.0.9', port: 7000, weight: 4 },
+      ],
+    });
+    const events: AuroraEvent[] = [];
+    const off = server.bus.subscribe((e) => events.push(e));
+    const weights = async () =>
+      (
+        (await call('GET', '/v1/services/steered')).json().backends as { effectiveWeight: number; anomalous: boolean }[]
+      ).map((b) => [b.effectiveWeight, b.anomalous]);
+    expect(await weights()).toEqual([
+      [4, false],
+      [4, false],
+    ]);
+    const at = server.clock.now();
+    await server.store.db.insert(anomalies).values({
+      seriesId: 1,
+      metric: 'cpu_usage_pct',
+      labels: { node: 'web-1' },
+      node: 'web-1',
+      at,
+      value: 99,
+      score: 1,
+      explanation: 'value 99 outside its learned range 10–30',
+      receivedAt: at,
+      storedAt: at,
+    });
+    await server.alerting.controller.runOnce();
+    const fired = events.find((e) => e.type === 'alert.changed' && e.state === 'firing');
+    expect(fired).toMatchObject({ node: 'web-1', source: 'anomaly' });
+    expect(await weights()).toEqual([
+      [2, true],
+      [4, false],
+    ]);
+    // The list reads the same steering as the single service.
+    const listed = (await call('GET', '/v1/services')).json().items.find((x: { name: string }) => x.name === 'steered');
+    expect(listed.backends[0].effectiveWeight).toBe(2);
+    const alert = fired?.type === 'alert.changed' ? fired.alert : '';
+    expect((await call('POST', `/v1/alerts/${alert}/resolve`)).statusCode).toBe(204);
+    expect(events.filter((e) => e.type === 'alert.changed').map((e) => e.type === 'alert.changed' && e.state)).toEqual([
+      'firing',
+      'resolved',
+    ]);
+    expect(await weights()).toEqual([
+      [4, false],
+      [4, false],
+    ]);
     off();
   });
 

@@ -37,6 +37,7 @@ export interface AuroraConfig {
   readonly detectionThreshold: number;
   readonly detectionSnapshotIntervalMs: number;
   readonly alertResolveAfterMs: number;
+  readonly anomalyTrafficWeight: number;
   readonly alertmanagerUrls: readonly string[];
   readonly alertWebhooks: readonly WebhookTarget[];
   /** Absolute path of the key file (default master.key in dataDir). */

@@ -125,6 +125,16 @@ export const alertKeys = [
     parse: duration(1_000),
   } satisfies ConfigKey<number>,
   {
+    name: 'anomalyTrafficWeight',
+    env: 'AURORA_ANOMALY_TRAFFIC_WEIGHT',
+    // Halved, not drained: an anomaly is a suspicion, and a false one should cost a node some
+    // traffic, not all of it; health checks and outlier ejection take out a backend that fails.
+    default: 0.5,
+    description:
+      'share of its weight a service backend on a node keeps while the node has a firing anomaly alert (1 turns this off)',
+    parse: score,
+  } satisfies ConfigKey<number>,
+  {
     name: 'alertmanagerUrls',
     env: 'AURORA_ALERTMANAGER_URLS',
     default: [],
