@@ -116,6 +116,50 @@ describe.skipIf(browserSkip)(`console governance in Chromium${browserSkip ? ` (s
     await page.getByTestId('policy-save').click();
     await expect.poll(() => page.getByTestId('policy-saved').textContent()).toBe('Stored oncall version 1.');
     await page.getByTestId('policy-oncall').waitFor();
+    // A second version; its history shows both, the diff between them, and a rollback to the first.
+    await page
+      .getByTestId('policy-text')
+      .fill('permit (principal in Aurora::Role::"oncall", action in Aurora::Action::"operate", resource);');
+    await page.getByTestId('policy-save').click();
+    await expect.poll(() => page.getByTestId('policy-saved').textContent()).toBe('Stored oncall version 2.');
+    const history = page.getByTestId('policy-history');
+    await history.locator('[data-testid=policy-version][data-version="2"]').waitFor();
+    expect(
+      await history
+        .getByTestId('policy-version')
+        .evaluateAll((rows) => rows.map((r) => `${r.getAttribute('data-version')} ${r.getAttribute('data-change')}`)),
+    ).toEqual(['2 put', '1 put']);
+    expect(await history.getByTestId('policy-version-author').allTextContents()).toEqual(['admin', 'admin']);
+    await history.locator('[data-testid=policy-version][data-version="2"]').getByTestId('policy-version-diff').click();
+    const diff = history.locator('[data-testid=policy-diff][data-from="1"][data-to="2"]');
+    await diff.waitFor();
+    expect(await diff.locator('[data-kind=removed]').textContent()).toContain('Aurora::Action::"read"');
+    expect(await diff.locator('[data-kind=added]').textContent()).toContain('Aurora::Action::"operate"');
+    await history
+      .locator('[data-testid=policy-version][data-version="1"]')
+      .getByTestId('policy-version-rollback')
+      .click();
+    await expect
+      .poll(() => page.getByTestId('policy-rolled-back').textContent())
+      .toBe('Stored oncall version 3, the text of version 1.');
+    expect(await page.getByTestId('policy-text').inputValue()).toContain('Aurora::Action::"read"');
+    await history.locator('[data-testid=policy-version][data-version="3"][data-change=rollback]').waitFor();
+    await page.screenshot({ path: path.join(screenshots, 'console-policy-history.png'), fullPage: true });
+
+    // The compliance report, judged by the server on this running system, per framework.
+    await page.getByTestId('nav-compliance').click();
+    await page.locator('[data-testid=compliance-page][data-loaded=true][data-framework=soc2]').waitFor();
+    const soc2 = await page
+      .getByTestId('compliance-control')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-control')));
+    expect(soc2).toEqual(expect.arrayContaining(['CC6.1', 'CC7.2', 'CC8.1']));
+    const statuses = await page.getByTestId('compliance-status').allTextContents();
+    expect(statuses.every((v) => ['pass', 'fail', 'unknown'].includes(v))).toBe(true);
+    expect(await page.getByTestId('compliance-summary').textContent()).toMatch(/^\d+ pass, \d+ fail, \d+ unknown/);
+    await page.getByTestId('compliance-framework').selectOption('gdpr');
+    await page.locator('[data-testid=compliance-page][data-loaded=true][data-framework=gdpr]').waitFor();
+    await page.locator('[data-testid=compliance-control][data-control="Art. 17"]').waitFor();
+    await page.screenshot({ path: path.join(screenshots, 'console-compliance.png'), fullPage: true });
 
     // An API token: its secret is shown once and works; revoked, it stops working.
     await page.getByTestId('nav-api-tokens').click();

@@ -5,6 +5,7 @@
 import { useCallback } from 'react';
 import { AlertsPage } from '../alerts/AlertsPage.js';
 import { AuditPage } from '../audit/AuditPage.js';
+import { CompliancePage } from '../compliance/CompliancePage.js';
 import { FleetProvider, useFleet } from '../live/FleetProvider.js';
 import { LoginPage } from '../login/LoginPage.js';
 import { NodePage } from '../node/NodePage.js';
@@ -61,6 +62,9 @@ function Header({ route, who, onLogout }: { route: Route; who: string; onLogout:
         <Link to="/audit" aria-current={current('audit')} data-testid="nav-audit">
           Audit
         </Link>
+        <Link to="/compliance" aria-current={current('compliance')} data-testid="nav-compliance">
+          Compliance
+        </Link>
       </nav>
       <span className={`stream stream-${status}`} title={problem ?? 'live updates'} data-testid="stream-status">
         <span className="state-dot" aria-hidden="true" />
@@ -96,6 +100,8 @@ function Page({ route }: { route: Route }) {
       return <AuditPage />;
     case 'policies':
       return <PoliciesPage />;
+    case 'compliance':
+      return <CompliancePage />;
     case 'not-found':
       return (
         <section className="card">

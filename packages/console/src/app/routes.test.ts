@@ -12,6 +12,7 @@ describe('console routes', () => {
     expect(parseRoute('/api-tokens')).toEqual({ page: 'api-tokens' });
     expect(parseRoute('/audit')).toEqual({ page: 'audit' });
     expect(parseRoute('/policies')).toEqual({ page: 'policies' });
+    expect(parseRoute('/compliance/')).toEqual({ page: 'compliance' });
     expect(parseRoute('/audit/1')).toEqual({ page: 'not-found' });
     expect(parseRoute('/nodes/a/b')).toEqual({ page: 'not-found' });
     expect(parseRoute('/nodes/%E0%A4%A')).toEqual({ page: 'not-found' });
@@ -28,6 +29,7 @@ describe('console routes', () => {
       { page: 'api-tokens' },
       { page: 'audit' },
       { page: 'policies' },
+      { page: 'compliance' },
     ];
     for (const route of routes) expect(parseRoute(pathOf(route))).toEqual(route);
   });

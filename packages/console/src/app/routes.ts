@@ -14,10 +14,11 @@ export type Route =
   | { page: 'api-tokens' }
   | { page: 'audit' }
   | { page: 'policies' }
+  | { page: 'compliance' }
   | { page: 'not-found' };
 
 /** Pages whose path is their name. */
-const FLAT_PAGES = ['alerts', 'runs', 'users', 'api-tokens', 'audit', 'policies'] as const;
+const FLAT_PAGES = ['alerts', 'runs', 'users', 'api-tokens', 'audit', 'policies', 'compliance'] as const;
 
 /** Turns a pathname into a page. */
 export function parseRoute(pathname: string): Route {
@@ -52,6 +53,7 @@ export function pathOf(route: Route): string {
     case 'api-tokens':
     case 'audit':
     case 'policies':
+    case 'compliance':
       return `/${route.page}`;
     case 'not-found':
       return '/404';

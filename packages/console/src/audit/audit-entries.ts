@@ -33,7 +33,8 @@ function userLabel(id: unknown, names: UserNames): string | undefined {
   return key === undefined ? undefined : (names.get(key) ?? key);
 }
 
-function actorName(actor: unknown, names: UserNames): string {
+/** Who an actor recorded in the trail (or as a policy version's author) is, by name where one is known. */
+export function actorName(actor: unknown, names: UserNames = NO_NAMES): string {
   if (!actor || typeof actor !== 'object') return 'unknown';
   const a = actor as Json;
   if (a.kind === 'anonymous') return 'anonymous';

@@ -7,6 +7,7 @@ import type { StoredPolicy, StoredPolicyList } from '@aurora/sdk';
 import { useCallback, useEffect, useState } from 'react';
 import { useFleet } from '../live/FleetProvider.js';
 import { describeError } from '../users/RolePicker.js';
+import { PolicyHistory } from './PolicyHistory.js';
 import { type EditorProblem, editorProblems, problemsByLine } from './policy-problems.js';
 
 function Problems({ text, problems }: { text: string; problems: EditorProblem[] }) {
@@ -47,6 +48,7 @@ export function PoliciesPage() {
   const [text, setText] = useState('');
   const [problems, setProblems] = useState<EditorProblem[]>([]);
   const [saved, setSaved] = useState<StoredPolicy | undefined>(undefined);
+  const [rolledBack, setRolledBack] = useState<StoredPolicy | undefined>(undefined);
   const [error, setError] = useState<string | undefined>(undefined);
   const [busy, setBusy] = useState(false);
 
@@ -66,11 +68,20 @@ export function PoliciesPage() {
     setText(doc.text);
     setProblems([]);
     setSaved(undefined);
+    setRolledBack(undefined);
   };
+  const afterRollback = async (stored: StoredPolicy) => {
+    open(stored);
+    setRolledBack(stored);
+    await load();
+  };
+  // The history shows for a document in force whose id is in the editor.
+  const inForce = list?.items.some((d) => d.id === id) ?? false;
   const save = async () => {
     setBusy(true);
     setProblems([]);
     setSaved(undefined);
+    setRolledBack(undefined);
     try {
       setSaved(await client.putPolicy(id, text));
       await load();
@@ -153,11 +164,17 @@ export function PoliciesPage() {
             Stored {saved.id} version {saved.version}.
           </p>
         )}
+        {rolledBack && (
+          <p role="status" data-testid="policy-rolled-back">
+            Stored {rolledBack.id} version {rolledBack.version}, the text of version {rolledBack.fromVersion}.
+          </p>
+        )}
         {problems.length > 0 && <Problems text={text} problems={problems} />}
         <p className="muted small">
-          History, diffs and rollback: <code>aurora policies history|diff|rollback ID</code>.
+          The same from a shell: <code>aurora policies history|diff|rollback ID</code>.
         </p>
       </section>
+      {list && inForce && <PolicyHistory key={`${id}@${list.generation}`} id={id} onRolledBack={afterRollback} />}
     </div>
   );
 }
