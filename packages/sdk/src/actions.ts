@@ -4,7 +4,7 @@
  * log, a process name, a path under a configured root). The agent checks every action against its
  * allow-list and answers with a structured result; an action id is acted on at most once.
  */
-import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import { type Static, type TSchema, Type, TypeGuard } from '@sinclair/typebox';
 
 const Time = Type.String({ format: 'date-time' });
 
@@ -149,8 +149,34 @@ export const NodeActionsQuery = Type.Object({
 export type NodeActionsQuery = Static<typeof NodeActionsQuery>;
 
 /**
+ * A playbook step's parameter taken from the alert that started the run, resolved when the step
+ * queues its action: `{{ alert.node }}` or `{{ alert.labels.NAME }}`. Only as the whole value, so the
+ * resolved value is checked as the parameter itself would be, and the agent's allow-list still decides.
+ */
+export const ALERT_REFERENCE = /^\{\{\s*alert\.(node|labels\.([A-Za-z_][A-Za-z0-9_]*))\s*\}\}$/;
+const AlertReference = Type.String({
+  maxLength: 160,
+  pattern: ALERT_REFERENCE.source,
+  description: '{{ alert.node }} or {{ alert.labels.NAME }}: taken from the alert that started the run',
+});
+
+/** A string parameter, or a reference to the alert in its place. */
+function orAlertReference(schema: TSchema): TSchema {
+  if (!TypeGuard.IsString(schema)) return schema;
+  const { minLength, maxLength, pattern, description } = schema;
+  const plain = Type.String({
+    ...(minLength !== undefined ? { minLength } : {}),
+    ...(maxLength !== undefined ? { maxLength } : {}),
+    ...(pattern !== undefined ? { pattern } : {}),
+  });
+  const either = Type.Union([plain, AlertReference], description ? { description } : {});
+  return TypeGuard.IsOptional(schema) ? Type.Optional(either) : either;
+}
+
+/**
  * A playbook step's agent action, as written in YAML: `agent: {action: restart-service, service: web}`,
- * that is the kind as `action` and its parameters beside it.
+ * that is the kind as `action` and its parameters beside it; a string parameter may instead refer to
+ * the alert (`service: "{{ alert.labels.service }}"`).
  */
 export type AgentStepAction = {
   [K in AgentActionKind]: { action: K } & Static<(typeof AgentActionParams)[K]>;
@@ -158,6 +184,14 @@ export type AgentStepAction = {
 // Built from the kinds, so its inferred type is too loose to be useful; the static type above says it exactly.
 export const AgentStepAction = Type.Union(
   AGENT_ACTION_KINDS.map((kind) =>
-    Type.Object({ action: Type.Literal(kind), ...AgentActionParams[kind].properties }, { additionalProperties: false }),
+    Type.Object(
+      {
+        action: Type.Literal(kind),
+        ...Object.fromEntries(
+          Object.entries(AgentActionParams[kind].properties).map(([key, schema]) => [key, orAlertReference(schema)]),
+        ),
+      },
+      { additionalProperties: false },
+    ),
   ),
 ) as unknown as TSchema & { static: AgentStepAction };

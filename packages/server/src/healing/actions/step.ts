@@ -6,7 +6,8 @@
  * longer delivered) and fails the run.
  */
 import { tryParseDuration } from '@aurora/core';
-import type { AgentActionKind, AgentStepAction } from '@aurora/sdk';
+import { type AgentActionKind, AgentActionParams, type AgentStepAction, ALERT_REFERENCE } from '@aurora/sdk';
+import { Value } from '@sinclair/typebox/value';
 import { PermanentStepError, type TaskStep } from '../workflow/types.js';
 import type { AgentActionQueue } from './queue.js';
 
@@ -14,8 +15,16 @@ import type { AgentActionQueue } from './queue.js';
 export const RESULT_POLL_MS = 1_000;
 export const DEFAULT_AGENT_STEP_TIMEOUT_MS = 2 * 60_000;
 
+/** What a step's parameters may refer to: the alert that started the run. */
+export interface AlertFacts {
+  node: string | null;
+  labels: Record<string, string>;
+}
+
 export interface AgentStepDeps {
   actions: AgentActionQueue;
+  /** The alert by id, for parameters that refer to it (`{{ alert.labels.service }}`); undefined once it is gone. */
+  alertOf: (alertId: string) => Promise<AlertFacts | undefined>;
   /** Who queues, recorded on the action (`playbook NAME@VERSION`). */
   by: string;
   /**
@@ -49,6 +58,45 @@ export function agentStepAction(spec: AgentStepAction): { kind: AgentActionKind;
   return { kind: action, params };
 }
 
+const refersToAlert = (params: Record<string, unknown>) =>
+  Object.values(params).some((v) => typeof v === 'string' && ALERT_REFERENCE.test(v));
+
+/**
+ * Resolves parameters written as `{{ alert.node }}` or `{{ alert.labels.NAME }}` against the alert and
+ * checks the result as the action's parameters. Throws a PermanentStepError naming the parameter when
+ * the alert lacks what is referred to or gives a value the parameter does not take (a run retried
+ * would meet the same alert).
+ */
+export function resolveAlertReferences(
+  kind: AgentActionKind,
+  params: Record<string, unknown>,
+  alertId: string,
+  alert: AlertFacts | undefined,
+): Record<string, unknown> {
+  const resolved: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(params)) {
+    const ref = typeof value === 'string' ? ALERT_REFERENCE.exec(value) : null;
+    if (!ref) {
+      resolved[key] = value;
+      continue;
+    }
+    if (!alert) throw new PermanentStepError(`${key} refers to alert ${alertId}, which no longer exists`);
+    const found = ref[1] === 'node' ? alert.node : alert.labels[ref[2] ?? ''];
+    if (found === null || found === undefined) {
+      throw new PermanentStepError(`${key} refers to ${ref[1]} of alert ${alertId}, which it does not have`);
+    }
+    resolved[key] = found;
+  }
+  const problem = Value.Errors(AgentActionParams[kind], resolved).First();
+  if (problem) {
+    const key = problem.path.replace(/^\//, '');
+    throw new PermanentStepError(
+      `${key || kind} is ${JSON.stringify(resolved[key] ?? null)} from alert ${alertId}, which ${kind} does not take: ${problem.message}`,
+    );
+  }
+  return resolved;
+}
+
 export function agentStep<Input extends { node: string; alertId: string }>(
   name: string,
   spec: { agent: AgentStepAction; timeout?: string | undefined },
@@ -70,11 +118,15 @@ export function agentStep<Input extends { node: string; alertId: string }>(
       let row = await deps.actions.get(id);
       if (!row) {
         await deps.guard?.({ runId: c.runId, alertId: c.input.alertId, what: kind });
+        const alertId = c.input.alertId;
         row = await deps.actions.enqueue({
           id,
           node: c.input.node,
           kind,
-          params,
+          // Resolved once, when queued: a retried or resumed step finds the row and acts on what was queued.
+          params: refersToAlert(params)
+            ? resolveAlertReferences(kind, params, alertId, await deps.alertOf(alertId))
+            : params,
           expiresAt: c.now() + timeoutMs,
           requestedBy: deps.by,
         });

@@ -1,5 +1,5 @@
 import { tryParseDuration } from '@aurora/core';
-import { PlaybookSpec } from '@aurora/sdk';
+import { ALERT_REFERENCE, PlaybookSpec } from '@aurora/sdk';
 import { Value } from '@sinclair/typebox/value';
 import { parse as parseYaml } from 'yaml';
 import { AuroraError } from '../../platform/http/errors.js';
@@ -44,7 +44,12 @@ export function parsePlaybook(yaml: string): PlaybookSpec {
     if ('wait' in step) checkDuration(`steps.${i}.wait`, step.wait, 1000);
     if ('verify' in step) checkDuration(`steps.${i}.within`, step.within, 1000);
     if ('agent' in step && step.timeout !== undefined) checkDuration(`steps.${i}.timeout`, step.timeout, 1000);
-    if ('agent' in step && step.agent.action === 'clean-path' && tryParseDuration(step.agent.olderThan) === undefined) {
+    if (
+      'agent' in step &&
+      step.agent.action === 'clean-path' &&
+      !ALERT_REFERENCE.test(step.agent.olderThan) &&
+      tryParseDuration(step.agent.olderThan) === undefined
+    ) {
       refuse(
         `steps.${i}.agent.olderThan`,
         `"${step.agent.olderThan.slice(0, 16)}" must be a duration such as 1h or 7d`,

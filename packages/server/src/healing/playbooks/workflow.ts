@@ -109,6 +109,13 @@ export function playbookWorkflow(
       if (!actions) throw new Error('agent steps need the agent action queue');
       return agentStep<PlaybookRunInput>(`${i}-agent-${step.agent.action}`, step, {
         actions,
+        alertOf: async (alertId) => {
+          const [row] = await deps.db
+            .select({ node: alerts.node, labels: alerts.labels })
+            .from(alerts)
+            .where(eq(alerts.id, alertId));
+          return row;
+        },
         by: `playbook ${name}@${version}`,
         // Every outcome of the agent's action is in the audit chain as the playbook's action, like a
         // cordon or a drain: a failure, a refusal or an expiry as much as a success.
