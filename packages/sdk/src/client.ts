@@ -63,6 +63,7 @@ import type {
 import { queryString } from './http.js';
 import type { PersonalDataExport } from './identity.js';
 import type { ForecastQuery, ForecastResult, PredictionList, PredictionsQuery } from './predictions.js';
+import type { NodeTraffic } from './traffic.js';
 
 export interface ListNodesQuery {
   state?: NodeState;
@@ -136,6 +137,10 @@ export class AuroraClient extends GovernanceClient {
   }
   drainNode(name: string): Promise<Node> {
     return this.request('POST', `/v1/nodes/${encodeURIComponent(name)}/drain`, {});
+  }
+  /** Sets the share (above 0, at most 1) of their declared weight the node's service backends keep; 1 restores it. */
+  setNodeTraffic(name: string, share: number): Promise<NodeTraffic> {
+    return this.request('PUT', `/v1/nodes/${encodeURIComponent(name)}/traffic`, { share });
   }
   /** Queues an action for the node's agent; the agent checks it against its allow-list. */
   queueNodeAction(name: string, body: QueueNodeAction): Promise<NodeAction> {

@@ -245,6 +245,13 @@ export const Node = Type.Object(
           'outages: a node that is suspect or down when asked enters this state when its heartbeats resume',
       }),
     ),
+    trafficShare: Type.Optional(
+      Type.Number({
+        description:
+          'the share of their declared weight its service backends keep, when an operator or a playbook lowered it ' +
+          '(PUT /v1/nodes/NAME/traffic); absent at the full share',
+      }),
+    ),
     labels: Labels,
     zone: Type.Union([Type.String(), Type.Null()]),
     facts: Type.Union([NodeFacts, Type.Null()]),

@@ -91,6 +91,16 @@ export const PlaybookStep = Type.Union([
   Type.Object({ action: PlaybookAction }, { additionalProperties: false }),
   Type.Object({ wait: Duration }, { additionalProperties: false }),
   Type.Object(
+    {
+      traffic: Type.Number({
+        exclusiveMinimum: 0,
+        maximum: 1,
+        description: "the share of their declared weight the alert's node's service backends keep; 1 restores it",
+      }),
+    },
+    { additionalProperties: false, description: 'steers traffic away from the node without draining it' },
+  ),
+  Type.Object(
     { agent: AgentStepAction, timeout: Type.Optional(Duration) },
     {
       additionalProperties: false,

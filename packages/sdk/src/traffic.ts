@@ -67,3 +67,20 @@ export type Service = Static<typeof Service>;
 
 export const ServiceList = Type.Object({ items: Type.Array(Service) });
 export type ServiceList = Static<typeof ServiceList>;
+
+/** How much of their declared weight a node's service backends keep: 1 is all of it. */
+export const NodeTrafficRequest = Type.Object({
+  share: Type.Number({
+    exclusiveMinimum: 0,
+    maximum: 1,
+    description: 'above 0 and at most 1; 0 would be a drain (POST /v1/nodes/NAME/drain), 1 restores the full share',
+  }),
+});
+export type NodeTrafficRequest = Static<typeof NodeTrafficRequest>;
+
+export const NodeTraffic = Type.Object({
+  node: Type.String(),
+  share: Type.Number(),
+  services: Type.Array(Type.String(), { description: 'the services with a backend on the node, whose weights moved' }),
+});
+export type NodeTraffic = Static<typeof NodeTraffic>;

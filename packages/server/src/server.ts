@@ -38,7 +38,7 @@ import {
 } from './platform/leadership/index.js';
 import { Store } from './platform/store/index.js';
 import { createTelemetry, type Telemetry } from './telemetry/index.js';
-import { registerTrafficRoutes } from './traffic/index.js';
+import { registerTrafficRoutes, setNodeTrafficShare, type TrafficContext } from './traffic/index.js';
 
 /** Things tests and embedders may replace. */
 export interface StartOptions {
@@ -277,11 +277,18 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
       intervalMs: config.predictionIntervalMs,
       onRefresh: (o) => logger.debug(o, 'predictions refreshed'),
     });
+    const traffic: TrafficContext = {
+      store,
+      bus,
+      now: () => clock.now(),
+      anomalyTrafficWeight: config.anomalyTrafficWeight,
+    };
     const healing = createHealing({
       store,
       decisions,
       // Playbooks act on nodes through the same path as the API; ctx exists before any run can start.
       operateNode: (node, action, by) => operateNode(ctx, node, action, by),
+      steerTraffic: (node, share) => setNodeTrafficShare(traffic, node, share),
       governance: {
         decidePlaybook: (input) => governance.authorizer.decidePlaybook(input),
         decideApprover: (principal, node) => governance.authorizer.decide({ principal, action: 'run.approve', node }),
@@ -386,12 +393,7 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
     await alerting.registerRoutes(app);
     await forecasting.registerRoutes(app);
     await healing.registerRoutes(app);
-    await registerTrafficRoutes(app, {
-      store,
-      bus,
-      now: () => clock.now(),
-      anomalyTrafficWeight: config.anomalyTrafficWeight,
-    });
+    await registerTrafficRoutes(app, traffic);
     await registerBackupRoute(app, store);
     await app.listen({ host: config.host, port: config.port });
     // Compete for the lease only now: compiling every route's schemas blocks the event loop, and a

@@ -93,6 +93,25 @@ describe('aurora node NAME history', () => {
     );
   });
 
+  test("traffic sets the share of its backends' weight a node keeps, shows it, and 1 restores it", async () => {
+    expect(await runNode(['web-1', 'traffic', '0.25', ...connection], env)).toBe(
+      "node web-1 keeps 25 % of its backends' weight (no service has a backend on it yet)",
+    );
+    expect(await runNode(['web-1', ...connection], env)).toContain(
+      "Traffic share:   25 % of its service backends' weight",
+    );
+    expect(JSON.parse(await runNode(['web-1', 'traffic', '1', '--json', ...connection], env))).toEqual({
+      node: 'web-1',
+      share: 1,
+      services: [],
+    });
+    expect(await runNode(['web-1', ...connection], env)).not.toContain('Traffic share');
+    for (const bad of [[], ['0'], ['2'], ['half']]) {
+      await expect(runNode(['web-1', 'traffic', ...bad, ...connection], env)).rejects.toThrow(/above 0 and at most 1/);
+    }
+    await expect(runNode(['web-1', 'cordon', '0.5', ...connection], env)).rejects.toThrow(/unexpected "0.5"/);
+  });
+
   test('node-supplied text reaches the terminal with control and bidirectional characters escaped', async () => {
     const outputs = [
       await runNodes([...connection], env),

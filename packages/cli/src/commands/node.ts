@@ -5,15 +5,16 @@ import { callApi, connect, connectionFlags } from '../connection.js';
 import { ago, formatTable } from '../table.js';
 import { terminalSafe } from '../terminal-text.js';
 
-const ACTIONS = ['show', 'history', 'actions', 'cordon', 'uncordon', 'drain', 'delete'] as const;
+const ACTIONS = ['show', 'history', 'actions', 'cordon', 'uncordon', 'drain', 'traffic', 'delete'] as const;
 type Action = (typeof ACTIONS)[number];
 const HISTORY_DEFAULT = 20;
 const HISTORY_MAX = 1_000;
 
 export const nodeCommand: CommandSpec = {
   name: 'node',
-  summary: "show one node, its state history or its agent's actions, or cordon, uncordon, drain or delete it",
-  usage: `aurora node NAME [${ACTIONS.join('|')}] [--limit N] [--json]`,
+  summary:
+    "show one node, its state history or its agent's actions; cordon, uncordon, drain or delete it; or set its traffic share",
+  usage: `aurora node NAME [${ACTIONS.join('|')}] [SHARE] [--limit N] [--json]`,
   flags: {
     ...connectionFlags,
     limit: {
@@ -29,6 +30,7 @@ export const nodeCommand: CommandSpec = {
     'aurora node web-1 actions',
     'aurora node web-1 drain',
     'aurora node web-1 uncordon',
+    'aurora node web-1 traffic 0.25   # its service backends keep a quarter of their weight; 1 restores it',
   ],
 };
 
@@ -74,7 +76,7 @@ async function actions(client: AuroraClient, name: string, limitText: string | u
 
 export async function runNode(argv: string[], env: NodeJS.ProcessEnv): Promise<string> {
   const { flags, positionals } = parseFlags(nodeCommand, argv);
-  const [name, rawAction = 'show'] = positionals;
+  const [name, rawAction = 'show', shareText] = positionals;
   if (!name) throw new CliError('which node?', `usage: aurora node NAME [${ACTIONS.join('|')}]`);
   if (!ACTIONS.includes(rawAction as Action)) {
     throw new CliError(`unknown action "${rawAction}"`, `use one of ${ACTIONS.join(', ')}`);
@@ -86,6 +88,20 @@ export async function runNode(argv: string[], env: NodeJS.ProcessEnv): Promise<s
   const client = connect(flags, env);
   if (action === 'history') return history(client, name, stringFlag(flags, 'limit'), flags.json === true);
   if (action === 'actions') return actions(client, name, stringFlag(flags, 'limit'), flags.json === true);
+  if (action === 'traffic') {
+    const share = Number(shareText);
+    if (shareText === undefined || !(share > 0 && share <= 1)) {
+      throw new CliError(
+        `traffic share ${shareText ?? '(missing)'}: must be a number above 0 and at most 1`,
+        `aurora node ${name} traffic 0.25 (1 restores the full share; to take all traffic away, drain it)`,
+      );
+    }
+    const set = await callApi(`setting the traffic share of node ${name}`, () => client.setNodeTraffic(name, share));
+    if (flags.json) return JSON.stringify(set, null, 2);
+    const where = set.services.length ? `services ${set.services.join(', ')}` : 'no service has a backend on it yet';
+    return `node ${name} keeps ${Math.round(set.share * 100)} % of its backends' weight (${where})`;
+  }
+  if (shareText !== undefined) throw new CliError(`unexpected "${shareText}"`, `usage: ${nodeCommand.usage}`);
   if (action === 'delete') {
     await callApi(`deleting node ${name}`, () => client.deleteNode(name));
     return `node ${name} deleted`;
@@ -105,6 +121,9 @@ export async function runNode(argv: string[], env: NodeJS.ProcessEnv): Promise<s
     ...(node.operatorState && node.operatorState !== node.state
       ? [`Requested:       ${node.operatorState} by an operator, applies when heartbeats resume`]
       : []),
+    ...(node.trafficShare === undefined
+      ? []
+      : [`Traffic share:   ${Math.round(node.trafficShare * 100)} % of its service backends' weight`]),
     `Last heartbeat:  ${ago(node.lastHeartbeatAt, Date.now())}`,
     `Zone:            ${node.zone ?? '-'}`,
     `Labels:          ${

@@ -13,6 +13,7 @@ export function toNode(row: NodeRow): Node {
     stateReason: row.stateReason,
     stateSince: iso(row.stateSince),
     operatorState: (row.operatorState as OperatorState | null) ?? null,
+    ...(row.trafficShare === null ? {} : { trafficShare: row.trafficShare }),
     labels: row.labels,
     zone: row.zone,
     facts: row.facts,

@@ -125,6 +125,7 @@ export async function registerAgentRoutes(app: FastifyInstance, ctx: ClusterCont
         );
       const credential = `aurora-node.${randomBytes(32).toString('base64url')}`;
       const row: NodeRow = {
+        trafficShare: null,
         id: randomUUID(),
         name: body.name,
         labels: body.facts.labels,

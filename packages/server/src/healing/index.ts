@@ -11,7 +11,7 @@ import { IncidentController } from './incidents/controller.js';
 import { registerIncidentRoutes } from './incidents/routes.js';
 import { registerPlaybookRoutes } from './playbooks/routes.js';
 import { PlaybookTrigger } from './playbooks/trigger.js';
-import { type NodeOperator, playbookResolver } from './playbooks/workflow.js';
+import { type NodeOperator, playbookResolver, type TrafficSteerer } from './playbooks/workflow.js';
 import { WorkflowEngine } from './workflow/engine.js';
 import { registerRunRoutes } from './workflow/routes.js';
 import type { WorkflowDefinition } from './workflow/types.js';
@@ -43,6 +43,8 @@ export interface HealingOptions {
   now: () => number;
   /** Cordons, drains or uncordons a node (the cluster capability's one path for it). */
   operateNode?: NodeOperator;
+  /** Sets a node's traffic share (the traffic capability's one path for it). */
+  steerTraffic?: TrafficSteerer;
   /** Cedar decisions for playbook runs and approvers, and the audit chain (the governance capability). */
   governance: HealingGovernance;
   /** The audit chain, where the incident controller and the playbook trigger record their decisions. */
@@ -77,6 +79,11 @@ export function createHealing(o: HealingOptions): Healing {
       db: o.store.db,
       store: o.store,
       operate,
+      steerTraffic:
+        o.steerTraffic ??
+        (async () => {
+          throw new Error('no traffic steering configured');
+        }),
       actions,
       governance: o.governance,
       decisions,

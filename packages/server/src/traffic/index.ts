@@ -1,2 +1,2 @@
-export { registerTrafficRoutes, type TrafficContext } from './routes.js';
+export { registerTrafficRoutes, setNodeTrafficShare, type TrafficContext } from './routes.js';
 export { toService } from './service-view.js';

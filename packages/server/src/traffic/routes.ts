@@ -1,4 +1,4 @@
-import { Problem, PutServiceRequest, Service, ServiceList } from '@aurora/sdk';
+import { NodeTraffic, NodeTrafficRequest, Problem, PutServiceRequest, Service, ServiceList } from '@aurora/sdk';
 import { Type } from '@sinclair/typebox';
 import { and, asc, eq, isNotNull } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
@@ -19,6 +19,7 @@ export interface TrafficContext {
 const NameParams = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 63, pattern: '^[a-z0-9]([a-z0-9-]*[a-z0-9])?$' }),
 });
+const NodeParams = Type.Object({ name: Type.String({ minLength: 1, maxLength: 63 }) });
 const errors = { 400: Problem, 401: Problem, 403: Problem, 404: Problem };
 const security = [{ admin: [] }];
 
@@ -53,9 +54,41 @@ function validateBackends(body: PutServiceRequest): void {
   });
 }
 
+/**
+ * Sets the share of their declared weight a node's service backends keep (1 restores all of it) and announces
+ * each service with a backend on the node as changed, so proxies read it again: the one path for the API and
+ * for playbooks.
+ */
+export async function setNodeTrafficShare(ctx: TrafficContext, node: string, share: number): Promise<NodeTraffic> {
+  const row = await ctx.store.nodes.setTrafficShare(node, share >= 1 ? null : share);
+  if (!row) throw new AuroraError('AURORA_NODE_NOT_FOUND', `no node named "${node}"; list nodes with GET /v1/nodes`);
+  const affected = (await ctx.store.db.select({ name: services.name, backends: services.backends }).from(services))
+    .filter((s) => s.backends.some((b) => b.node === node))
+    .map((s) => s.name);
+  const at = new Date(ctx.now()).toISOString();
+  for (const name of affected) ctx.bus.publish({ type: 'service.changed', name, at });
+  return { node, share: row.trafficShare ?? 1, services: affected };
+}
+
 /** Services and their backends: what the built-in proxy and the HAProxy adapter balance. */
 export async function registerTrafficRoutes(app: FastifyInstance, ctx: TrafficContext): Promise<void> {
   const db = ctx.store.db;
+
+  app.put(
+    '/v1/nodes/:name/traffic',
+    {
+      schema: {
+        summary: "Set the share of their declared weight a node's service backends keep",
+        tags: ['traffic'],
+        security,
+        params: NodeParams,
+        body: NodeTrafficRequest,
+        response: { 200: NodeTraffic, ...errors },
+      },
+    },
+    async (request) =>
+      setNodeTrafficShare(ctx, (request.params as { name: string }).name, (request.body as NodeTrafficRequest).share),
+  );
 
   app.get(
     '/v1/services',

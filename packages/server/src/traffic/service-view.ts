@@ -24,8 +24,9 @@ const unsteered: Steering = { anomalous: new Set(), anomalyWeight: 1 };
 
 /**
  * A stored service as proxies see it: node backends resolved to the node's address and zone, and an effective weight
- * of 0 while the node is draining, cordoned, down or deleted, lowered while it has a firing anomaly alert. This is
- * where the control plane steers traffic.
+ * of 0 while the node is draining, cordoned, down or deleted, else the declared weight times the node's traffic share
+ * (an operator's or a playbook's) and, while it has a firing anomaly alert, the anomaly share. This is where the
+ * control plane steers traffic.
  */
 export function toService(row: ServiceRow, nodes: ReadonlyMap<string, NodeRow>, steering = unsteered): Service {
   const backends: ServiceBackend[] = row.backends.map((b) => {
@@ -33,7 +34,7 @@ export function toService(row: ServiceRow, nodes: ReadonlyMap<string, NodeRow>, 
     if (b.node !== undefined) {
       const node = nodes.get(b.node);
       const anomalous = steering.anomalous.has(b.node);
-      const steered = anomalous ? weight * steering.anomalyWeight : weight;
+      const steered = weight * (node?.trafficShare ?? 1) * (anomalous ? steering.anomalyWeight : 1);
       return {
         id: `node:${b.node}:${b.port}`,
         node: b.node,

@@ -138,6 +138,36 @@ describe('services', () => {
     off();
   });
 
+  it("keeps a node's traffic share on its backends until restored, announcing each service it moved", async () => {
+    await call('PUT', '/v1/services/shared', { backends: [{ node: 'web-1', port: 7100, weight: 4 }] });
+    const events: AuroraEvent[] = [];
+    const off = server.bus.subscribe((e) => events.push(e));
+    const set = await call('PUT', '/v1/nodes/web-1/traffic', { share: 0.25 });
+    expect(set.statusCode, set.body).toBe(200);
+    expect(set.json()).toMatchObject({ node: 'web-1', share: 0.25 });
+    expect(set.json().services).toContain('shared');
+    expect(events.some((e) => e.type === 'service.changed' && e.name === 'shared')).toBe(true);
+    expect((await call('GET', '/v1/services/shared')).json().backends[0].effectiveWeight).toBe(1);
+    expect((await call('GET', '/v1/nodes/web-1')).json().trafficShare).toBe(0.25);
+    // A cordon still takes it all; uncordoned, the share holds.
+    await call('POST', '/v1/nodes/web-1/cordon');
+    expect((await call('GET', '/v1/services/shared')).json().backends[0].effectiveWeight).toBe(0);
+    await call('POST', '/v1/nodes/web-1/uncordon');
+    expect((await call('GET', '/v1/services/shared')).json().backends[0].effectiveWeight).toBe(1);
+    expect((await call('PUT', '/v1/nodes/web-1/traffic', { share: 1 })).json().share).toBe(1);
+    expect((await call('GET', '/v1/services/shared')).json().backends[0].effectiveWeight).toBe(4);
+    expect((await call('GET', '/v1/nodes/web-1')).json().trafficShare).toBeUndefined();
+    for (const share of [0, 1.5, -1]) {
+      const bad = await call('PUT', '/v1/nodes/web-1/traffic', { share });
+      expect(bad.statusCode, String(share)).toBe(400);
+      expect(bad.json().field).toBe('share');
+    }
+    const missing = await call('PUT', '/v1/nodes/nobody/traffic', { share: 0.5 });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json().code).toBe('AURORA_NODE_NOT_FOUND');
+    off();
+  });
+
   it('refuses what a schema cannot express, naming the field and the fix', async () => {
     const both = await call('PUT', '/v1/services/bad', {
       backends: [{ node: 'web-1', address: '10.0.0.1', port: 80 }],

@@ -25,6 +25,7 @@ export const ROUTE_ACTIONS: Readonly<Record<string, RouteAction>> = {
   'POST /v1/nodes/:name/cordon': { action: 'node.cordon', resource: 'node' },
   'POST /v1/nodes/:name/uncordon': { action: 'node.uncordon', resource: 'node' },
   'POST /v1/nodes/:name/drain': { action: 'node.drain', resource: 'node' },
+  'PUT /v1/nodes/:name/traffic': { action: 'node.traffic', resource: 'node' },
   'DELETE /v1/nodes/:name': { action: 'node.delete', resource: 'node' },
   'GET /v1/nodes/:name/actions': { action: 'node.actions', resource: 'node' },
   'POST /v1/nodes/:name/actions': { action: 'node.action', resource: 'node' },

@@ -166,6 +166,11 @@ const EXPECTED: Record<string, Expectation> = {
     call: async () => ({ url: '/v1/nodes/blue-1/uncordon' }),
   },
   'POST /v1/nodes/:name/drain': { allow: OPERATE, ok: 200, call: async () => ({ url: '/v1/nodes/blue-1/drain' }) },
+  'PUT /v1/nodes/:name/traffic': {
+    allow: OPERATE,
+    ok: 200,
+    call: async () => ({ url: '/v1/nodes/blue-1/traffic', body: { share: 0.5 } }),
+  },
   'DELETE /v1/nodes/:name': { allow: OPERATE, ok: 204, call: async () => ({ url: `/v1/nodes/${await freshNode()}` }) },
   'GET /v1/nodes/:name/actions': { allow: READ, ok: 200, call: async () => ({ url: '/v1/nodes/blue-1/actions' }) },
   'POST /v1/nodes/:name/actions': {

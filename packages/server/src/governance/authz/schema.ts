@@ -64,7 +64,7 @@ namespace Aurora {
     context: RequestContext,
   };
   // What a playbook run may be granted on a node is listed with Playbook among its principals.
-  action "node.cordon", "node.uncordon", "node.drain", "node.action" in ["operate"] appliesTo {
+  action "node.cordon", "node.uncordon", "node.drain", "node.traffic", "node.action" in ["operate"] appliesTo {
     principal: [User, ServiceAccount, Agent, Playbook],
     resource: [Node],
     context: RequestContext,

@@ -24,17 +24,23 @@ export type NodeOperator = (
   by: string,
 ) => Promise<{ state: string }>;
 
+/** Sets the share of their weight a node's service backends keep (the traffic capability's one path for it). */
+export type TrafficSteerer = (node: string, share: number) => Promise<{ share: number; services: string[] }>;
+
 /** What playbook runs need besides the store: the node operator, cancellation, and governance's decisions and audit. */
 export type PlaybookDeps = Omit<ApprovalDeps, 'stillFiring'> & {
   db: Db;
   operate: NodeOperator;
+  steerTraffic: TrafficSteerer;
   /** Where `agent:` steps queue their actions. */
   actions?: AgentActionQueue;
 };
 
 /** The Cedar action of each playbook step that acts (waits and verifications take none; agent steps queue `node.action`). */
 export function stepActions(spec: PlaybookSpec): string[] {
-  return spec.steps.flatMap((s) => ('action' in s ? [`node.${s.action}`] : 'agent' in s ? ['node.action'] : []));
+  return spec.steps.flatMap((s) =>
+    'action' in s ? [`node.${s.action}`] : 'agent' in s ? ['node.action'] : 'traffic' in s ? ['node.traffic'] : [],
+  );
 }
 
 const WORKFLOW_PREFIX = 'playbook:';
@@ -145,6 +151,35 @@ export function playbookWorkflow(
             }
           : {}),
       });
+    }
+    if ('traffic' in step) {
+      return {
+        kind: 'task',
+        name: `${i}-traffic`,
+        retry: { maxAttempts: 3, backoffMs: 1_000 },
+        timeoutMs: 30_000,
+        async run(c) {
+          if (guarded && !(await alertFiring(deps.db, c.input.alertId))) {
+            const reason = `alert ${c.input.alertId} resolved before steering traffic; not acting on a stale signal`;
+            await deps.cancel(c.runId, reason);
+            throw new Error(reason);
+          }
+          const steered = await deps.steerTraffic(c.input.node, step.traffic);
+          const approval = c.outputs.approval as { approvers?: string[] } | undefined;
+          await deps.governance.audit({
+            kind: 'playbook.action',
+            actor: playbookActor(name, version),
+            run: c.runId,
+            step: c.idempotencyKey,
+            action: 'node.traffic',
+            node: c.input.node,
+            share: steered.share,
+            services: steered.services,
+            approvers: approval?.approvers ?? [],
+          });
+          return { node: c.input.node, action: 'traffic', ...steered };
+        },
+      };
     }
     if ('wait' in step) return { kind: 'wait', name: `${i}-wait`, ms: tryParseDuration(step.wait) ?? 0 };
     const withinMs = tryParseDuration(step.within) ?? 0;

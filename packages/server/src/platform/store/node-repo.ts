@@ -80,7 +80,8 @@ export type { Tx } from './engine.js';
 export class NodeRepo {
   constructor(private readonly db: Db) {}
 
-  async insert(row: NodeRow): Promise<void> {
+  /** A new node takes its full share of traffic unless told otherwise. */
+  async insert(row: Omit<NodeRow, 'trafficShare'> & Partial<Pick<NodeRow, 'trafficShare'>>): Promise<void> {
     await this.db.insert(nodes).values(row);
   }
 
@@ -208,6 +209,12 @@ export class NodeRepo {
   }
 
   /** Nodes by id, e.g. to publish the full node after a transition. */
+  /** Sets the share of their weight the node's service backends keep (null: all of it); undefined when there is no such node. */
+  async setTrafficShare(name: string, share: number | null): Promise<NodeRow | undefined> {
+    const [row] = await this.db.update(nodes).set({ trafficShare: share }).where(eq(nodes.name, name)).returning();
+    return row;
+  }
+
   byIds(ids: string[]): Promise<NodeRow[]> {
     if (ids.length === 0) return Promise.resolve([]);
     return this.db.select().from(nodes).where(inArray(nodes.id, ids));

@@ -17,6 +17,7 @@ import {
   jsonb,
   pgTable,
   primaryKey,
+  real,
   text,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
@@ -48,6 +49,8 @@ export const nodes = pgTable('nodes', {
   joinKeyHash: text('join_key_hash'),
   lastHeartbeatAt: ms('last_heartbeat_at'),
   operatorState: text('operator_state'),
+  /** The share of their declared weight the node's service backends keep (set by an operator or a playbook); null is all of it. */
+  trafficShare: real('traffic_share'),
   health: jsonb('health').$type<StoredHealth>().notNull(),
   createdAt: ms('created_at').notNull(),
 });
