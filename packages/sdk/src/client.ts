@@ -138,7 +138,7 @@ export class AuroraClient extends GovernanceClient {
   drainNode(name: string): Promise<Node> {
     return this.request('POST', `/v1/nodes/${encodeURIComponent(name)}/drain`, {});
   }
-  /** Sets the share (above 0, at most 1) of their declared weight the node's service backends keep; 1 restores it. */
+  /** Sets the share (0.01 to 1) of their declared weight the node's service backends keep; 1 restores it. */
   setNodeTraffic(name: string, share: number): Promise<NodeTraffic> {
     return this.request('PUT', `/v1/nodes/${encodeURIComponent(name)}/traffic`, { share });
   }

@@ -93,7 +93,7 @@ export const PlaybookStep = Type.Union([
   Type.Object(
     {
       traffic: Type.Number({
-        exclusiveMinimum: 0,
+        minimum: 0.01,
         maximum: 1,
         description: "the share of their declared weight the alert's node's service backends keep; 1 restores it",
       }),

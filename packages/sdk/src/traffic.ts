@@ -71,9 +71,11 @@ export type ServiceList = Static<typeof ServiceList>;
 /** How much of their declared weight a node's service backends keep: 1 is all of it. */
 export const NodeTrafficRequest = Type.Object({
   share: Type.Number({
-    exclusiveMinimum: 0,
+    // Below 1 % a backend takes almost nothing: that is a drain (POST /v1/nodes/NAME/drain), which says so.
+    minimum: 0.01,
     maximum: 1,
-    description: 'above 0 and at most 1; 0 would be a drain (POST /v1/nodes/NAME/drain), 1 restores the full share',
+    description:
+      'from 0.01 to 1; to take all traffic away, drain the node (POST /v1/nodes/NAME/drain); 1 restores the full share',
   }),
 });
 export type NodeTrafficRequest = Static<typeof NodeTrafficRequest>;

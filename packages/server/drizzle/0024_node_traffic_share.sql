@@ -1,1 +1,1 @@
-ALTER TABLE "nodes" ADD COLUMN "traffic_share" real;
+ALTER TABLE "nodes" ADD COLUMN "traffic_share" double precision;

@@ -106,8 +106,8 @@ describe('aurora node NAME history', () => {
       services: [],
     });
     expect(await runNode(['web-1', ...connection], env)).not.toContain('Traffic share');
-    for (const bad of [[], ['0'], ['2'], ['half']]) {
-      await expect(runNode(['web-1', 'traffic', ...bad, ...connection], env)).rejects.toThrow(/above 0 and at most 1/);
+    for (const bad of [[], ['0'], ['0.001'], ['2'], ['half']]) {
+      await expect(runNode(['web-1', 'traffic', ...bad, ...connection], env)).rejects.toThrow(/from 0.01 to 1/);
     }
     await expect(runNode(['web-1', 'cordon', '0.5', ...connection], env)).rejects.toThrow(/unexpected "0.5"/);
   });

@@ -90,9 +90,9 @@ export async function runNode(argv: string[], env: NodeJS.ProcessEnv): Promise<s
   if (action === 'actions') return actions(client, name, stringFlag(flags, 'limit'), flags.json === true);
   if (action === 'traffic') {
     const share = Number(shareText);
-    if (shareText === undefined || !(share > 0 && share <= 1)) {
+    if (shareText === undefined || !(share >= 0.01 && share <= 1)) {
       throw new CliError(
-        `traffic share ${shareText ?? '(missing)'}: must be a number above 0 and at most 1`,
+        `traffic share ${shareText ?? '(missing)'}: must be a number from 0.01 to 1`,
         `aurora node ${name} traffic 0.25 (1 restores the full share; to take all traffic away, drain it)`,
       );
     }

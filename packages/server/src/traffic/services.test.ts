@@ -157,7 +157,7 @@ describe('services', () => {
     expect((await call('PUT', '/v1/nodes/web-1/traffic', { share: 1 })).json().share).toBe(1);
     expect((await call('GET', '/v1/services/shared')).json().backends[0].effectiveWeight).toBe(4);
     expect((await call('GET', '/v1/nodes/web-1')).json().trafficShare).toBeUndefined();
-    for (const share of [0, 1.5, -1]) {
+    for (const share of [0, 1e-103, 1.5, -1]) {
       const bad = await call('PUT', '/v1/nodes/web-1/traffic', { share });
       expect(bad.statusCode, String(share)).toBe(400);
       expect(bad.json().field).toBe('share');

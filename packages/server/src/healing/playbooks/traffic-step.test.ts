@@ -40,7 +40,7 @@ describe('the traffic step of playbooks', () => {
       source: 'rule:latency',
     });
     await runPlaybooks(server);
-    expect(await weight()).toBeCloseTo(0.2);
+    expect(await weight()).toBe(0.2);
     const [run] = await server.healing.workflows.runs.list({ limit: 10 });
     expect(run?.outputs.authorize).toMatchObject({
       outcome: 'allow',
@@ -71,8 +71,8 @@ describe('the traffic step of playbooks', () => {
     ]);
   });
 
-  it('refuses a share outside (0, 1], naming the step', async () => {
-    for (const share of ['0', '1.5', 'half']) {
+  it('refuses a share outside 0.01 to 1, naming the step', async () => {
+    for (const share of ['0', '0.001', '1.5', 'half']) {
       const res = await server.app.inject({
         method: 'PUT',
         url: '/v1/playbooks/bad-share',

@@ -17,7 +17,6 @@ import {
   jsonb,
   pgTable,
   primaryKey,
-  real,
   text,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
@@ -50,7 +49,7 @@ export const nodes = pgTable('nodes', {
   lastHeartbeatAt: ms('last_heartbeat_at'),
   operatorState: text('operator_state'),
   /** The share of their declared weight the node's service backends keep (set by an operator or a playbook); null is all of it. */
-  trafficShare: real('traffic_share'),
+  trafficShare: doublePrecision('traffic_share'),
   health: jsonb('health').$type<StoredHealth>().notNull(),
   createdAt: ms('created_at').notNull(),
 });
