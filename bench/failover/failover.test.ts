@@ -13,12 +13,15 @@ if (skip) console.warn(skip);
 // The bench's own run, shortened: three `aurora server` processes, one kill -9 and one SIGTERM of the leader.
 // Timings are the bench's business; this checks that leadership moves and nothing acknowledged is lost.
 describe.skipIf(skip !== undefined)('failover of aurora server processes on PostgreSQL', () => {
-  it('a new leader writes after kill -9 and after SIGTERM, no acknowledged write is lost, no decision is applied twice', async () => {
+  it('a new leader writes after kill -9 and after SIGTERM, an agent moves to another replica, no acknowledged write is lost, no decision is applied twice', async () => {
     const result = await runFailover({ adminDatabaseUrl: url!, rounds: 1 });
     expect(result.rounds.map((r) => r.kind)).toEqual(['kill', 'graceful']);
     for (const r of result.rounds) {
       expect(r.epochAfter).toBeGreaterThan(r.epochBefore);
       expect(r.leaderMs).toBeGreaterThanOrEqual(r.leaseMs);
+      // A real agent on the stopped leader carried on through another replica.
+      expect(r.agentResumeMs).toBeGreaterThan(0);
+      expect(r.agentGapMs).toBeGreaterThan(0);
     }
     expect(result.ackedWrites).toBeGreaterThan(0);
     expect(result.ackedLost).toBe(0);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { freshPostgresDatabase } from '../heartbeats/server-process.js';
 import { type Ack, Agents, now, Writer } from './load.js';
 import { Observer, pidOfHolder } from './observe.js';
+import { ProbeAgent } from './real-agent.js';
 import { ReplicaSet } from './replicas.js';
 
 export type RoundKind = 'kill' | 'graceful';
@@ -16,6 +17,10 @@ export interface Round {
   passStartMs: number;
   /** Longest gap between acknowledged writes from 1 s before the signal to 1 s after the new leader wrote. */
   writeMs: number;
+  /** From the signal to a real agent's first heartbeat acknowledged by another replica (it was on the stopped one). */
+  agentResumeMs: number;
+  /** That agent's longest gap between acknowledged heartbeats across the stop (its 1 s interval included). */
+  agentGapMs: number;
   epochBefore: number;
   epochAfter: number;
 }
@@ -61,6 +66,17 @@ export const AGENTS = { count: 45, intervalMs: 1_000, cycleMs: 301_000, silentMs
 
 const ADMIN = `failover-${randomBytes(8).toString('hex')}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `check` every 20 ms until it gives a value; throws naming `what` after `timeoutMs`. */
+async function waitFor<T>(check: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
+  const deadline = now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value !== undefined) return value;
+    if (now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
 
 /** The longest gap between consecutive acknowledgements within [from, to] (both ends count as edges). */
 export function longestGap(acks: readonly Ack[], from: number, to: number): number {
@@ -109,6 +125,10 @@ export async function runFailover(o: FailoverOptions): Promise<FailoverResult> {
       const before = await observer.steady(30_000);
       const leader = set.byPid(pidOfHolder(before.holder));
       if (!leader) throw new Error(`the lease holder ${before.holder} is none of the replicas`);
+      // A real agent heartbeating through the leader, with the other replicas after it on its list.
+      const probe = new ProbeAgent();
+      const others = set.replicas.filter((r) => r !== leader).map((r) => r.url);
+      await probe.start([leader.url, ...others], ADMIN, `failover-probe-${i + 1}`);
       // Let writes flow through every replica before the next stop.
       await sleep(1_000);
       const signalAt = now();
@@ -116,6 +136,8 @@ export async function runFailover(o: FailoverOptions): Promise<FailoverResult> {
       const { leaseAt, writeAt, passStartedAt } = await observer.takeover(before.epoch, pollMs, 60_000);
       await stopped;
       await sleep(1_000);
+      const agent = await waitFor(() => probe.resumed(signalAt, leader.url), 30_000, 'the probe agent to resume');
+      await probe.stop();
       const after = await observer.lease();
       const round: Round = {
         kind,
@@ -123,6 +145,8 @@ export async function runFailover(o: FailoverOptions): Promise<FailoverResult> {
         leaseMs: leaseAt - signalAt,
         passStartMs: passStartedAt - signalAt,
         writeMs: longestGap(writer.acks, signalAt - 1_000, writeAt + 1_000),
+        agentResumeMs: agent.resumeMs,
+        agentGapMs: agent.gapMs,
         epochBefore: before.epoch,
         epochAfter: after.epoch,
       };

@@ -41,7 +41,7 @@ const result = await runFailover({
   log: (line) => process.stderr.write(`${line}\n`),
   onRound: (r, i) =>
     process.stderr.write(
-      `round ${i + 1} ${r.kind}: leader ${fmt(r.leaderMs)} ms, lease ${fmt(r.leaseMs)} ms, pass start ${fmt(r.passStartMs)} ms, writes gap ${fmt(r.writeMs)} ms\n`,
+      `round ${i + 1} ${r.kind}: leader ${fmt(r.leaderMs)} ms, lease ${fmt(r.leaseMs)} ms, pass start ${fmt(r.passStartMs)} ms, writes gap ${fmt(r.writeMs)} ms, agent resumed ${fmt(r.agentResumeMs)} ms\n`,
     ),
 });
 
@@ -57,13 +57,15 @@ function summary(kind: Round['kind']) {
     leaderMs: stat((r) => r.leaderMs),
     leaseMs: stat((r) => r.leaseMs),
     writeMs: stat((r) => r.writeMs),
+    agentResumeMs: stat((r) => r.agentResumeMs),
+    agentGapMs: stat((r) => r.agentGapMs),
   };
 }
 const kill = summary('kill');
 const graceful = summary('graceful');
 
 printTable(
-  ['round', 'kind', 'leaderMs', 'leaseMs', 'passStartMs', 'writeMs', 'epoch'],
+  ['round', 'kind', 'leaderMs', 'leaseMs', 'passStartMs', 'writeMs', 'agentResumeMs', 'agentGapMs', 'epoch'],
   result.rounds.map((r, i) => [
     String(i + 1),
     r.kind,
@@ -71,6 +73,8 @@ printTable(
     fmt(r.leaseMs),
     fmt(r.passStartMs),
     fmt(r.writeMs),
+    fmt(r.agentResumeMs),
+    fmt(r.agentGapMs),
     `${r.epochBefore}->${r.epochAfter}`,
   ]),
 );
@@ -85,10 +89,25 @@ const summaryRow = (label: string, k: typeof kill, target: string) => [
   fmt(k.writeMs.median),
   fmt(k.writeMs.p90),
   fmt(k.writeMs.max),
+  fmt(k.agentResumeMs.median),
+  fmt(k.agentResumeMs.max),
   target,
 ];
 printTable(
-  ['kind', 'rounds', 'leaderMs p50', 'p90', 'max', 'leaseMs p50', 'writeMs p50', 'p90', 'max', 'target leader'],
+  [
+    'kind',
+    'rounds',
+    'leaderMs p50',
+    'p90',
+    'max',
+    'leaseMs p50',
+    'writeMs p50',
+    'p90',
+    'max',
+    'agentResumeMs p50',
+    'max',
+    'target leader',
+  ],
   [summaryRow('kill -9', kill, '< 2000'), summaryRow('graceful', graceful, '< 100')],
 );
 console.log(
