@@ -7,7 +7,7 @@ import type { AgentActionQueue } from '../actions/queue.js';
 import { agentStep } from '../actions/step.js';
 import { playbookActor } from '../approvals/governance.js';
 import { type ApprovalDeps, approvalStep, authorizeStep } from '../approvals/steps.js';
-import type { WorkflowDefinition, WorkflowStep } from '../workflow/types.js';
+import type { StepContext, WorkflowDefinition, WorkflowStep } from '../workflow/types.js';
 
 /** What a playbook run acts on: the alert that triggered it and its node. */
 export interface PlaybookRunInput {
@@ -79,36 +79,66 @@ export function playbookWorkflow(
   const gate = { ...deps, stillFiring: (alertId: string) => alertFiring(deps.db, alertId) };
   const by = `playbook ${name}@${version}`;
   const firstVerify = spec.steps.findIndex((s) => 'verify' in s);
+  /** Cancels the run instead of acting once its alert resolved: never act on a stale signal. */
+  const refuseStale = async (runId: string, alertId: string, what: string): Promise<void> => {
+    if (await alertFiring(deps.db, alertId)) return;
+    const reason = `alert ${alertId} resolved before ${what}; not acting on a stale signal`;
+    await deps.cancel(runId, reason);
+    throw new Error(reason);
+  };
+  /** Appends one of the run's actions to the audit chain as the playbook's, with the run's approvers. */
+  const auditAction = async (
+    c: Pick<StepContext, 'runId' | 'idempotencyKey' | 'outputs'>,
+    fields: Record<string, unknown>,
+  ): Promise<void> => {
+    const approval = c.outputs.approval as { approvers?: string[] } | undefined;
+    await deps.governance.audit({
+      kind: 'playbook.action',
+      actor: playbookActor(name, version),
+      run: c.runId,
+      step: c.idempotencyKey,
+      ...fields,
+      approvers: approval?.approvers ?? [],
+    });
+  };
+  /** A step the control plane itself takes on the alert's node, checked against the signal first when guarded. */
+  const controlPlaneStep = (
+    stepName: string,
+    what: string,
+    guarded: boolean,
+    act: (c: StepContext<PlaybookRunInput>) => Promise<{ audited: Record<string, unknown>; output: unknown }>,
+  ): WorkflowStep<PlaybookRunInput> => ({
+    kind: 'task',
+    name: stepName,
+    retry: { maxAttempts: 3, backoffMs: 1_000 },
+    timeoutMs: 30_000,
+    async run(c) {
+      if (guarded) await refuseStale(c.runId, c.input.alertId, what);
+      const { audited, output } = await act(c);
+      await auditAction(c, audited);
+      return output;
+    },
+  });
   const steps: WorkflowStep<PlaybookRunInput>[] = spec.steps.map((step, i) => {
     // Actions after a verification restore what the run did once the alert resolved, so only those before act on the signal.
     const guarded = firstVerify === -1 || i < firstVerify;
     if ('action' in step) {
-      return {
-        kind: 'task',
-        name: `${i}-${step.action}`,
-        retry: { maxAttempts: 3, backoffMs: 1_000 },
-        timeoutMs: 30_000,
-        async run(c) {
-          if (guarded && !(await alertFiring(deps.db, c.input.alertId))) {
-            const reason = `alert ${c.input.alertId} resolved before ${step.action}; not acting on a stale signal`;
-            await deps.cancel(c.runId, reason);
-            throw new Error(reason);
-          }
-          const node = await deps.operate(c.input.node, step.action, by);
-          const approval = c.outputs.approval as { approvers?: string[] } | undefined;
-          await deps.governance.audit({
-            kind: 'playbook.action',
-            actor: playbookActor(name, version),
-            run: c.runId,
-            step: c.idempotencyKey,
-            action: `node.${step.action}`,
-            node: c.input.node,
-            state: node.state,
-            approvers: approval?.approvers ?? [],
-          });
-          return { node: c.input.node, action: step.action, state: node.state };
-        },
-      };
+      return controlPlaneStep(`${i}-${step.action}`, step.action, guarded, async (c) => {
+        const node = await deps.operate(c.input.node, step.action, by);
+        return {
+          audited: { action: `node.${step.action}`, node: c.input.node, state: node.state },
+          output: { node: c.input.node, action: step.action, state: node.state },
+        };
+      });
+    }
+    if ('traffic' in step) {
+      return controlPlaneStep(`${i}-traffic`, 'steering traffic', guarded, async (c) => {
+        const steered = await deps.steerTraffic(c.input.node, step.traffic);
+        return {
+          audited: { action: 'node.traffic', node: c.input.node, share: steered.share, services: steered.services },
+          output: { node: c.input.node, action: 'traffic', ...steered },
+        };
+      });
     }
     if ('agent' in step) {
       const actions = deps.actions;
@@ -122,64 +152,19 @@ export function playbookWorkflow(
             .where(eq(alerts.id, alertId));
           return row;
         },
-        by: `playbook ${name}@${version}`,
+        by,
         // Every outcome of the agent's action is in the audit chain as the playbook's action, like a
         // cordon or a drain: a failure, a refusal or an expiry as much as a success.
-        onOutcome: async (c, outcome) => {
-          const approval = c.outputs.approval as { approvers?: string[] } | undefined;
-          await deps.governance.audit({
-            kind: 'playbook.action',
-            actor: playbookActor(name, version),
-            run: c.runId,
-            step: c.idempotencyKey,
+        onOutcome: (c, outcome) =>
+          auditAction(c, {
             action: 'node.action',
             agentAction: step.agent.action,
             node: outcome.node,
             outcome: outcome.status,
             result: JSON.parse(JSON.stringify(outcome)),
-            approvers: approval?.approvers ?? [],
-          });
-        },
-        ...(guarded
-          ? {
-              guard: async ({ runId, alertId, what }) => {
-                if (await alertFiring(deps.db, alertId)) return;
-                const reason = `alert ${alertId} resolved before ${what}; not acting on a stale signal`;
-                await deps.cancel(runId, reason);
-                throw new Error(reason);
-              },
-            }
-          : {}),
+          }),
+        ...(guarded ? { guard: ({ runId, alertId, what }) => refuseStale(runId, alertId, what) } : {}),
       });
-    }
-    if ('traffic' in step) {
-      return {
-        kind: 'task',
-        name: `${i}-traffic`,
-        retry: { maxAttempts: 3, backoffMs: 1_000 },
-        timeoutMs: 30_000,
-        async run(c) {
-          if (guarded && !(await alertFiring(deps.db, c.input.alertId))) {
-            const reason = `alert ${c.input.alertId} resolved before steering traffic; not acting on a stale signal`;
-            await deps.cancel(c.runId, reason);
-            throw new Error(reason);
-          }
-          const steered = await deps.steerTraffic(c.input.node, step.traffic);
-          const approval = c.outputs.approval as { approvers?: string[] } | undefined;
-          await deps.governance.audit({
-            kind: 'playbook.action',
-            actor: playbookActor(name, version),
-            run: c.runId,
-            step: c.idempotencyKey,
-            action: 'node.traffic',
-            node: c.input.node,
-            share: steered.share,
-            services: steered.services,
-            approvers: approval?.approvers ?? [],
-          });
-          return { node: c.input.node, action: 'traffic', ...steered };
-        },
-      };
     }
     if ('wait' in step) return { kind: 'wait', name: `${i}-wait`, ms: tryParseDuration(step.wait) ?? 0 };
     const withinMs = tryParseDuration(step.within) ?? 0;
