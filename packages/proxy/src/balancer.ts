@@ -153,8 +153,12 @@ export class Balancer {
     return !this.#outliers.isEjected(id, now) && b.breaker.permits(now);
   };
 
-  /** Chooses a backend for a new attempt, never one in `exclude`; undefined when none may take it. */
-  pick(exclude?: ReadonlySet<string>, hashKey?: string): Backend | undefined {
+  /**
+   * Chooses a backend for a new attempt, never one in `exclude`; undefined when none may take it. A backend shunned as
+   * slow that is due for a probe gets this request, unless `shadow` is given: then `shadow` receives it to send a copy
+   * of the request whose answer nobody waits for, and the client's request goes to a fast backend.
+   */
+  pick(exclude?: ReadonlySet<string>, hashKey?: string, shadow?: (probe: Backend) => void): Backend | undefined {
     const now = this.#now();
     let { candidates } = selectCandidates(this.#endpoints, this.#usable, {
       localZone: this.options.localZone,
@@ -174,7 +178,9 @@ export class Balancer {
           const b = this.#backends.get(e.id)!;
           if (fast.includes(e) || now - b.lastSlowProbeMs < slow.probeEveryMs) continue;
           b.lastSlowProbeMs = now;
-          if (b.breaker.allow(now)) return b;
+          if (!b.breaker.allow(now)) continue;
+          if (!shadow) return b;
+          shadow(b);
         }
         candidates = fast;
       }

@@ -7,6 +7,12 @@ import { type ProxyProblem, problems, sendProblem } from './problem.js';
 /** Methods whose repetition has the same effect as one request (RFC 9110 §9.2.2). */
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
 
+/**
+ * Methods that change nothing on the server (RFC 9110 §9.2.1): a copy of one may be sent to a backend only to time it.
+ * PUT and DELETE are idempotent but not safe, so they never get a shadow copy.
+ */
+const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 /** Errors raised before the backend could have acted on the request: the connection never carried it. */
 const CONNECT_ERRORS = new Set([
   'ECONNREFUSED',
@@ -61,6 +67,10 @@ export function forward(
   const hasBody = te !== undefined || (length !== undefined && length !== '0');
   const retryable = IDEMPOTENT.has(method) && !hasBody;
   const headers = upstreamHeaders(req, settings.trustForwarded);
+  const shadow =
+    SAFE.has(method) && !hasBody
+      ? (probe: Backend) => shadowProbe(balancer, probe, req.url ?? '/', method, headers)
+      : undefined;
   const hashKey =
     balancer.options.picker === 'consistent-hash'
       ? settings.hashHeader
@@ -80,7 +90,7 @@ export function forward(
 
   let tried: Set<string> | undefined;
   const attempt = (retriesLeft: number): void => {
-    const backend = balancer.pick(tried, hashKey);
+    const backend = balancer.pick(tried, hashKey, shadow);
     if (!backend) {
       sendProblem(res, problems.noBackend(balancer.serviceName));
       return;
@@ -166,5 +176,23 @@ function dispatchTo(
       body: hasBody ? req : null,
     },
     handler,
+  );
+}
+
+/**
+ * Times a backend shunned as slow with a copy of a safe client request, so its latency estimate stays fresh (and it
+ * comes back once it is fast again) while no client waits on it: a client request used as the probe lands in the
+ * tail, at every percentile a load tool that corrects for coordinated omission reports. The answer is read and
+ * dropped; its outcome counts like any other attempt's (latency, breaker, outlier ejection).
+ */
+function shadowProbe(balancer: Balancer, backend: Backend, path: string, method: string, headers: string[]): void {
+  const started = balancer.start(backend);
+  backend.pool.request({ path, method: method as Dispatcher.HttpMethod, headers }).then(
+    async (res) => {
+      // Only the time to the whole answer matters; a body past the limit closes that one connection instead.
+      await res.body.dump({ limit: 1 << 20 }).catch(() => undefined);
+      balancer.end(backend, started, res.statusCode >= 500 ? 'server-error' : 'success');
+    },
+    (err: Error & { code?: string }) => balancer.end(backend, started, classify(err).result),
   );
 }

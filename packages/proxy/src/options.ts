@@ -55,8 +55,10 @@ export const defaultTimeouts: ProxyTimeouts = Object.freeze({
 
 /**
  * Steering away from endpoints much slower than their peers: an endpoint whose peak-EWMA latency is above
- * `factor` × the fastest healthy peer's and above `floorMs` gets at most one request per `probeEveryMs`, which keeps its
- * estimate fresh so it returns as soon as it is fast again. p2c alone still sends a slow endpoint work whenever both
+ * `factor` × the fastest healthy peer's and above `floorMs` gets at most one probe per `probeEveryMs`, which keeps its
+ * estimate fresh so it returns as soon as it is fast again. The probe is a copy of a safe client request (GET, HEAD,
+ * OPTIONS without a body) whose answer is dropped while the client is served by a fast endpoint; only when unsafe
+ * requests arrive first is a client request the probe. p2c alone still sends a slow endpoint work whenever both
  * fast ones are busy, and in a closed loop they always are; that work is what lands in the tail.
  */
 export interface SlowAvoidanceOptions {
