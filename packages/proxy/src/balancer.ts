@@ -170,9 +170,9 @@ export class Balancer {
     const slow = this.options.slow;
     if (slow && candidates.length > 1) {
       let fastest = Number.POSITIVE_INFINITY;
-      for (const e of candidates) fastest = Math.min(fastest, this.#load.latencyMs(e.id, now));
+      for (const e of candidates) fastest = Math.min(fastest, this.#load.meanLatencyMs(e.id));
       const limit = Math.max(fastest * slow.factor, slow.floorMs);
-      const fast = candidates.filter((e) => this.#load.latencyMs(e.id, now) <= limit);
+      const fast = candidates.filter((e) => this.#load.meanLatencyMs(e.id) <= limit);
       if (fast.length < candidates.length) {
         for (const e of candidates) {
           const b = this.#backends.get(e.id)!;

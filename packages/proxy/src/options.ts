@@ -54,8 +54,8 @@ export const defaultTimeouts: ProxyTimeouts = Object.freeze({
 });
 
 /**
- * Steering away from endpoints much slower than their peers: an endpoint whose peak-EWMA latency is above
- * `factor` × the fastest healthy peer's and above `floorMs` gets at most one probe per `probeEveryMs`, which keeps its
+ * Steering away from endpoints much slower than their peers: an endpoint whose mean latency (over about a second)
+ * is above `factor` × the fastest healthy peer's and above `floorMs` gets at most one probe per `probeEveryMs`, which keeps its
  * estimate fresh so it returns as soon as it is fast again. The probe is a copy of a safe client request (GET, HEAD,
  * OPTIONS without a body) whose answer is dropped while the client is served by a fast endpoint; only when unsafe
  * requests arrive first is a client request the probe. p2c alone still sends a slow endpoint work whenever both

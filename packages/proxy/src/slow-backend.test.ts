@@ -23,11 +23,11 @@ function call(url: string, method = 'GET', body?: string): Promise<string> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function setUp(probeEveryMs: number): Promise<{ slow: TestBackend; p: RunningProxy }> {
+async function setUp(probeEveryMs: number, slowMs = 80): Promise<{ slow: TestBackend; fast: TestBackend[]; p: RunningProxy }> {
   const list = await Promise.all(['a', 'b', 'slow'].map((id) => startBackend(id)));
   for (const b of list) cleanup.push(() => b.close());
   const slow = list[2]!;
-  slow.delayMs = 80;
+  slow.delayMs = slowMs;
   const p = await startProxy({
     service: { name: 'web', backends: list.map((b) => spec(b)) },
     balancer: { slow: { factor: 4, floorMs: 10, probeEveryMs } },
@@ -37,7 +37,7 @@ async function setUp(probeEveryMs: number): Promise<{ slow: TestBackend; p: Runn
   let found = false;
   for (let i = 0; i < 300 && !found; i++) found = (await call(`${p.url}/warm`)) === 'slow';
   expect(found).toBe(true);
-  return { slow, p };
+  return { slow, fast: list.slice(0, 2), p };
 }
 
 describe('a backend much slower than its peers', () => {
@@ -69,5 +69,29 @@ describe('a backend much slower than its peers', () => {
     expect(slow.seen.slice(before).map((r) => r.method)).toEqual(['POST']);
     // The probe confirmed it slow: the next unsafe request goes elsewhere.
     expect(await call(`${p.url}/order`, 'POST', 'two')).not.toBe('slow');
+  });
+
+  it('stays shunned under concurrent load after its peers had one slow moment', async () => {
+    // 400 ms, so that a loaded test machine slowing the fast backends down cannot make it "not much slower".
+    const { slow, fast, p } = await setUp(1_000, 400);
+    // One slow answer from each fast backend (a GC pause, say) is a peak their latency estimate holds for seconds;
+    // measured against that peak, the 400 ms backend would pass for one of theirs.
+    for (const b of fast) b.delayMs = 150;
+    const hiccuped = new Set<string>();
+    for (let i = 0; i < 20 && hiccuped.size < 2; i++) hiccuped.add(await call(`${p.url}/hiccup`));
+    expect([...hiccuped].sort()).toEqual(['a', 'b']);
+    // Then busy but well: 20 ms an answer, so that requests queue on them and the idle slow one looks cheap to p2c.
+    for (const b of fast) b.delayMs = 20;
+    const answered: string[] = [];
+    const until = Date.now() + 1_000;
+    // Sixteen clients at once keep the fast backends busy, which is when a cost-based picker reaches for the idle one.
+    await Promise.all(
+      Array.from({ length: 16 }, async (_, c) => {
+        for (let i = 0; Date.now() < until; i++) answered.push(await call(`${p.url}/c${c}?i=${i}`));
+      }),
+    );
+    expect(answered.length).toBeGreaterThan(100);
+    expect(answered.filter((id) => id === 'slow')).toEqual([]);
+    expect(slow.seen.length).toBeGreaterThan(0);
   });
 });
