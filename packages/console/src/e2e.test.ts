@@ -2,7 +2,7 @@
  * End-to-end: the built console in Chromium against a real control plane and
  * a real node agent on this machine. Proves the whole path a user sees: login,
  * a node turning ready live, a node page whose charts fill with points, and
- * its state history from events and, after a reload, from the store; charts
+ * its state history from events and, after a reload, from the store; its traffic share set and restored; charts
  * over an hour and a week from the query API with forecast bands, and the
  * predicted problems the leader found on the overview.
  */
@@ -154,6 +154,25 @@ describe.skipIf(browserSkip)(`console in Chromium${browserSkip ? ` (skipped: ${b
     await page.reload();
     await page.getByTestId('node-page').waitFor();
     await page.locator('[data-testid=state-history] [data-testid=history-to][data-state=cordoned]').waitFor();
+
+    // Steering traffic: a share out of range is refused in the form, a valid one is stored on the server, shown in
+    // the page head, and kept through a reload; restoring gives the node its whole weight back.
+    const admin = new AuroraClient({ baseUrl: server.url, token: adminToken });
+    await page.getByTestId('node-traffic-input').fill('0');
+    await page.getByTestId('node-traffic-set').click();
+    await expect.poll(() => page.getByTestId('node-traffic-error').textContent()).toContain('drain the node');
+    await page.getByTestId('node-traffic-input').fill('40');
+    await page.getByTestId('node-traffic-set').click();
+    await page.locator('[data-testid=node-traffic-share][data-share="40"]').waitFor();
+    expect(await page.getByTestId('node-traffic-moved').textContent()).toContain('No service');
+    expect(await page.getByTestId('node-page-traffic').textContent()).toContain('40 %');
+    expect((await admin.getNode(NODE_NAME)).trafficShare).toBe(0.4);
+    await page.reload();
+    await page.locator('[data-testid=node-traffic-share][data-share="40"]').waitFor();
+    await page.getByTestId('node-traffic-restore').click();
+    await page.locator('[data-testid=node-traffic-share][data-share="100"]').waitFor();
+    expect(await page.getByTestId('node-page-traffic').count()).toBe(0);
+    expect((await admin.getNode(NODE_NAME)).trafficShare).toBeUndefined();
 
     expect(pageErrors).toEqual([]);
   }, 180_000);

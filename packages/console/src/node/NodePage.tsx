@@ -1,4 +1,4 @@
-/** One node: its state and actions, live charts, facts, conditions and state history. */
+/** One node: its state and actions, live charts, facts, conditions, state history and traffic share. */
 import { AuroraApiError } from '@aurora/sdk';
 import { useEffect, useRef, useState } from 'react';
 import { Link } from '../app/router.js';
@@ -10,6 +10,7 @@ import { StateBadge } from '../ui/StateBadge.js';
 import { useNow } from '../ui/use-now.js';
 import { NodeActions } from './NodeActions.js';
 import { NodeConditions, NodeFacts, StateHistory } from './NodeDetails.js';
+import { NodeTraffic, sharePercent } from './NodeTraffic.js';
 
 /** The page at `/nodes/:name`. */
 export function NodePage({ name }: { name: string }) {
@@ -92,6 +93,11 @@ export function NodePage({ name }: { name: string }) {
             {node.operatorState === 'cordoned' ? 'cordon' : 'drain'} requested: applies when heartbeats resume
           </span>
         )}
+        {sharePercent(node) < 100 && (
+          <span className="muted" data-testid="node-page-traffic">
+            traffic at {sharePercent(node)} %
+          </span>
+        )}
         <span className="spacer" />
         <NodeActions node={node} />
       </div>
@@ -100,6 +106,7 @@ export function NodePage({ name }: { name: string }) {
         <NodeFacts node={node} now={now} />
         <NodeConditions node={node} />
         <StateHistory node={node} history={fleet.history.get(node.name) ?? []} problem={historyProblem} />
+        <NodeTraffic node={node} />
       </div>
     </div>
   );
