@@ -23,7 +23,10 @@ function call(url: string, method = 'GET', body?: string): Promise<string> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function setUp(probeEveryMs: number, slowMs = 80): Promise<{ slow: TestBackend; fast: TestBackend[]; p: RunningProxy }> {
+async function setUp(
+  probeEveryMs: number,
+  slowMs = 80,
+): Promise<{ slow: TestBackend; fast: TestBackend[]; p: RunningProxy }> {
   const list = await Promise.all(['a', 'b', 'slow'].map((id) => startBackend(id)));
   for (const b of list) cleanup.push(() => b.close());
   const slow = list[2]!;
@@ -72,26 +75,27 @@ describe('a backend much slower than its peers', () => {
   });
 
   it('stays shunned under concurrent load after its peers had one slow moment', async () => {
-    // 400 ms, so that a loaded test machine slowing the fast backends down cannot make it "not much slower".
-    const { slow, fast, p } = await setUp(1_000, 400);
-    // One slow answer from each fast backend (a GC pause, say) is a peak their latency estimate holds for seconds;
-    // measured against that peak, the 400 ms backend would pass for one of theirs.
-    for (const b of fast) b.delayMs = 150;
-    const hiccuped = new Set<string>();
-    for (let i = 0; i < 20 && hiccuped.size < 2; i++) hiccuped.add(await call(`${p.url}/hiccup`));
-    expect([...hiccuped].sort()).toEqual(['a', 'b']);
-    // Then busy but well: 20 ms an answer, so that requests queue on them and the idle slow one looks cheap to p2c.
+    // 1 s, so that a loaded test machine slowing the fast backends down cannot make it "not much slower".
+    const { fast, p } = await setUp(1_000, 1_000);
+    // Busy but well: 20 ms an answer, so that requests queue on the fast backends and the idle slow one looks cheap
+    // to a cost-based picker; sixteen clients at once keep them that busy.
     for (const b of fast) b.delayMs = 20;
     const answered: string[] = [];
-    const until = Date.now() + 1_000;
-    // Sixteen clients at once keep the fast backends busy, which is when a cost-based picker reaches for the idle one.
-    await Promise.all(
+    const started = Date.now();
+    const load = Promise.all(
       Array.from({ length: 16 }, async (_, c) => {
-        for (let i = 0; Date.now() < until; i++) answered.push(await call(`${p.url}/c${c}?i=${i}`));
+        for (let i = 0; Date.now() - started < 2_000; i++) answered.push(await call(`${p.url}/c${c}?i=${i}`));
       }),
     );
+    // Half a second in, a moment of 300 ms answers from both (a GC pause, say): a peak their latency estimate holds
+    // for seconds, against which the 1 s backend would pass for one of theirs; their mean over the busy second moves
+    // by a few milliseconds.
+    await sleep(500);
+    for (const b of fast) b.delayMs = 300;
+    await sleep(50);
+    for (const b of fast) b.delayMs = 20;
+    await load;
     expect(answered.length).toBeGreaterThan(100);
     expect(answered.filter((id) => id === 'slow')).toEqual([]);
-    expect(slow.seen.length).toBeGreaterThan(0);
   });
 });
