@@ -46,6 +46,21 @@ async function post<T>(pool: Pool, path: string, token: string | undefined, body
   return JSON.parse(text) as T;
 }
 
+/** Creates a multi-use join token through the admin API for a simulated fleet; throws with the server's answer. */
+export async function createJoinToken(
+  url: string,
+  adminToken: string,
+  token: { uses: number; ttlSeconds: number; description?: string },
+): Promise<string> {
+  const res = await fetch(`${url}/v1/tokens`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify(token),
+  });
+  if (!res.ok) throw new Error(`creating a join token failed: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { token: string }).token;
+}
+
 /** Simulated agents sharing one connection pool, as a load balancer in front of a fleet would see them. */
 export class Fleet {
   readonly #pool: Pool;

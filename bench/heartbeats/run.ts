@@ -12,7 +12,7 @@
 import { parseArgs } from 'node:util';
 import { parseDuration } from '@aurora/core';
 import { printTable, quantile, writeResult } from '../lib/report.js';
-import { Fleet } from './fleet.js';
+import { createJoinToken, Fleet } from './fleet.js';
 import { freshPostgresDatabase, startServerProcess } from './server-process.js';
 
 const ADMIN = 'bench-admin-token-0123456789';
@@ -77,13 +77,11 @@ async function measure(engine: 'pglite' | 'postgres', nodes: number): Promise<Ro
     : Math.min(1024, Math.max(64, Math.ceil(nodes / 5)));
   const fleet = new Fleet(server.url, connections, samplesPerBeat);
   try {
-    const tokenRes = await fetch(`${server.url}/v1/tokens`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ uses: nodes, ttlSeconds: 3600, description: 'heartbeat benchmark' }),
+    const token = await createJoinToken(server.url, ADMIN, {
+      uses: nodes,
+      ttlSeconds: 3600,
+      description: 'heartbeat benchmark',
     });
-    if (!tokenRes.ok) throw new Error(`creating a join token failed: ${tokenRes.status} ${await tokenRes.text()}`);
-    const { token } = (await tokenRes.json()) as { token: string };
     process.stderr.write(`[${engine} n=${nodes}] joining...\n`);
     const joinStart = performance.now();
     await fleet.join(token, nodes, 32, 'bench');

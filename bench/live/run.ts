@@ -18,7 +18,7 @@
  */
 import { parseArgs } from 'node:util';
 import { parseDuration } from '@aurora/core';
-import { Fleet } from '../heartbeats/fleet.js';
+import { createJoinToken, Fleet } from '../heartbeats/fleet.js';
 import { freshPostgresDatabase, startServerProcess } from '../heartbeats/server-process.js';
 import { printTable, writeResult } from '../lib/report.js';
 
@@ -138,12 +138,7 @@ for (const engine of engines) {
     sampler(() => spiking),
   );
   try {
-    const tokenRes = await fetch(`${server.url}/v1/tokens`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ uses: nodes, ttlSeconds: 3600 }),
-    });
-    const { token } = (await tokenRes.json()) as { token: string };
+    const token = await createJoinToken(server.url, ADMIN, { uses: nodes, ttlSeconds: 3600 });
     await fleet.join(token, nodes, 16, 'live');
     console.log(`${engine}: ${nodes} nodes joined; warming up for ${warmupMs / 1000} s`);
     await fleet.run(1_000, warmupMs, { oneInFlightPerNode: true });

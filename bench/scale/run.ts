@@ -17,7 +17,7 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseDuration } from '@aurora/core';
 import { ReplicaSet } from '../failover/replicas.js';
-import { Fleet, type FleetWindow } from '../heartbeats/fleet.js';
+import { createJoinToken, Fleet, type FleetWindow } from '../heartbeats/fleet.js';
 import { freshPostgresDatabase, startServerProcess } from '../heartbeats/server-process.js';
 import { printTable, quantile, writeResult } from '../lib/report.js';
 
@@ -154,13 +154,11 @@ const perReplica = Math.ceil(nodes / servers.urls.length);
 const connections = Math.min(1024, Math.max(64, Math.ceil(perReplica / 5)));
 const fleets = servers.urls.map((url) => new Fleet(url, connections, samplesPerBeat));
 try {
-  const tokenRes = await fetch(`${servers.urls[0]}/v1/tokens`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ uses: nodes, ttlSeconds: 7200, description: 'scale benchmark' }),
+  const token = await createJoinToken(servers.urls[0]!, ADMIN, {
+    uses: nodes,
+    ttlSeconds: 7200,
+    description: 'scale benchmark',
   });
-  if (!tokenRes.ok) throw new Error(`creating a join token failed: ${tokenRes.status} ${await tokenRes.text()}`);
-  const { token } = (await tokenRes.json()) as { token: string };
   const joinStart = performance.now();
   const names: string[] = [];
   await Promise.all(
@@ -203,6 +201,10 @@ try {
   };
   const allReads = [...reads.list, ...reads.get, ...reads.summary];
   const cpuPercent = after.map((a, i) => ((a.cpuSeconds - before[i]!.cpuSeconds) / wallS) * 100);
+  /** A counter's growth over the run, summed over the replicas. */
+  const grew = (key: 'flushes' | 'flushSeconds' | 'flushesOverOneSecond') =>
+    after.reduce((a, s, i) => a + s[key] - before[i]![key], 0);
+  const flushes = grew('flushes');
   const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
   const payload = {
     nodes,
@@ -231,18 +233,9 @@ try {
     serverRssBytes: after.reduce((a, s) => a + s.rssBytes, 0),
     eventLoopDelayMaxMs: round(Math.max(...after.map((s) => s.eventLoopDelayMaxMs))),
     eventLoopDelayP99Ms: round(Math.max(...after.map((s) => s.eventLoopDelayP99Ms))),
-    heartbeatFlushes: after.reduce((a, s, i) => a + s.flushes - before[i]!.flushes, 0),
-    heartbeatFlushMeanMs: round(
-      (after.reduce((a, s, i) => a + s.flushSeconds - before[i]!.flushSeconds, 0) * 1000) /
-        Math.max(
-          1,
-          after.reduce((a, s, i) => a + s.flushes - before[i]!.flushes, 0),
-        ),
-    ),
-    heartbeatFlushesOverOneSecond: after.reduce(
-      (a, s, i) => a + s.flushesOverOneSecond - before[i]!.flushesOverOneSecond,
-      0,
-    ),
+    heartbeatFlushes: flushes,
+    heartbeatFlushMeanMs: round((grew('flushSeconds') * 1000) / Math.max(1, flushes)),
+    heartbeatFlushesOverOneSecond: grew('flushesOverOneSecond'),
     // The simulated fleet shares the machine: what it used is CPU the servers could not.
     generatorCpuPercent: round(((generatorUsage.user + generatorUsage.system) / 1e6 / wallS) * 100),
     joinSeconds: round(joinSeconds),
