@@ -11,6 +11,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { NodeList } from '@aurora/sdk';
 import { compileConfig, startServer } from '@aurora/server';
+import { seedNodes } from '@aurora/server/testing';
 import { printTable, quantile, writeResult } from '../lib/report.js';
 
 const ADMIN = 'bench-admin-token-0123456789';
@@ -31,40 +32,7 @@ const server = await startServer(
   { manualControllers: true, consoleDir: path.join(dir, 'no-console') },
 );
 try {
-  const states = ['ready', 'ready', 'ready', 'suspect', 'down', 'cordoned'];
-  for (let i = 0; i < count; i++) {
-    await server.store.nodes.insert({
-      id: `bench-${i}`,
-      name: `node-${String(i).padStart(5, '0')}`,
-      state: states[i % states.length]!,
-      stateReason: 'heartbeats arriving',
-      stateSince: 1_767_225_600_000,
-      labels: { role: ['web', 'db', 'cache', 'batch'][i % 4]!, zone: `z${i % 3}` },
-      zone: `z${i % 3}`,
-      facts: {
-        hostname: `node-${i}`,
-        os: { platform: 'linux', distro: 'Debian', release: '12', kernel: '6.1.0-18-amd64' },
-        arch: 'x64',
-        cpus: { count: 8, model: 'Intel(R) Xeon(R) CPU E5-2680 v4 @ 2.40GHz' },
-        memoryBytes: 34_359_738_368,
-        disks: [
-          { mount: '/', fs: 'ext4', sizeBytes: 107_374_182_400 },
-          { mount: '/data', fs: 'xfs', sizeBytes: 1_099_511_627_776 },
-        ],
-        addresses: [`10.0.${(i >> 8) & 255}.${i & 255}`, 'fe80::1'],
-        labels: { role: 'web' },
-        agentVersion: '0.1.0',
-      },
-      conditions: [],
-      credentialHash: `hash-${i}`,
-      joinTokenId: null,
-      joinKeyHash: null,
-      lastHeartbeatAt: 1_767_225_600_000 + ((i * 7919) % 5000),
-      operatorState: null,
-      health: { joinedAt: 0, healthySince: null, failures: [], observedAt: 0 },
-      createdAt: 1_767_225_600_000 + i,
-    });
-  }
+  await seedNodes(server.store, count);
   const get = async (qs: string) => {
     const started = performance.now();
     const res = await fetch(`${server.url}/v1/nodes${qs}`, { headers: { authorization: `Bearer ${ADMIN}` } });
