@@ -68,7 +68,9 @@ export function FleetProvider(props: {
       const events = queue.current.splice(0);
       dispatch({ type: 'events', events });
     };
-    void refresh();
+    // The fleet is read once the stream is open (below), not before: events between an earlier
+    // read and the stream's start would be missed, and at 10,000 nodes each read is 7 MB.
+    let listed = false;
     const close = openEventStream({
       baseUrl: window.location.origin,
       // A single-use ticket per connection: the stream's URL never carries a token.
@@ -82,9 +84,16 @@ export function FleetProvider(props: {
         setStatus(next);
         if (next === 'open') {
           setProblem(undefined);
+          listed = true;
           void refresh(); // events may have been missed while disconnected
-        } else if (next === 'reconnecting') setProblem(`live updates interrupted (${detail ?? 'unknown reason'})`);
-        else if (next === 'unauthorized')
+        } else if (next === 'reconnecting') {
+          setProblem(`live updates interrupted (${detail ?? 'unknown reason'})`);
+          // Without live updates the console still shows the fleet as it was read.
+          if (!listed) {
+            listed = true;
+            void refresh();
+          }
+        } else if (next === 'unauthorized')
           onUnauthorized('The server no longer accepts these credentials for live updates.');
       },
     });

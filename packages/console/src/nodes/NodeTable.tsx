@@ -1,5 +1,7 @@
-/** The live node table: one row per node, updated in place as events arrive. */
+/** The live node table: one row per node, updated in place as events arrive; only rows near the viewport are drawn. */
 import type { Node, NodeSortKey } from '@aurora/sdk';
+import { useWindowVirtualizer } from '@tanstack/react-virtual';
+import { type RefObject, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { Link } from '../app/router.js';
 import { pathOf } from '../app/routes.js';
 import type { LatestReadings } from '../live/fleet.js';
@@ -56,21 +58,74 @@ function SortHeader(props: {
   );
 }
 
-/** Renders the given nodes (already filtered and sorted by the server). */
+/** A row's height before it is measured (one line of chips); rows that wrap are measured as drawn. */
+const ROW_ESTIMATE_PX = 45;
+/** Rows drawn beyond each edge of the viewport, so a fast scroll does not show blank space. */
+const OVERSCAN_ROWS = 12;
+/** How close to the last loaded row the table asks for more. */
+const NEAR_END_ROWS = 40;
+
+/**
+ * Where the table body starts on the page: the virtualizer measures rows from the window's
+ * scroll position, so it needs the offset of the first row.
+ */
+function useOffsetTop(ref: RefObject<HTMLElement | null>): number {
+  const [offset, setOffset] = useState(0);
+  useLayoutEffect(() => {
+    const measure = () => {
+      const el = ref.current;
+      if (el) setOffset(Math.round(el.getBoundingClientRect().top + window.scrollY));
+    };
+    measure();
+    // Filters, error lines and the header wrap differently as the window changes width.
+    const observer = new ResizeObserver(measure);
+    observer.observe(document.body);
+    return () => observer.disconnect();
+  }, [ref]);
+  return offset;
+}
+
+/**
+ * Renders the given nodes (already filtered and sorted by the server). Only the rows in and near
+ * the viewport are in the document, so a page of thousands stays as quick to scroll and to
+ * update live as a page of twenty; `onNearEnd` is called when the user scrolls close to the last
+ * loaded row, to fetch the next page.
+ */
 export function NodeTable(props: {
   nodes: Node[];
   readings: ReadonlyMap<string, LatestReadings>;
   now: number;
   sort: NodeSort;
   onSort: (key: NodeSortKey) => void;
+  /** How many nodes match on the server, loaded or not (defaults to the rows given). */
+  total?: number;
+  onNearEnd?: () => void;
 }) {
-  const { nodes, readings, now, sort, onSort } = props;
+  const { nodes, readings, now, sort, onSort, onNearEnd } = props;
+  const total = Math.max(props.total ?? 0, nodes.length);
+  const body = useRef<HTMLTableSectionElement>(null);
+  const scrollMargin = useOffsetTop(body);
+  const virtualizer = useWindowVirtualizer({
+    count: nodes.length,
+    estimateSize: () => ROW_ESTIMATE_PX,
+    overscan: OVERSCAN_ROWS,
+    scrollMargin,
+    getItemKey: (index) => nodes[index]?.name ?? index,
+  });
+  const rows = virtualizer.getVirtualItems();
+  const lastDrawn = rows.at(-1)?.index ?? -1;
+  useEffect(() => {
+    if (onNearEnd && nodes.length > 0 && lastDrawn >= nodes.length - NEAR_END_ROWS) onNearEnd();
+  }, [onNearEnd, lastDrawn, nodes.length]);
+
+  const padTop = rows.length > 0 ? rows[0]!.start - scrollMargin : 0;
+  const padBottom = rows.length > 0 ? virtualizer.getTotalSize() - (rows.at(-1)!.end - scrollMargin) : 0;
   return (
     <div className="table-wrap">
-      <table className="nodes" data-testid="node-table">
+      <table className="nodes" data-testid="node-table" aria-rowcount={total + 1}>
         <caption className="sr-only">Nodes with their state, labels and latest readings</caption>
         <thead>
-          <tr>
+          <tr aria-rowindex={1}>
             <SortHeader label="Name" sortKey="name" sort={sort} onSort={onSort} />
             <SortHeader label="State" sortKey="state" sort={sort} onSort={onSort} />
             <th scope="col">Reason</th>
@@ -81,11 +136,21 @@ export function NodeTable(props: {
             <SortHeader label="Last heartbeat" sortKey="lastHeartbeatAt" sort={sort} onSort={onSort} />
           </tr>
         </thead>
-        <tbody>
-          {nodes.map((node) => {
+        <tbody ref={body}>
+          {padTop > 0 && <Spacer height={padTop} />}
+          {rows.map((row) => {
+            const node = nodes[row.index]!;
             const r = readings.get(node.name);
             return (
-              <tr key={node.name} data-testid="node-row" data-node={node.name} data-state={node.state}>
+              <tr
+                key={row.key}
+                ref={virtualizer.measureElement}
+                data-index={row.index}
+                aria-rowindex={row.index + 2}
+                data-testid="node-row"
+                data-node={node.name}
+                data-state={node.state}
+              >
                 <th scope="row">
                   <Link to={pathOf({ page: 'node', name: node.name })} data-testid="node-link">
                     {node.name}
@@ -113,8 +178,18 @@ export function NodeTable(props: {
               </tr>
             );
           })}
+          {padBottom > 0 && <Spacer height={padBottom} />}
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** Stands in for the rows not drawn, so the page keeps its full height and scroll bar. */
+function Spacer({ height }: { height: number }) {
+  return (
+    <tr className="spacer">
+      <td colSpan={8} style={{ height }} />
+    </tr>
   );
 }

@@ -1,6 +1,6 @@
 /** The node list: filtered, sorted and paged by the server, rows kept live by the event stream. */
 import { NODE_PAGE_MAX, type Node, type NodeSortKey, type NodeState } from '@aurora/sdk';
-import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useFleet } from '../live/FleetProvider.js';
 import { NODE_STATES } from '../live/fleet.js';
 import { useNow } from '../ui/use-now.js';
@@ -16,8 +16,10 @@ import {
 } from './filters.js';
 import { NodeTable } from './NodeTable.js';
 
-/** Rows asked of the server at first and per "Show more"; big fleets page in on demand. */
+/** Rows asked of the server at first: enough to fill a tall window, small enough to arrive at once. */
 const PAGE_SIZE = 200;
+/** Rows asked per further page, as the user scrolls towards the end or presses "Show more". */
+const MORE_SIZE = 500;
 
 function FilterBar({ filter, onChange }: { filter: NodeFilter; onChange: (f: NodeFilter) => void }) {
   const id = useId();
@@ -105,22 +107,37 @@ export function NodesPage() {
     return signature;
   }, [fleet.nodes]);
 
+  // The filter and sort the shown rows answer. A new one makes answers on their way stale; a
+  // membership change asks the same question again, so an answer already on its way still counts
+  // (on a big fleet the first answer would otherwise be dropped when the fleet picture arrives).
+  const question = useRef('');
+  const answered = useRef(0);
   useEffect(() => {
     void membership; // re-run when it changes
+    const asked = JSON.stringify([filter, sort]);
+    question.current = asked;
     const id = ++request.current;
-    const timer = setTimeout(() => {
+    const ask = () => {
       const limit = Math.min(NODE_PAGE_MAX, Math.max(PAGE_SIZE, loadedCount.current));
       client
         .listNodes(toListQuery(filter, sort, limit))
         .then((page) => {
-          if (id !== request.current) return; // a newer question was asked meanwhile
+          if (asked !== question.current || id < answered.current) return; // stale, or overtaken
+          answered.current = id;
           setListing({ items: page.items, next: page.next, total: page.total, loaded: true });
           setError(undefined);
         })
         .catch((e: unknown) => {
           if (id === request.current) setError(e instanceof Error ? e.message : String(e));
         });
-    }, QUERY_DELAY_MS);
+    };
+    // The first question goes at once, ahead of the fleet picture's larger pages (this effect runs
+    // before its provider's): the pause is for typing, and nothing was typed yet.
+    if (id === 1) {
+      ask();
+      return;
+    }
+    const timer = setTimeout(ask, QUERY_DELAY_MS);
     return () => clearTimeout(timer);
   }, [client, filter, sort, membership]);
 
@@ -132,19 +149,26 @@ export function NodesPage() {
     loadedCount.current = PAGE_SIZE;
     setSort(nextSort(sort, key));
   };
-  const loadMore = async () => {
-    if (listing.next === null) return;
+  // One page at a time: scrolling near the end asks on every frame, and two pages fetched from
+  // the same cursor would show their rows twice.
+  const loading = useRef(false);
+  const loadMore = useCallback(async () => {
+    if (listing.next === null || loading.current) return;
+    loading.current = true;
     const id = request.current;
     try {
-      const page = await client.listNodes({ ...toListQuery(filter, sort, PAGE_SIZE), cursor: listing.next });
+      const page = await client.listNodes({ ...toListQuery(filter, sort, MORE_SIZE), cursor: listing.next });
       if (id !== request.current) return;
       const items = [...listing.items, ...page.items];
       loadedCount.current = items.length;
       setListing({ items, next: page.next, total: page.total, loaded: true });
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      loading.current = false;
     }
-  };
+  }, [client, filter, sort, listing]);
+  const loadMoreOnScroll = useCallback(() => void loadMore(), [loadMore]);
 
   // Live rows: the event stream's copy of each node where it has one, dropped once it no longer matches.
   const shown = useMemo(
@@ -179,10 +203,18 @@ export function NodesPage() {
         </div>
       ) : (
         <>
-          <NodeTable nodes={shown} readings={fleet.readings} now={now} sort={sort} onSort={changeSort} />
+          <NodeTable
+            nodes={shown}
+            readings={fleet.readings}
+            now={now}
+            sort={sort}
+            onSort={changeSort}
+            total={listing.total}
+            onNearEnd={listing.next === null ? undefined : loadMoreOnScroll}
+          />
           {listing.next !== null && (
             <button type="button" className="ghost" onClick={() => void loadMore()} data-testid="load-more">
-              Show {Math.min(PAGE_SIZE, listing.total - listing.items.length)} more
+              Show {Math.min(MORE_SIZE, listing.total - listing.items.length)} more
             </button>
           )}
         </>
