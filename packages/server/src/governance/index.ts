@@ -106,10 +106,9 @@ export async function createGovernance(deps: {
   );
   const firstAdmin = await ensureFirstAdmin(deps.store, users, deps.clock.now());
   // The fallback decides nothing: the catalog loads the stored set before the first request.
-  const authorizer = new Authorizer(PolicyEngine.compileDocuments(FALLBACK_DOCUMENTS), async (name) => {
-    const row = await deps.store.nodes.byName(name);
-    return row ? { name: row.name, labels: row.labels, zone: row.zone } : undefined;
-  });
+  const authorizer = new Authorizer(PolicyEngine.compileDocuments(FALLBACK_DOCUMENTS), (name) =>
+    deps.store.nodes.attributesByName(name),
+  );
   const policyRepo = new PolicyRepo(deps.store.db);
   const policies = new PolicyCatalog(policyRepo, authorizer, audit, deps.clock, {
     checkEveryMs: deps.policyCheckEveryMs ?? 1_000,

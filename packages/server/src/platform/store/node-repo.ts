@@ -89,6 +89,21 @@ export class NodeRepo {
     return (await this.db.select().from(nodes).where(eq(nodes.name, name)))[0];
   }
 
+  /**
+   * What authorisation needs of a node (its name, labels and zone), without its facts, health and
+   * conditions: asked once per node-scoped request, every heartbeat included.
+   */
+  async attributesByName(
+    name: string,
+  ): Promise<{ name: string; labels: Record<string, string>; zone: string | null } | undefined> {
+    return (
+      await this.db
+        .select({ name: nodes.name, labels: nodes.labels, zone: nodes.zone })
+        .from(nodes)
+        .where(eq(nodes.name, name))
+    )[0];
+  }
+
   async byId(id: string): Promise<NodeRow | undefined> {
     return (await this.db.select().from(nodes).where(eq(nodes.id, id)))[0];
   }
