@@ -451,6 +451,15 @@ export async function startServer(config: AuroraConfig, options: StartOptions = 
       healing,
       stop() {
         stopped ??= (async () => {
+          if (leadership.isLeader() && registry.urls().length > 1) {
+            // Another replica is there to lead: the lease goes first, before passes in flight end
+            // and without a last detection snapshot, so it takes over within milliseconds (passes
+            // still running here are fenced out from then on). Alone, this replica finishes its
+            // passes and writes every detector state first, so its own restart resumes from them.
+            runner.halt();
+            if (!sharedDetection) await detection.controller.handOver();
+            await leadership.stop();
+          }
           await runner.stop();
           await everyReplica.stop();
           if (sharedDetection || leadership.isLeader()) await detection.controller.stop();

@@ -59,15 +59,20 @@ export class ControllerRunner {
     this.#timers.set(controller.name, timer);
   }
 
+  /** Stops scheduling passes at once, without waiting for those in flight (see {@link stop}). */
+  halt(): void {
+    this.#stopped = true;
+    this.#unsubscribe?.();
+    for (const t of this.#timers.values()) clearTimeout(t);
+  }
+
   /**
    * Stops scheduling and waits for passes in flight, at most `graceMs`: a pass stuck on the database
    * must not keep the process from handing its lease back and exiting. A pass left running is fenced
    * by the lease epoch, so its writes are refused once another replica leads.
    */
   async stop(graceMs = 10_000): Promise<void> {
-    this.#stopped = true;
-    this.#unsubscribe?.();
-    for (const t of this.#timers.values()) clearTimeout(t);
+    this.halt();
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<'late'>((resolve) => {
       timer = setTimeout(() => resolve('late'), graceMs);
