@@ -2,7 +2,8 @@
  * End-to-end: the built console in Chromium against a real control plane and
  * a real node agent on this machine. Proves the whole path a user sees: login,
  * a node turning ready live, a node page whose charts fill with points, and
- * its state history from events and, after a reload, from the store; its traffic share set and restored; charts
+ * its state history from events and, after a reload, from the store; its traffic share set and restored, with a
+ * service backend on it listed at its lowered weight; charts
  * over an hour and a week from the query API with forecast bands, and the
  * predicted problems the leader found on the overview.
  */
@@ -167,10 +168,18 @@ describe.skipIf(browserSkip)(`console in Chromium${browserSkip ? ` (skipped: ${b
     expect(await page.getByTestId('node-traffic-moved').textContent()).toContain('No service');
     expect(await page.getByTestId('node-page-traffic').textContent()).toContain('40 %');
     expect((await admin.getNode(NODE_NAME)).trafficShare).toBe(0.4);
+    // A service that gains a backend on the node shows up in the card from the event stream, at 40 % of its weight.
+    await admin.putService('web', { backends: [{ node: NODE_NAME, port: 8080, weight: 2 }] });
+    const backend = page.locator('[data-testid=node-backend][data-service=web]');
+    await expect.poll(() => backend.getAttribute('data-effective')).toBe('0.8');
+    expect(await backend.textContent()).toContain('traffic share 40 %');
+    expect(await backend.getAttribute('data-anomalous')).toBe('false');
     await page.reload();
     await page.locator('[data-testid=node-traffic-share][data-share="40"]').waitFor();
     await page.getByTestId('node-traffic-restore').click();
     await page.locator('[data-testid=node-traffic-share][data-share="100"]').waitFor();
+    await expect.poll(() => backend.getAttribute('data-effective')).toBe('2');
+    expect(await page.getByTestId('node-traffic-moved').textContent()).toContain('web');
     expect(await page.getByTestId('node-page-traffic').count()).toBe(0);
     expect((await admin.getNode(NODE_NAME)).trafficShare).toBeUndefined();
 

@@ -63,7 +63,7 @@ import type {
 import { queryString } from './http.js';
 import type { PersonalDataExport } from './identity.js';
 import type { ForecastQuery, ForecastResult, PredictionList, PredictionsQuery } from './predictions.js';
-import type { NodeTraffic } from './traffic.js';
+import type { NodeTraffic, PutServiceRequest, Service, ServiceList } from './traffic.js';
 
 export interface ListNodesQuery {
   state?: NodeState;
@@ -141,6 +141,14 @@ export class AuroraClient extends GovernanceClient {
   /** Sets the share (0.01 to 1) of their declared weight the node's service backends keep; 1 restores it. */
   setNodeTraffic(name: string, share: number): Promise<NodeTraffic> {
     return this.request('PUT', `/v1/nodes/${encodeURIComponent(name)}/traffic`, { share });
+  }
+  /** Every service with its backends as proxies see them (effective weights, anomalous nodes). */
+  listServices(): Promise<ServiceList> {
+    return this.request('GET', '/v1/services');
+  }
+  /** Creates or replaces a service's backends. */
+  putService(name: string, body: PutServiceRequest): Promise<Service> {
+    return this.request('PUT', `/v1/services/${encodeURIComponent(name)}`, body);
   }
   /** Queues an action for the node's agent; the agent checks it against its allow-list. */
   queueNodeAction(name: string, body: QueueNodeAction): Promise<NodeAction> {

@@ -2,18 +2,96 @@
  * The share of their declared weight a node's service backends keep. An operator lowers it to steer traffic away from
  * a node that is still serving (a playbook's traffic step does the same); draining takes all of it away.
  */
-import type { Node } from '@aurora/sdk';
+import type { Node, Service } from '@aurora/sdk';
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import { useFleet } from '../live/FleetProvider.js';
+import { backendsOn, formatWeight } from './node-backends.js';
 
 /** The share as the server keeps it (absent at the full share), in whole percent. */
 export function sharePercent(node: Node): number {
   return Math.round((node.trafficShare ?? 1) * 100);
 }
 
-/** The card with the current share, a field to change it and what the last change moved. */
+/**
+ * Every service, re-read when a service changes or an alert fires or resolves (an anomaly alert on a
+ * node lowers its backends' weights), and after `version` changes.
+ */
+function useServices(version: number): { services: Service[] | undefined; error: string | undefined } {
+  const { client, subscribe } = useFleet();
+  const [services, setServices] = useState<Service[] | undefined>(undefined);
+  const [error, setError] = useState<string | undefined>(undefined);
+  const [changes, setChanges] = useState(0);
+  useEffect(
+    () =>
+      subscribe((event) => {
+        if (event.type === 'service.changed' || event.type === 'service.deleted' || event.type === 'alert.changed')
+          setChanges((n) => n + 1);
+      }),
+    [subscribe],
+  );
+  useEffect(() => {
+    void changes;
+    void version;
+    let live = true;
+    client
+      .listServices()
+      .then((list) => {
+        if (!live) return;
+        setServices(list.items);
+        setError(undefined);
+      })
+      .catch((e: unknown) => live && setError(e instanceof Error ? e.message : String(e)));
+    return () => {
+      live = false;
+    };
+  }, [client, changes, version]);
+  return { services, error };
+}
+
+/** The node's backends in services: the weight each declared and the weight it keeps now, and why. */
+function NodeBackends({ node, share, version }: { node: string; share: number; version: number }) {
+  const { services, error } = useServices(version);
+  if (error) return <p className="error">{`services could not be read: ${error}`}</p>;
+  if (!services) return null;
+  const rows = backendsOn(services, node, share);
+  if (rows.length === 0) return <p className="muted">No service has a backend on this node.</p>;
+  return (
+    <table className="compact" data-testid="node-backends">
+      <caption className="sr-only">Service backends on this node</caption>
+      <thead>
+        <tr>
+          <th scope="col">Service</th>
+          <th scope="col">Port</th>
+          <th scope="col">Weight kept / declared</th>
+          <th scope="col">Why lower</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr
+            key={`${r.service}:${r.port}`}
+            data-testid="node-backend"
+            data-service={r.service}
+            data-effective={formatWeight(r.effectiveWeight)}
+            data-anomalous={r.anomalous}
+          >
+            <th scope="row">{r.service}</th>
+            <td>{r.port}</td>
+            <td>
+              {formatWeight(r.effectiveWeight)} / {formatWeight(r.weight)}
+            </td>
+            <td className={r.anomalous ? 'warn' : 'muted'}>{r.why ?? '—'}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** The card with the current share, a field to change it, what the last change moved and the node's backends. */
 export function NodeTraffic({ node }: { node: Node }) {
   const { client, apply } = useFleet();
+  const [version, setVersion] = useState(0);
   const id = useId();
   const current = sharePercent(node);
   const [value, setValue] = useState(String(current));
@@ -30,6 +108,7 @@ export function NodeTraffic({ node }: { node: Node }) {
       const { trafficShare: _, ...rest } = node;
       apply({ type: 'node.updated', node: answer.share >= 1 ? rest : { ...rest, trafficShare: answer.share } });
       setMoved(answer.services);
+      setVersion((v) => v + 1);
     } catch (e) {
       setProblem(e instanceof Error ? e.message : String(e));
     } finally {
@@ -92,6 +171,7 @@ export function NodeTraffic({ node }: { node: Node }) {
             : 'No service has a backend on this node yet; the share applies once one does.'}
         </p>
       )}
+      <NodeBackends node={node.name} share={node.trafficShare ?? 1} version={version} />
       <fieldset className="button-row" disabled={busy}>
         <legend className="sr-only">Traffic actions</legend>
         <button type="submit" data-testid="node-traffic-set">
