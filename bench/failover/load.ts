@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { HeartbeatRequest, JoinResponse, NodeFacts } from '@aurora/sdk';
+import { createJoinToken } from '../heartbeats/fleet.js';
 
 /** Wall-clock milliseconds with sub-millisecond resolution, the one clock of the whole bench. */
 export const now = (): number => performance.timeOrigin + performance.now();
@@ -137,13 +138,11 @@ export class Agents {
   }
 
   async join(adminToken: string): Promise<void> {
-    const res = await fetch(`${this.urls[0]}/v1/tokens`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ uses: this.o.count, ttlSeconds: 3600, description: 'failover benchmark' }),
+    const token = await createJoinToken(this.urls[0] ?? '', adminToken, {
+      uses: this.o.count,
+      ttlSeconds: 3600,
+      description: 'failover benchmark',
     });
-    if (!res.ok) throw new Error(`creating a join token failed: ${res.status} ${await res.text()}`);
-    const { token } = (await res.json()) as { token: string };
     for (let i = 0; i < this.o.count; i++) {
       const joined = await fetch(`${this.urls[i % this.urls.length]}/v1/join`, {
         method: 'POST',

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { type RunningAgent, startAgent } from '@aurora/agent';
 import { pino } from 'pino';
+import { createJoinToken } from '../heartbeats/fleet.js';
 import { now } from './load.js';
 
 /** One acknowledged heartbeat: when the bench saw it, and the replica that answered. */
@@ -28,13 +29,11 @@ export class ProbeAgent {
 
   /** Joins with a fresh join token and waits for its first heartbeat through `servers[0]`. */
   async start(servers: readonly string[], adminToken: string, name: string): Promise<void> {
-    const res = await fetch(`${servers[0]}/v1/tokens`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ uses: 1, ttlSeconds: 600, description: 'failover benchmark probe agent' }),
+    const token = await createJoinToken(servers[0] ?? '', adminToken, {
+      uses: 1,
+      ttlSeconds: 600,
+      description: 'failover benchmark probe agent',
     });
-    if (!res.ok) throw new Error(`join token: ${res.status} ${await res.text()}`);
-    const { token } = (await res.json()) as { token: string };
     this.#agent = await startAgent({
       server: servers[0] ?? '',
       servers: servers.slice(1),
