@@ -14,12 +14,15 @@ export type PredictionKind = Static<typeof PredictionKind>;
 
 /**
  * `open`: expected and not yet happened; `came-true`: the series reached the limit while the
- * prediction was open; `withdrawn`: later data no longer expects it (or the series stopped reporting).
+ * prediction was open; `withdrawn`: later data no longer expects it (or the series stopped reporting);
+ * `unpredicted`: not a prediction but a miss, the series reached its limit while none was open
+ * (recorded once per time it gets there, so recall can be reported).
  */
 export const PredictionStatus = Type.Union([
   Type.Literal('open'),
   Type.Literal('came-true'),
   Type.Literal('withdrawn'),
+  Type.Literal('unpredicted'),
 ]);
 export type PredictionStatus = Static<typeof PredictionStatus>;
 
@@ -61,12 +64,17 @@ export const Prediction = Type.Object({
 });
 export type Prediction = Static<typeof Prediction>;
 
-/** How often closed predictions came true. */
+/** How often closed predictions came true, and how many limits reached had one open (recall). */
 export const PredictionHitRate = Type.Object({
   closed: Type.Integer(),
   cameTrue: Type.Integer(),
   withdrawn: Type.Integer(),
   hitRate: Type.Union([Type.Number(), Type.Null()], { description: 'cameTrue / closed; null when none closed' }),
+  unpredicted: Type.Integer({ description: 'times a series reached its limit with no prediction open' }),
+  recall: Type.Union([Type.Number(), Type.Null()], {
+    description:
+      'cameTrue / (cameTrue + unpredicted): the share of limits reached that were predicted; null when none was',
+  }),
   withinFirstInterval: Type.Union([Type.Number(), Type.Null()], {
     description: 'share of came-true predictions that happened inside the interval first given',
   }),
@@ -76,6 +84,8 @@ export const PredictionHitRate = Type.Object({
       closed: Type.Integer(),
       cameTrue: Type.Integer(),
       hitRate: Type.Union([Type.Number(), Type.Null()]),
+      unpredicted: Type.Integer(),
+      recall: Type.Union([Type.Number(), Type.Null()]),
     }),
   ),
 });

@@ -37,9 +37,12 @@ function relative(iso: string | null, now: number): string {
 
 /** The hit-rate line under the table. */
 export function hitRateLine(rate: PredictionList['hitRate']): string {
-  if (rate.closed === 0) return 'Hit rate: no prediction closed yet.';
   const pct = (x: number | null) => (x === null ? '-' : `${Math.round(x * 100)} %`);
-  return `Hit rate: ${pct(rate.hitRate)} (${rate.cameTrue} came true, ${rate.withdrawn} withdrawn of ${rate.closed} closed); ${pct(rate.withinFirstInterval)} of those that came true did so inside the interval first given.`;
+  const reached = rate.cameTrue + rate.unpredicted;
+  const recall =
+    reached === 0 ? '' : ` Recall: ${pct(rate.recall)} (${rate.cameTrue} of ${reached} limits reached were predicted).`;
+  if (rate.closed === 0) return `Hit rate: no prediction closed yet.${recall}`;
+  return `Hit rate: ${pct(rate.hitRate)} (${rate.cameTrue} came true, ${rate.withdrawn} withdrawn of ${rate.closed} closed); ${pct(rate.withinFirstInterval)} of those that came true did so inside the interval first given.${recall}`;
 }
 
 export async function runPredictions(argv: string[], env: NodeJS.ProcessEnv): Promise<string> {

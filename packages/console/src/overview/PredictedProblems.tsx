@@ -13,9 +13,12 @@ import { useFleet } from '../live/FleetProvider.js';
 const REFRESH_MS = 30_000;
 
 function hitRateText(rate: PredictionList['hitRate']): string {
-  if (rate.closed === 0) return 'No prediction has closed yet, so there is no hit rate.';
   const pct = (x: number | null) => (x === null ? '—' : `${Math.round(x * 100)} %`);
-  return `Hit rate ${pct(rate.hitRate)}: ${rate.cameTrue} of ${rate.closed} closed predictions came true (${rate.withdrawn} withdrawn).`;
+  const reached = rate.cameTrue + rate.unpredicted;
+  const recall =
+    reached === 0 ? '' : ` Recall ${pct(rate.recall)}: ${rate.cameTrue} of ${reached} limits reached were predicted.`;
+  if (rate.closed === 0) return `No prediction has closed yet, so there is no hit rate.${recall}`;
+  return `Hit rate ${pct(rate.hitRate)}: ${rate.cameTrue} of ${rate.closed} closed predictions came true (${rate.withdrawn} withdrawn).${recall}`;
 }
 
 export function PredictedProblems() {

@@ -47,7 +47,7 @@ export class PredictionController implements Controller {
   async refresh(): Promise<RefreshOutcome> {
     const now = this.o.now();
     const started = process.hrtime.bigint();
-    const total: RefreshOutcome = { opened: 0, updated: 0, cameTrue: 0, withdrawn: 0 };
+    const total: RefreshOutcome = { opened: 0, updated: 0, cameTrue: 0, withdrawn: 0, unpredicted: 0 };
     let seriesCount = 0;
     const epoch = this.o.leadership.epoch;
     for (const rule of this.o.rules) {
@@ -80,6 +80,7 @@ export class PredictionController implements Controller {
       total.updated += outcome.updated;
       total.cameTrue += outcome.cameTrue;
       total.withdrawn += outcome.withdrawn;
+      total.unpredicted += outcome.unpredicted;
     }
     await markRefreshed(this.o.db, now, epoch, this.o.leadership.fence());
     this.o.onRefresh?.({ ...total, series: seriesCount, seconds: Number(process.hrtime.bigint() - started) / 1e9 });

@@ -1,7 +1,7 @@
 import type { Prediction, PredictionHitRate } from '@aurora/sdk';
-import { and, asc, desc, eq, inArray, isNotNull, ne, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNotNull, ne, type SQL, sql } from 'drizzle-orm';
 import type { ControllerDecision, DecisionLog } from '../platform/leadership/index.js';
-import { rowsOf } from '../platform/store/engine.js';
+import { rowsOf, type Tx } from '../platform/store/engine.js';
 import { type Db, FencedWriteError } from '../platform/store/index.js';
 import { predictions, settings } from '../platform/store/schema.js';
 import { type Assessment, PREDICTION_LEVEL } from './assess.js';
@@ -30,6 +30,8 @@ export interface RefreshOutcome {
   updated: number;
   cameTrue: number;
   withdrawn: number;
+  /** Limits reached with no prediction open. */
+  unpredicted: number;
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -71,7 +73,7 @@ export async function applyRefresh(
       .where(and(eq(predictions.rule, rule.name), eq(predictions.status, 'open')))
       .for('update');
     const byKey = new Map(open.map((r) => [r.key, r]));
-    const out: RefreshOutcome = { opened: 0, updated: 0, cameTrue: 0, withdrawn: 0 };
+    const out: RefreshOutcome = { opened: 0, updated: 0, cameTrue: 0, withdrawn: 0, unpredicted: 0 };
     const close = async (row: Row, status: 'came-true' | 'withdrawn', reason: string, set: Partial<Row> = {}) => {
       await tx
         .update(predictions)
@@ -86,6 +88,14 @@ export async function applyRefresh(
       byKey.delete(series.key);
       if (a.state === 'insufficient') continue;
       if (!row) {
+        if (a.state === 'reached') {
+          const missed = await recordUnpredicted(tx, rule, series, a, now, epoch);
+          if (missed) {
+            out.unpredicted++;
+            decided('prediction.unpredicted', missed, { message: a.message });
+          }
+          continue;
+        }
         if (a.state !== 'expected') continue;
         const expectedAt = at(series.lastTs, a.expectedMs);
         const earliestAt = at(series.lastTs, a.earliestMs);
@@ -170,6 +180,67 @@ export async function applyRefresh(
   });
 }
 
+/**
+ * Records a limit reached with no prediction open, once per time the series gets there: not when
+ * a row of the series already closed (came true or missed) since it reached the limit, and not
+ * when it was at the limit from its first point, as nothing could have predicted that. Returns the
+ * row when one was written.
+ */
+async function recordUnpredicted(
+  tx: Tx,
+  rule: PredictionRule,
+  series: SeriesHistory,
+  a: Extract<Assessment, { state: 'reached' }>,
+  now: number,
+  epoch: number,
+): Promise<Pick<Row, 'id' | 'key' | 'node'> | undefined> {
+  if (a.stepsAgo >= series.values.length - 1) return undefined;
+  const reachedAt = series.lastTs - a.stepsAgo * series.stepMs;
+  const known = await tx
+    .select({ id: predictions.id })
+    .from(predictions)
+    .where(
+      and(
+        eq(predictions.key, series.key),
+        inArray(predictions.status, ['came-true', 'unpredicted']),
+        gte(predictions.closedAt, reachedAt),
+      ),
+    )
+    .limit(1);
+  if (known.length > 0) return undefined;
+  const [row] = await tx
+    .insert(predictions)
+    .values({
+      key: series.key,
+      rule: rule.name,
+      kind: rule.kind,
+      seriesName: series.name,
+      labels: series.labels,
+      node: series.labels.node ?? series.labels.instance ?? null,
+      subject: rule.subject(series.labels),
+      message: a.message,
+      status: 'unpredicted',
+      reason: 'reached its limit with no prediction open',
+      openedAt: now,
+      updatedAt: now,
+      closedAt: now,
+      expectedAt: null,
+      earliestAt: null,
+      latestAt: null,
+      firstExpectedAt: null,
+      firstEarliestAt: null,
+      firstLatestAt: null,
+      level: PREDICTION_LEVEL,
+      current: a.current,
+      limitValue: Number.isFinite(a.limit) ? a.limit : null,
+      trendPerHour: a.trendPerHour,
+      misses: 0,
+      epoch,
+    })
+    .returning({ id: predictions.id, key: predictions.key, node: predictions.node });
+  return row;
+}
+
 /** Records the time a refresh finished (fenced like the predictions). */
 export async function markRefreshed(db: Db, now: number, epoch: number, fence: SQL | undefined): Promise<void> {
   await db.transaction(async (tx) => {
@@ -238,7 +309,7 @@ export async function listPredictions(
   return rows.map(toPrediction);
 }
 
-/** How often closed predictions came true, in total and by kind. */
+/** How often closed predictions came true, and how many limits reached had one open, in total and by kind. */
 export async function hitRate(db: Db): Promise<PredictionHitRate> {
   const rows = await db
     .select({
@@ -248,16 +319,22 @@ export async function hitRate(db: Db): Promise<PredictionHitRate> {
       within: sql<number>`count(*) filter (where ${predictions.withinFirstInterval})::int`,
     })
     .from(predictions)
-    .where(and(inArray(predictions.status, ['came-true', 'withdrawn']), isNotNull(predictions.closedAt)))
+    .where(and(inArray(predictions.status, ['came-true', 'withdrawn', 'unpredicted']), isNotNull(predictions.closedAt)))
     .groupBy(predictions.kind, predictions.status);
   const byKind: PredictionHitRate['byKind'] = {};
   let cameTrue = 0;
   let withdrawn = 0;
+  let unpredicted = 0;
   let within = 0;
   for (const r of rows) {
-    byKind[r.kind] ??= { closed: 0, cameTrue: 0, hitRate: null };
+    byKind[r.kind] ??= { closed: 0, cameTrue: 0, hitRate: null, unpredicted: 0, recall: null };
     const k = byKind[r.kind]!;
     const n = Number(r.n);
+    if (r.status === 'unpredicted') {
+      k.unpredicted += n;
+      unpredicted += n;
+      continue;
+    }
     k.closed += n;
     if (r.status === 'came-true') {
       k.cameTrue += n;
@@ -265,14 +342,20 @@ export async function hitRate(db: Db): Promise<PredictionHitRate> {
       within += Number(r.within);
     } else withdrawn += n;
   }
-  for (const k of Object.values(byKind)) k.hitRate = k.closed ? k.cameTrue / k.closed : null;
+  const ratio = (part: number, whole: number) => (whole ? part / whole : null);
+  for (const k of Object.values(byKind)) {
+    k.hitRate = ratio(k.cameTrue, k.closed);
+    k.recall = ratio(k.cameTrue, k.cameTrue + k.unpredicted);
+  }
   const closed = cameTrue + withdrawn;
   return {
     closed,
     cameTrue,
     withdrawn,
-    hitRate: closed ? cameTrue / closed : null,
-    withinFirstInterval: cameTrue ? within / cameTrue : null,
+    hitRate: ratio(cameTrue, closed),
+    unpredicted,
+    recall: ratio(cameTrue, cameTrue + unpredicted),
+    withinFirstInterval: ratio(within, cameTrue),
     byKind,
   };
 }

@@ -182,7 +182,7 @@ for (const engine of testEngines()) {
       expect(disk!.closedAt).toBe(new Date(server.clock.now()).toISOString());
       expect(disk!.withinFirstInterval).toBe(true);
       expect(closed.hitRate).toMatchObject({ closed: 1, cameTrue: 1, hitRate: 1 });
-      expect(closed.hitRate.byKind.full).toEqual({ closed: 1, cameTrue: 1, hitRate: 1 });
+      expect(closed.hitRate.byKind.full).toEqual({ closed: 1, cameTrue: 1, hitRate: 1, unpredicted: 0, recall: 1 });
       // One refresh that no longer expects the queue to saturate does not withdraw it yet.
       expect(find((await predictions()).items, 'queue', 'queue on q1')?.status).toBe('open');
     });
@@ -208,6 +208,29 @@ for (const engine of testEngines()) {
       expect(all.hitRate).toMatchObject({ closed: 3, cameTrue: 1, withdrawn: 2 });
       expect(all.hitRate.hitRate).toBeCloseTo(1 / 3, 10);
       expect(all.hitRate.withinFirstInterval).toBe(1);
+    });
+
+    it('a limit reached with no prediction open is recorded once as unpredicted, and lowers the recall', async () => {
+      // A queue idle for six hours that fills to its capacity within ten minutes: nothing was open for it.
+      const now = server.clock.now();
+      const points: [number, number][] = [];
+      for (let t = now - 6 * HOUR; t <= now; t += 5 * MIN) points.push([t, t > now - 10 * MIN ? 1000 : 0]);
+      await remoteWrite('queue_depth', 'q2', points);
+      await server.forecasting.controller.refresh();
+      const missed = () =>
+        predictions('?status=closed').then((l) => l.items.filter((p) => p.subject === 'queue on q2'));
+      const [row, ...more] = await missed();
+      expect(more).toEqual([]);
+      expect(row).toMatchObject({ status: 'unpredicted', kind: 'saturated', current: 1000, expectedAt: null });
+      expect(row!.reason).toBe('reached its limit with no prediction open');
+      const rate = (await predictions('?status=all')).hitRate;
+      expect(rate).toMatchObject({ cameTrue: 1, unpredicted: 1, recall: 0.5, closed: 3 });
+      expect(rate.byKind.saturated).toMatchObject({ unpredicted: 1, recall: 0 });
+      // Still at its limit a minute later: the same time it got there, not a second miss.
+      server.clock.advance(MIN);
+      await remoteWrite('queue_depth', 'q2', [[server.clock.now(), 1000]]);
+      await server.forecasting.controller.refresh();
+      expect(await missed()).toHaveLength(1);
     });
 
     it('a deposed leader cannot write predictions: its refresh is refused by the epoch fence', async () => {

@@ -26,7 +26,8 @@ export async function registerForecastingRoutes(
           'The leader refreshes them at least every minute from the last week of each series: disks filling, ' +
           'memory leaking, CPU and configured resources saturating. A prediction is open until the series ' +
           'reaches its limit (came-true) or later data no longer expects it (withdrawn); the hit rate counts ' +
-          'closed ones.',
+          'closed ones. A limit reached with no prediction open is kept as an unpredicted row, once each time ' +
+          'the series gets there, for the recall.',
         tags: ['forecasting'],
         security: [{ admin: [] }],
         querystring: PredictionsQuery,
