@@ -180,6 +180,12 @@ describe.skipIf(browserSkip)(`console in Chromium${browserSkip ? ` (skipped: ${b
     await page.locator('[data-testid=node-traffic-share][data-share="100"]').waitFor();
     await expect.poll(() => backend.getAttribute('data-effective')).toBe('2');
     expect(await page.getByTestId('node-traffic-moved').textContent()).toContain('web');
+    // A cordon takes the backend's whole weight away, and the card follows the node's state change.
+    await page.getByTestId('action-cordon').click();
+    await expect.poll(() => backend.getAttribute('data-effective')).toBe('0');
+    expect(await backend.textContent()).toContain('node cordoned: no traffic');
+    await page.getByTestId('action-uncordon').click();
+    await expect.poll(() => backend.getAttribute('data-effective')).toBe('2');
     expect(await page.getByTestId('node-page-traffic').count()).toBe(0);
     expect((await admin.getNode(NODE_NAME)).trafficShare).toBeUndefined();
 

@@ -12,9 +12,12 @@ export function sharePercent(node: Node): number {
   return Math.round((node.trafficShare ?? 1) * 100);
 }
 
+const RELEVANT = new Set(['service.changed', 'service.deleted', 'node.state_changed', 'alert.changed']);
+
 /**
- * Every service, re-read when a service changes or an alert fires or resolves (an anomaly alert on a
- * node lowers its backends' weights), and after `version` changes.
+ * Every service, re-read when a service changes, a node changes state (a cordoned, draining or down
+ * node's backends get nothing) or an alert fires or resolves (an anomaly alert on a node lowers its
+ * backends' weights), and after `version` changes.
  */
 function useServices(version: number): { services: Service[] | undefined; error: string | undefined } {
   const { client, subscribe } = useFleet();
@@ -24,8 +27,7 @@ function useServices(version: number): { services: Service[] | undefined; error:
   useEffect(
     () =>
       subscribe((event) => {
-        if (event.type === 'service.changed' || event.type === 'service.deleted' || event.type === 'alert.changed')
-          setChanges((n) => n + 1);
+        if (RELEVANT.has(event.type)) setChanges((n) => n + 1);
       }),
     [subscribe],
   );
