@@ -103,31 +103,16 @@ export async function applyRefresh(
         const [inserted] = await tx
           .insert(predictions)
           .values({
-            key: series.key,
-            rule: rule.name,
-            kind: rule.kind,
-            seriesName: series.name,
-            labels: series.labels,
-            node: series.labels.node ?? series.labels.instance ?? null,
-            subject: rule.subject(series.labels),
-            message: a.message,
+            ...newRow(rule, series, a, now, epoch),
             status: 'open',
-            openedAt: now,
-            updatedAt: now,
             expectedAt,
             earliestAt,
             latestAt,
             firstExpectedAt: expectedAt,
             firstEarliestAt: earliestAt,
             firstLatestAt: latestAt,
-            level: PREDICTION_LEVEL,
-            current: a.current,
-            limitValue: Number.isFinite(a.limit) ? a.limit : null,
-            trendPerHour: a.trendPerHour,
-            misses: 0,
-            epoch,
           })
-          .returning({ id: predictions.id, key: predictions.key, node: predictions.node });
+          .returning(ROW_REF);
         out.opened++;
         if (inserted) decided('prediction.opened', inserted, { message: a.message, expectedAt: iso(expectedAt) });
         continue;
@@ -211,18 +196,9 @@ async function recordUnpredicted(
   const [row] = await tx
     .insert(predictions)
     .values({
-      key: series.key,
-      rule: rule.name,
-      kind: rule.kind,
-      seriesName: series.name,
-      labels: series.labels,
-      node: series.labels.node ?? series.labels.instance ?? null,
-      subject: rule.subject(series.labels),
-      message: a.message,
+      ...newRow(rule, series, a, now, epoch),
       status: 'unpredicted',
       reason: 'reached its limit with no prediction open',
-      openedAt: now,
-      updatedAt: now,
       closedAt: now,
       expectedAt: null,
       earliestAt: null,
@@ -230,15 +206,40 @@ async function recordUnpredicted(
       firstExpectedAt: null,
       firstEarliestAt: null,
       firstLatestAt: null,
-      level: PREDICTION_LEVEL,
-      current: a.current,
-      limitValue: Number.isFinite(a.limit) ? a.limit : null,
-      trendPerHour: a.trendPerHour,
-      misses: 0,
-      epoch,
     })
-    .returning({ id: predictions.id, key: predictions.key, node: predictions.node });
+    .returning(ROW_REF);
   return row;
+}
+
+/** What a decision names of a row written here. */
+const ROW_REF = { id: predictions.id, key: predictions.key, node: predictions.node };
+
+/** The columns a new row takes from its rule, its series and the assessment, whatever its status. */
+function newRow(
+  rule: PredictionRule,
+  series: SeriesHistory,
+  a: Extract<Assessment, { state: 'expected' | 'reached' }>,
+  now: number,
+  epoch: number,
+) {
+  return {
+    key: series.key,
+    rule: rule.name,
+    kind: rule.kind,
+    seriesName: series.name,
+    labels: series.labels,
+    node: series.labels.node ?? series.labels.instance ?? null,
+    subject: rule.subject(series.labels),
+    message: a.message,
+    openedAt: now,
+    updatedAt: now,
+    level: PREDICTION_LEVEL,
+    current: a.current,
+    limitValue: Number.isFinite(a.limit) ? a.limit : null,
+    trendPerHour: a.trendPerHour,
+    misses: 0,
+    epoch,
+  };
 }
 
 /** Records the time a refresh finished (fenced like the predictions). */
