@@ -2,7 +2,7 @@
  * The share of their declared weight a node's service backends keep. An operator lowers it to steer traffic away from
  * a node that is still serving (a playbook's traffic step does the same); draining takes all of it away.
  */
-import type { Node, Service } from '@aurora/sdk';
+import type { AuroraEvent, Node, Service } from '@aurora/sdk';
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import { useFleet } from '../live/FleetProvider.js';
 import { backendsOn, formatWeight } from './node-backends.js';
@@ -12,14 +12,27 @@ export function sharePercent(node: Node): number {
   return Math.round((node.trafficShare ?? 1) * 100);
 }
 
-const RELEVANT = new Set(['service.changed', 'service.deleted', 'node.state_changed', 'alert.changed']);
-
 /**
- * Every service, re-read when a service changes, a node changes state (a cordoned, draining or down
- * node's backends get nothing) or an alert fires or resolves (an anomaly alert on a node lowers its
- * backends' weights), and after `version` changes.
+ * Whether an event can change what the node's backends keep: any service change, and the node's own
+ * state change (a cordoned, draining or down node's backends get nothing) or anomaly alert firing or
+ * resolving (it lowers their weights). Other nodes' events cannot, so they cost no re-read.
  */
-function useServices(version: number): { services: Service[] | undefined; error: string | undefined } {
+function concerns(event: AuroraEvent, node: string): boolean {
+  switch (event.type) {
+    case 'service.changed':
+    case 'service.deleted':
+      return true;
+    case 'node.state_changed':
+      return event.node.name === node;
+    case 'alert.changed':
+      return event.node === node;
+    default:
+      return false;
+  }
+}
+
+/** Every service, re-read when an event {@link concerns} the node and after `version` changes. */
+function useServices(node: string, version: number): { services: Service[] | undefined; error: string | undefined } {
   const { client, subscribe } = useFleet();
   const [services, setServices] = useState<Service[] | undefined>(undefined);
   const [error, setError] = useState<string | undefined>(undefined);
@@ -27,9 +40,9 @@ function useServices(version: number): { services: Service[] | undefined; error:
   useEffect(
     () =>
       subscribe((event) => {
-        if (RELEVANT.has(event.type)) setChanges((n) => n + 1);
+        if (concerns(event, node)) setChanges((n) => n + 1);
       }),
-    [subscribe],
+    [subscribe, node],
   );
   useEffect(() => {
     void changes;
@@ -52,7 +65,7 @@ function useServices(version: number): { services: Service[] | undefined; error:
 
 /** The node's backends in services: the weight each declared and the weight it keeps now, and why. */
 function NodeBackends({ node, share, version }: { node: string; share: number; version: number }) {
-  const { services, error } = useServices(version);
+  const { services, error } = useServices(node, version);
   if (error) return <p className="error">{`services could not be read: ${error}`}</p>;
   if (!services) return null;
   const rows = backendsOn(services, node, share);
