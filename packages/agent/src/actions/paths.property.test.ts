@@ -86,5 +86,10 @@ describe('compileGlob', () => {
     expect(cls.ok && cls.test('core.123') && !cls.test('core.x')).toBe(true);
     const neg = compileGlob('[!.]*');
     expect(neg.ok && neg.test('visible') && !neg.test('.hidden')).toBe(true);
+    // No wildcard reaches across a directory: "*" once matched "/x" (empty name, then the slash).
+    for (const wild of ['*', '?x', '[!a]x', '*.log']) {
+      const glob = compileGlob(wild);
+      expect(glob.ok && (glob.test('/x') || glob.test('a/x') || glob.test('d/b.log'))).toBe(false);
+    }
   });
 });

@@ -16,8 +16,9 @@ export function compileGlob(
   let source = '';
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i] as string;
-    if (c === '*') source += '.*';
-    else if (c === '?') source += '.';
+    // A glob names files inside one directory, so no wildcard may reach across a "/".
+    if (c === '*') source += '[^/]*';
+    else if (c === '?') source += '[^/]';
     else if (c === '[') {
       const end = pattern.indexOf(']', i + 2);
       if (end === -1) return { ok: false, problem: `"[" at ${i} is never closed` };
@@ -27,7 +28,7 @@ export function compileGlob(
       if (body.length === 0) return { ok: false, problem: `empty class at ${i}` };
       // Inside a class only "-" between two characters is special; everything else is literal.
       const escaped = body.replace(/[\\\]^[]/g, '\\$&');
-      source += `[${negate ? '^' : ''}${escaped}]`;
+      source += negate ? `[^/${escaped}]` : `[${escaped}]`;
       i = end;
     } else source += c.replace(/[.+^${}()|\\\]]/g, '\\$&');
   }
