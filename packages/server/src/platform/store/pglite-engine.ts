@@ -1,12 +1,13 @@
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
 import { type Db, MIGRATION_LOCK_KEY, migrationsFolder, type StoreEngine } from './engine.js';
 import { StoreDamagedError } from './errors.js';
 import { acquireDataDirLock } from './lock-file.js';
+import { PgliteRemote } from './pglite-remote.js';
 import { schema } from './schema.js';
 import { checkSchemaVersion } from './schema-version.js';
 
@@ -22,30 +23,30 @@ function checkExisting(pgDir: string): void {
 }
 
 /**
- * Opens the embedded store in `<dataDir>/pg`, or an in-memory one when
- * `dataDir` is undefined. Holds `<dataDir>/aurora.lock` while open.
+ * Opens the embedded store in `<dataDir>/pg`, or an in-memory one when `dataDir` is undefined, on a
+ * thread of its own ({@link PgliteRemote}). Holds `<dataDir>/aurora.lock` while open.
  */
 export async function openPgliteEngine(dataDir: string | undefined): Promise<StoreEngine> {
   let release = () => {};
-  let client: PGlite;
+  let client: PgliteRemote;
   if (dataDir === undefined) {
-    client = new PGlite();
+    client = await PgliteRemote.start(undefined);
   } else {
     mkdirSync(dataDir, { recursive: true });
     release = acquireDataDirLock(dataDir);
     const pgDir = path.join(dataDir, 'pg');
     try {
       checkExisting(pgDir);
-      client = new PGlite(pgDir);
-      await client.waitReady;
-      await client.query('select 1');
+      client = await PgliteRemote.start(pgDir);
     } catch (error) {
       release();
       if (error instanceof StoreDamagedError) throw error;
       throw new StoreDamagedError(pgDir, error instanceof Error ? error.message : String(error));
     }
   }
-  const db = drizzle({ client, schema }) as unknown as Db;
+  // Drizzle's PGlite driver makes only the query and transaction calls the remote client has.
+  const driverClient = client as unknown as PGlite;
+  const db = drizzle({ client: driverClient, schema }) as unknown as Db;
   return {
     kind: 'pglite',
     db,
@@ -54,14 +55,14 @@ export async function openPgliteEngine(dataDir: string | undefined): Promise<Sto
       try {
         const query = async (text: string) => (await client.query<Record<string, unknown>>(text)).rows;
         const pending = await checkSchemaVersion(query, 'drizzle.__drizzle_migrations', migrationsFolder, mode);
-        if (pending > 0) await migrate(drizzle({ client, schema }), { migrationsFolder });
+        if (pending > 0) await migrate(drizzle({ client: driverClient, schema }), { migrationsFolder });
       } finally {
         await db.execute(sql`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`);
       }
     },
     // PGlite runs it under its query lock: no statement runs while the files are copied, and a
     // transaction still open then is rolled back when the copy is opened, as after a crash.
-    dump: () => client.dumpDataDir('gzip'),
+    dump: () => client.dumpDataDir(),
     async close() {
       try {
         await client.close();
